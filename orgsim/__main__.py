@@ -1,0 +1,5 @@
+"""`python -m orgsim` runs the CLI."""
+
+from orgsim.cli import main
+
+main()

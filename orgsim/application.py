@@ -1,0 +1,207 @@
+"""The `eventsourcing` Application: the one place a store is chosen, and every use case in three steps
+(get the organisation → call a command → save), with a conflict retried on fresh state.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from orgsim.chart import OrgChart, chart_at
+from orgsim.domain import PERSON_ID, Directory, Organisation, organisation_id, slugify
+from orgsim.errors import DuplicateFactError, RecordError, StoreError, UnknownPersonError
+from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.interchange import Dataset, EventRecord
+
+__all__ = ["OrgsimApp", "open_store", "store_env", "DEFAULT_STORE", "LoadReport", "Recorded"]
+
+DEFAULT_STORE = "orgsim.db"
+T = TypeVar("T")
+
+
+def store_env(store: str | None) -> dict[str, str]:
+    """Settings for a store: `:memory:`, a SQLite file path (the default), or later a server URL."""
+    store = store or os.environ.get("ORGSIM_STORE") or DEFAULT_STORE
+    p = OrgsimApp.name.upper() + "_"  # prefixed keys beat any stray setting in the environment
+    if store == ":memory:":
+        return {p + "PERSISTENCE_MODULE": "eventsourcing.popo"}
+    return {
+        p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        p + "SQLITE_DBNAME": str(Path(store)),
+        p + "SQLITE_LOCK_TIMEOUT": "30",
+    }
+
+
+def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
+    """The application over a store. Reading a SQLite file that does not exist is an error, not a new file."""
+    env = store_env(store)
+    path = env.get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
+    if path and not create and not Path(path).exists():
+        raise StoreError(f"no store at {path}: run `orgsim load` first, or pass --store PATH")
+    if path and create and not Path(path).parent.exists():
+        raise StoreError(f"cannot create a store at {path}: its folder does not exist")
+    return OrgsimApp(env=env)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What one command did (or, on a dry run, would do): the fact and the charts on its day."""
+
+    fact: Fact
+    before: OrgChart
+    after: OrgChart
+    stored: bool
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    organisation: str
+    people_added: int
+    events_added: int
+    events_already_stored: int
+
+
+class OrgsimApp(Application):
+    """Organisations and their cited changes, in one event store."""
+
+    name = "Orgsim"
+    MAX_RETRIES = 20
+
+    # --- reading -----------------------------------------------------------------------------------
+    def organisations(self) -> list[str]:
+        try:
+            return list(self.repository.get(Directory.ID).names)
+        except AggregateNotFoundError:
+            return []
+
+    def organisation(self, name: str | None = None) -> Organisation:
+        """The named organisation, or the store's only one when no name is given."""
+        if name is None:
+            names = self.organisations()
+            if not names:
+                raise StoreError("the store holds no organisation yet: run `orgsim load` first")
+            if len(names) > 1:
+                raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
+            name = names[0]
+        try:
+            return self.repository.get(organisation_id(name))
+        except AggregateNotFoundError:
+            known = ", ".join(self.organisations()) or "none"
+            raise StoreError(f"no organisation {name!r} in the store (it holds: {known})") from None
+
+    def timeline(self, org: str | None = None, as_known_at: datetime | None = None) -> Timeline:
+        return self.organisation(org).timeline().as_known_at(as_known_at)
+
+    def chart(self, at: date, org: str | None = None, as_known_at: datetime | None = None) -> OrgChart:
+        return chart_at(self.timeline(org, as_known_at), at)
+
+    def event_count(self) -> int:
+        """How many events the store holds (every aggregate): what a failed command must not change."""
+        return self.recorder.max_notification_id() or 0
+
+    # --- writing -----------------------------------------------------------------------------------
+    def _retrying(self, name: str | None, work: Callable[[Organisation], T], create: bool = False) -> T:
+        """get → work → save; a concurrent writer's conflict reloads and re-validates."""
+        for _ in range(self.MAX_RETRIES):
+            pending: list[Any] = []
+            try:
+                org = self.organisation(name)
+            except StoreError:
+                if not (create and name):
+                    raise
+                org = Organisation.start(name)
+                try:
+                    directory = self.repository.get(Directory.ID)
+                except AggregateNotFoundError:
+                    directory = Directory.open()
+                directory.list(name)
+                pending.append(directory)
+            result = work(org)
+            try:
+                self.save(org, *pending)
+            except IntegrityError:
+                continue
+            return result
+        raise StoreError("the store kept changing under this command: try again")
+
+    def load(self, dataset: Dataset, timestamp: datetime | None = None) -> LoadReport:
+        """Load a dataset all or nothing; facts already stored are skipped, so loading twice adds nothing."""
+
+        def work(org: Organisation) -> LoadReport:
+            people = events = skipped = 0
+            for p in dataset.people:
+                if p.id not in org.people:
+                    org.add_person(p.id, p.name, p.aliases, p.source, timestamp=timestamp)
+                    people += 1
+            for rec in dataset.events:
+                people += self._ensure_person(org, rec, timestamp)
+                try:
+                    fact = self._propose(org, rec)
+                except DuplicateFactError:
+                    skipped += 1
+                    continue
+                except RecordError:
+                    raise
+                except Exception as err:  # name the record that failed
+                    if rec.where and hasattr(err, "args") and err.args:
+                        raise type(err)(f"{rec.where}: {err}") from None
+                    raise
+                org.record(fact, timestamp=timestamp)
+                events += 1
+            return LoadReport(org.name, people, events, skipped)
+
+        return self._retrying(dataset.organisation, work, create=True)
+
+    def record(
+        self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None
+    ) -> Recorded:
+        """Validate one change against the whole timeline and store it (unless `dry_run`)."""
+
+        def work(organisation: Organisation) -> Recorded:
+            self._ensure_person(organisation, rec, timestamp)
+            fact = self._propose(organisation, rec)
+            before = chart_at(organisation.timeline(), fact.on.start)
+            stored = organisation.record(fact, timestamp=timestamp)
+            return Recorded(stored, before, chart_at(organisation.timeline(), fact.on.start), not dry_run)
+
+        if dry_run:  # the same work on a copy nobody saves
+            return work(self.organisation(org))
+        return self._retrying(org, work)
+
+    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None) -> Retraction:
+        """Withdraw a stored fact: it stays in the log, and stops counting from now on."""
+        return self._retrying(org, lambda organisation: organisation.retract(ref, reason, timestamp=timestamp))
+
+    @staticmethod
+    def _ensure_person(org: Organisation, rec: EventRecord, timestamp: datetime | None) -> int:
+        """`appointed` with an unknown person creates them; returns 1 when it did."""
+        if rec.kind != "appointed":
+            return 0
+        try:
+            org.resolve(rec.person)
+            return 0
+        except UnknownPersonError:
+            pass
+        pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
+        if not pid:
+            raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
+        name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
+        aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
+        org.add_person(pid, name, aliases, None, timestamp=timestamp)
+        return 1
+
+    @staticmethod
+    def _propose(org: Organisation, rec: EventRecord) -> Fact:
+        person = org.resolve(rec.person)
+        manager = org.resolve(rec.manager) if rec.manager else None
+        return org.propose(
+            rec.kind, person, rec.on, title=rec.title, manager=manager,
+            destination=rec.destination, until=rec.until, source=rec.source,
+        )
+

@@ -1,0 +1,235 @@
+"""The chart at a date: a pure fold over a timeline's facts in effective order, checking every rule.
+
+`replay()` is the one place the organisation's rules live. Applied to every fact it validates a
+whole timeline (the domain does this before anything is stored); stopped at a day it gives the
+chart on that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Iterable
+
+from orgsim.errors import RuleError
+from orgsim.facts import Fact, Timeline
+
+__all__ = ["Row", "Alumnus", "OrgChart", "replay", "chart_at", "check"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One person in the organisation on the chart's date."""
+
+    id: str
+    name: str
+    title: str | None
+    status: str  # "active" | "on_leave"
+    reports_to: str | None  # None: no reporting line reported (never guessed)
+    uncertain: bool = False
+    since: str | None = None  # effective date of the (last) joining
+    leave_since: str | None = None
+    leave_until: str | None = None
+    events: tuple[str, ...] = ()  # ids of the facts behind this row, in effective order
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "status": self.status,
+            "reports_to": self.reports_to,
+            "uncertain": self.uncertain,
+            "since": self.since,
+            "leave_since": self.leave_since,
+            "leave_until": self.leave_until,
+            "events": list(self.events),
+        }
+
+
+@dataclass(frozen=True)
+class Alumnus:
+    """Someone who had left by the chart's date."""
+
+    id: str
+    name: str
+    title: str | None
+    departed_on: str
+    destination: str | None
+    uncertain: bool
+    event: str
+
+
+@dataclass(frozen=True)
+class OrgChart:
+    """The organisation on one day: its rows sorted by person id."""
+
+    organisation: str
+    at: date
+    rows: tuple[Row, ...]
+    alumni: tuple[Alumnus, ...] = ()
+
+    def row(self, person: str) -> Row | None:
+        for r in self.rows:
+            if r.id == person:
+                return r
+        return None
+
+    def ids(self) -> set[str]:
+        return {r.id for r in self.rows}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "at": self.at.isoformat(),
+            "people": [r.as_json() for r in self.rows],
+        }
+
+
+@dataclass
+class _State:
+    title: str | None
+    status: str
+    reports_to: str | None
+    since: str
+    leave_since: str | None = None
+    leave_until: str | None = None
+    events: list[str] = field(default_factory=list)
+    touched_by: list[Fact] = field(default_factory=list)  # facts whose open range marks the row
+
+
+def _fail(fact: Fact, people: dict, reason: str) -> RuleError:
+    name = people.get(fact.person, {}).get("name", fact.person)
+    err = RuleError(f"{name} ({fact.person}) on {fact.on}: {reason}")
+    err.fact = fact  # which fact broke the timeline: lets the domain name a later stored event
+    return err
+
+
+def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: dict) -> None:
+    if manager == fact.person:
+        raise _fail(fact, people, "cannot report to themselves")
+    if manager not in rows:
+        who = people.get(manager, {}).get("name", manager)
+        raise _fail(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
+    seen = {manager}
+    boss = rows[manager].reports_to
+    while boss is not None:
+        if boss == fact.person:
+            raise _fail(fact, people, f"reporting to {manager} would make a reporting cycle")
+        if boss in seen:  # an existing cycle cannot happen, but never loop forever
+            break
+        seen.add(boss)
+        boss = rows[boss].reports_to if boss in rows else None
+
+
+def _apply(fact: Fact, rows: dict[str, _State], alumni: dict[str, tuple[Fact, _State]], people: dict) -> None:
+    """Apply one fact to the state, raising RuleError when it is impossible on its date."""
+    person, kind = fact.person, fact.kind
+    if person not in people:
+        raise _fail(fact, people, "unknown person")
+    state = rows.get(person)
+    if kind == "appointed":
+        if fact.manager is not None:
+            _check_manager(fact, fact.manager, rows, people)
+        if state is None:
+            state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
+            alumni.pop(person, None)
+        else:
+            state.title = fact.title
+            if fact.manager is not None:
+                state.reports_to = fact.manager
+        state.events.append(fact.id)
+        state.touched_by.append(fact)
+        return
+    if state is None:
+        gone = alumni.get(person)
+        when = f" (departed {gone[0].on})" if gone else ""
+        raise _fail(fact, people, f"not in the organisation on that date{when}")
+    if kind == "departed":
+        del rows[person]
+        for other in rows.values():
+            if other.reports_to == person:  # the line to a leaver ends; no new one is guessed
+                other.reports_to = None
+                other.events.append(fact.id)
+                other.touched_by.append(fact)
+        state.events.append(fact.id)
+        alumni[person] = (fact, state)
+    elif kind == "on_leave":
+        if state.status == "on_leave":
+            raise _fail(fact, people, f"already on leave since {state.leave_since}")
+        state.status, state.leave_since = "on_leave", str(fact.on)
+        state.leave_until = str(fact.until) if fact.until else None
+        state.events.append(fact.id)
+        state.touched_by.append(fact)
+    elif kind == "returned":
+        if state.status != "on_leave":
+            raise _fail(fact, people, "cannot return: not on leave on that date")
+        state.status, state.leave_since, state.leave_until = "active", None, None
+        state.events.append(fact.id)
+        state.touched_by.append(fact)
+    elif kind == "reports_to":
+        if fact.manager is None:
+            raise _fail(fact, people, "a reporting line needs a manager")
+        _check_manager(fact, fact.manager, rows, people)
+        state.reports_to = fact.manager
+        state.events.append(fact.id)
+        state.touched_by.append(fact)
+    else:
+        raise _fail(fact, people, f"unknown kind of change {kind!r}")
+
+
+def replay(
+    facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None
+) -> tuple[dict[str, _State], dict[str, tuple[Fact, _State]]]:
+    """Fold facts (already in effective order) up to and including day `until` (None: all)."""
+    rows: dict[str, _State] = {}
+    alumni: dict[str, tuple[Fact, _State]] = {}
+    for fact in facts:
+        if until is not None and fact.on.start > until:
+            break
+        _apply(fact, rows, alumni, people)
+    return rows, alumni
+
+
+def check(timeline: Timeline) -> None:
+    """Raise RuleError at the first fact that is impossible on its date."""
+    replay(timeline.effective(), timeline.people)
+
+
+def chart_at(timeline: Timeline, at: date) -> OrgChart:
+    """The organisation on day `at`. Rows touched by a fact whose partial date is still open are uncertain."""
+    rows, alumni = replay(timeline.effective(), timeline.people, until=at)
+    out = []
+    for person, s in rows.items():
+        out.append(
+            Row(
+                id=person,
+                name=timeline.name_of(person),
+                title=s.title,
+                status=s.status,
+                reports_to=s.reports_to,
+                uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
+                since=s.since,
+                leave_since=s.leave_since,
+                leave_until=s.leave_until,
+                events=tuple(s.events),
+            )
+        )
+    gone = [
+        Alumnus(
+            id=person,
+            name=timeline.name_of(person),
+            title=s.title,
+            departed_on=str(f.on),
+            destination=f.destination,
+            uncertain=f.on.is_open_on(at),
+            event=f.id,
+        )
+        for person, (f, s) in alumni.items()
+    ]
+    return OrgChart(
+        organisation=timeline.organisation,
+        at=at,
+        rows=tuple(sorted(out, key=lambda r: r.id)),
+        alumni=tuple(sorted(gone, key=lambda a: a.id)),
+    )

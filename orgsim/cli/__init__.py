@@ -1,0 +1,10 @@
+"""The `orgsim` command line: parse → call the application → format → exit code."""
+
+from orgsim.cli.common import app
+from orgsim.cli import core  # noqa: F401  (registers load, show, people)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

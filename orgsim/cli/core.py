@@ -1,0 +1,77 @@
+"""`orgsim load`, `orgsim show`, `orgsim people`: fill the store and read the chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.cli.common import AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, print_json
+from orgsim.interchange import bundled_seeds, read_yaml
+from orgsim.render.text import chart_tree
+
+
+@app.command()
+def load(
+    file: Annotated[Optional[Path], typer.Argument(help="A seed YAML file (default: the bundled OpenAI seeds).")] = None,
+    store: StoreOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Load a seed file into the store, all or nothing. Loading the same file twice stores nothing new.
+
+    Example: orgsim load seeds/openai.yaml --store team.db
+    """
+    dataset = read_yaml(file or bundled_seeds())
+    app_ = open_store(store, create=True)
+    report = app_.load(dataset)
+    if json:
+        print_json({
+            "organisation": report.organisation,
+            "people_added": report.people_added,
+            "events_added": report.events_added,
+            "events_already_stored": report.events_already_stored,
+        })
+    typer.echo(
+        f"Loaded {report.organisation} from {dataset.path}: {report.events_added} events and "
+        f"{report.people_added} people added, {report.events_already_stored} events already stored.",
+        err=True,
+    )
+
+
+@app.command()
+def show(
+    at: AtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """The organisation on a day: a tree, or JSON {organisation, at, people[id, name, title, status, reports_to, uncertain]}.
+
+    Example: orgsim show --at 2024-10-15 --json
+    """
+    chart = open_store(store).chart(at_day(at), org)
+    if json:
+        print_json(chart.as_json())
+    else:
+        typer.echo(chart_tree(chart))
+
+
+@app.command()
+def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) -> None:
+    """Everyone the store knows, with ids, names and aliases (any of which names them in every command).
+
+    Example: orgsim people --json
+    """
+    organisation = open_store(store).organisation(org)
+    rows = [
+        {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
+        for pid, p in sorted(organisation.people.items())
+    ]
+    if json:
+        print_json({"organisation": organisation.name, "people": rows})
+        return
+    for r in rows:
+        aliases = ", ".join(r["aliases"])
+        typer.echo(f"{r['id']:<22} {r['name']}" + (f"  ({aliases})" if aliases else ""))

@@ -1,0 +1,94 @@
+"""Partial dates: a year, a month or a day, as the news reports them.
+
+A partial date takes effect from its first day (`start`) and is *open* (uncertain) on every day up
+to its last day (`end`). Ordering is by first day; equal first days are ordered by the caller
+(orgsim uses recording order).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from orgsim.errors import DateError
+
+__all__ = ["PartialDate", "parse_day"]
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: object) -> PartialDate:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; anything else raises DateError."""
+        if isinstance(text, PartialDate):
+            return text
+        if isinstance(text, date):
+            return cls(text.year, text.month, text.day)
+        if isinstance(text, int) and not isinstance(text, bool):
+            text = str(text)
+        if not isinstance(text, str):
+            raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is not None and not 1 <= month <= 12:
+            raise DateError(f"{text!r} is not a date: month {month} does not exist")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise DateError(f"{text!r} is not a date: {year}-{month:02d} has no day {day}")
+        if year < 1:
+            raise DateError(f"{text!r} is not a date: year must be 1 or later")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        """`year`, `month` or `day`."""
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def start(self) -> date:
+        """The first day the date may mean; the change takes effect from here."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> date:
+        """The last day the date may mean."""
+        if self.day is not None:
+            return self.start
+        if self.month is not None:
+            return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return date(self.year, 12, 31)
+
+    def is_open_on(self, day: date) -> bool:
+        """True when `day` falls inside a partial range: the change may or may not have happened yet."""
+        return self.precision != "day" and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+def parse_day(text: object) -> date:
+    """Parse a day for `--at`: a partial date means its first day."""
+    if isinstance(text, date):
+        return text
+    return PartialDate.parse(text).start

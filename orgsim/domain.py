@@ -1,0 +1,338 @@
+"""The `Organisation` aggregate: cited leadership changes as past-tense events, and its rules.
+
+Command methods validate first (the whole timeline with the new event in its effective place must
+replay under `chart.check`), then trigger one event; the event's `apply` only changes state, so a
+replay from the store never re-runs validation. No I/O, no clocks inside event bodies.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any, ClassVar, Iterable
+
+from eventsourcing.domain import Aggregate
+
+from orgsim.chart import check
+from orgsim.dates import PartialDate
+from orgsim.errors import (
+    AmbiguousPersonError,
+    DuplicateFactError,
+    RecordError,
+    RuleError,
+    UnknownEventError,
+    UnknownPersonError,
+)
+from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, fact_id
+
+__all__ = ["Organisation", "Directory", "organisation_id", "slugify", "PERSON_ID"]
+
+PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
+
+
+def organisation_id(name: str) -> uuid.UUID:
+    """Stable aggregate id of an organisation, from its name (case-insensitive)."""
+    return uuid.uuid5(_NAMESPACE, "organisation:" + name.strip().casefold())
+
+
+def slugify(text: str) -> str:
+    """`Mark Chen` → `mark-chen`; non-ASCII names give an empty slug (the caller must pick an id)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+    return slug
+
+
+class _FactEvent(Aggregate.Event):
+    """An event that records one cited change; subclasses name its kind."""
+
+    kind: ClassVar[str]
+    fact_id: str
+    person: str
+    on: str
+    source: dict
+
+    def fields(self) -> dict[str, Any]:
+        return {}
+
+    def apply(self, aggregate: Organisation) -> None:
+        aggregate._add_fact(
+            Fact(
+                id=self.fact_id,
+                kind=self.kind,
+                person=self.person,
+                on=PartialDate.parse(self.on),
+                source=dict(self.source),
+                seq=self.originator_version,
+                recorded_at=self.timestamp,
+                **self.fields(),
+            )
+        )
+
+
+class Organisation(Aggregate):
+    """One organisation: its people and the cited changes to them."""
+
+    class Started(Aggregate.Created):
+        name: str
+
+    class PersonAdded(Aggregate.Event):
+        person: str
+        name: str
+        aliases: list
+        source: dict
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.people[self.person] = {
+                "name": self.name,
+                "aliases": list(self.aliases),
+                "source": dict(self.source),
+            }
+
+    class Appointed(_FactEvent):
+        kind = "appointed"
+        title: str | None
+        manager: str | None
+
+        def fields(self) -> dict[str, Any]:
+            return {"title": self.title, "manager": self.manager}
+
+    class Departed(_FactEvent):
+        kind = "departed"
+        destination: str | None
+
+        def fields(self) -> dict[str, Any]:
+            return {"destination": self.destination}
+
+    class OnLeave(_FactEvent):
+        kind = "on_leave"
+        until: str | None
+
+        def fields(self) -> dict[str, Any]:
+            return {"until": PartialDate.parse(self.until) if self.until else None}
+
+    class Returned(_FactEvent):
+        kind = "returned"
+
+    class ReportsTo(_FactEvent):
+        kind = "reports_to"
+        manager: str
+
+        def fields(self) -> dict[str, Any]:
+            return {"manager": self.manager}
+
+    class Retracted(Aggregate.Event):
+        fact_id: str
+        target: str
+        reason: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate._add_retraction(
+                Retraction(self.fact_id, self.target, self.reason, self.originator_version, self.timestamp)
+            )
+
+    _EVENT_OF_KIND: ClassVar[dict[str, type[_FactEvent]]] = {}
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.people: dict[str, dict[str, Any]] = {}
+        self.facts: list[Fact] = []
+        self.retractions: list[Retraction] = []
+        self._by_id: dict[str, Fact] = {}
+
+    @classmethod
+    def start(cls, name: str) -> Organisation:
+        """A new, empty organisation with a stable id from its name."""
+        return cls._create(cls.Started, id=organisation_id(name), name=name)
+
+    # --- state changes (called by events only) -----------------------------------------------
+    def _add_fact(self, fact: Fact) -> None:
+        self.facts.append(fact)
+        self._by_id[fact.id] = fact
+
+    def _add_retraction(self, retraction: Retraction) -> None:
+        self.retractions.append(retraction)
+
+    # --- queries ---------------------------------------------------------------------------------
+    def timeline(self) -> Timeline:
+        return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions))
+
+    def has_fact(self, fid: str) -> bool:
+        return fid in self._by_id
+
+    def fact(self, ref: str) -> Fact:
+        """A stored fact by id or unique id prefix (at least 4 characters)."""
+        ref = ref.strip().lower()
+        if ref in self._by_id:
+            return self._by_id[ref]
+        hits = [f for f in self._by_id if len(ref) >= 4 and f.startswith(ref)]
+        if len(hits) == 1:
+            return self._by_id[hits[0]]
+        if hits:
+            raise UnknownEventError(f"event id {ref!r} is ambiguous: matches {', '.join(sorted(hits))}")
+        raise UnknownEventError(f"no stored event has id {ref!r} (see `orgsim log`)")
+
+    def resolve(self, text: str) -> str:
+        """A person's id from their id, display name or an alias, in any case."""
+        key = text.strip().casefold()
+        if not key:
+            raise UnknownPersonError("a person is required (an id, a name or an alias)")
+        if key in self.people:
+            return key
+        hits = sorted(
+            pid
+            for pid, p in self.people.items()
+            if key == pid.casefold()
+            or key == p["name"].casefold()
+            or any(key == a.casefold() for a in p["aliases"])
+        )
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            names = ", ".join(f"{self.people[h]['name']} ({h})" for h in hits)
+            raise AmbiguousPersonError(f"{text!r} could be any of: {names}; use an id")
+        raise UnknownPersonError(f"unknown person {text!r} in {self.name} (see `orgsim people`)")
+
+    # --- commands --------------------------------------------------------------------------------
+    def add_person(
+        self,
+        person: str,
+        name: str,
+        aliases: Iterable[str] = (),
+        source: Any = None,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Register a person (an id, a display name, the spellings the sources use)."""
+        if not PERSON_ID.match(person or ""):
+            raise RecordError(f"person id {person!r} must be lower-case letters, digits and hyphens")
+        if person in self.people:
+            raise RuleError(f"{person} is already a person in {self.name}")
+        if not name or not name.strip():
+            raise RecordError(f"person {person!r} needs a display name")
+        self.trigger_event(
+            self.PersonAdded,
+            timestamp=timestamp,
+            person=person,
+            name=name.strip(),
+            aliases=[a for a in aliases if a and a.strip()],
+            source=clean_source(source),
+        )
+
+    def propose(
+        self,
+        kind: str,
+        person: str,
+        on: str | PartialDate,
+        *,
+        title: str | None = None,
+        manager: str | None = None,
+        destination: str | None = None,
+        until: str | PartialDate | None = None,
+        source: Any = None,
+    ) -> Fact:
+        """The fact a command would record, validated against the whole timeline; stores nothing."""
+        if kind not in KINDS:
+            raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        when = PartialDate.parse(on)
+        end = PartialDate.parse(until) if until not in (None, "") else None
+        if person not in self.people:
+            raise UnknownPersonError(f"unknown person {person!r} in {self.name}")
+        if manager is not None and manager not in self.people:
+            raise UnknownPersonError(f"unknown manager {manager!r} in {self.name}")
+        if kind == "reports_to" and manager is None:
+            raise RecordError("a reports_to change needs a manager")
+        if end is not None and end.end < when.start:
+            raise RuleError(f"{self.people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
+        src = clean_source(source)
+        fields: dict[str, Any] = {
+            "title": title if kind == "appointed" else None,
+            "manager": manager if kind in ("appointed", "reports_to") else None,
+            "destination": destination if kind == "departed" else None,
+            "until": end if kind == "on_leave" else None,
+        }
+        details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
+        fid = fact_id(kind, person, str(when), details, src)
+        if fid in self._by_id:
+            raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
+        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
+        self._check(self.timeline(), extra=candidate)
+        return candidate
+
+    def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
+        """Store a fact made by `propose()` (re-validated: state may have moved since)."""
+        fresh = self.propose(
+            fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,
+            destination=fact.destination, until=fact.until, source=fact.source,
+        )
+        event_class = {
+            "appointed": self.Appointed, "departed": self.Departed, "on_leave": self.OnLeave,
+            "returned": self.Returned, "reports_to": self.ReportsTo,
+        }[fresh.kind]
+        kwargs: dict[str, Any] = {"fact_id": fresh.id, "person": fresh.person, "on": str(fresh.on), "source": fresh.source}
+        kwargs.update({
+            "appointed": {"title": fresh.title, "manager": fresh.manager},
+            "departed": {"destination": fresh.destination},
+            "on_leave": {"until": str(fresh.until) if fresh.until else None},
+            "returned": {},
+            "reports_to": {"manager": fresh.manager},
+        }[fresh.kind])
+        self.trigger_event(event_class, timestamp=timestamp, **kwargs)
+        return self._by_id[fresh.id]
+
+    def retract(self, ref: str, reason: str, timestamp: datetime | None = None) -> Retraction:
+        """Withdraw a stored fact from now on; refused when the rest of the timeline would break."""
+        target = self.fact(ref)
+        if not reason or not reason.strip():
+            raise RecordError("a retraction needs a reason (--reason)")
+        if target.id in {r.target for r in self.retractions}:
+            raise RuleError(f"event {target.id} is already retracted")
+        without = Timeline(self.name, self.people, self.facts_without(target.id), tuple(self.retractions))
+        self._check(without, extra=None, retracting=target)
+        rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
+        self.trigger_event(self.Retracted, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip())
+        return self.retractions[-1]
+
+    def facts_without(self, fid: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.id != fid)
+
+    def _check(self, timeline: Timeline, extra: Fact | None, retracting: Fact | None = None) -> None:
+        if extra is not None:
+            timeline = Timeline(timeline.organisation, timeline.people, timeline.facts + (extra,), timeline.retractions)
+        try:
+            check(timeline)
+        except RuleError as err:
+            culprit = getattr(err, "fact", None)
+            if extra is not None and culprit is not None and culprit.id != extra.id:
+                raise RuleError(
+                    f"{self.people[extra.person]['name']} ({extra.person}) on {extra.on}: would make the stored "
+                    f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+                ) from None
+            if retracting is not None:
+                raise RuleError(f"retracting event {retracting.id} would make the timeline invalid — {err}") from None
+            raise
+
+
+class Directory(Aggregate):
+    """The organisations a store holds (one per store, at a fixed id)."""
+
+    ID: ClassVar[uuid.UUID] = uuid.uuid5(_NAMESPACE, "directory")
+
+    class Opened(Aggregate.Created):
+        pass
+
+    class Listed(Aggregate.Event):
+        name: str
+
+        def apply(self, aggregate: Directory) -> None:
+            aggregate.names.append(self.name)
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    @classmethod
+    def open(cls) -> Directory:
+        return cls._create(cls.Opened, id=cls.ID)
+
+    def list(self, name: str) -> None:
+        if name.casefold() not in (n.casefold() for n in self.names):
+            self.trigger_event(self.Listed, name=name)

@@ -1,0 +1,51 @@
+"""Every error orgsim raises on purpose; the CLI turns them into one line and exit code 1."""
+
+from __future__ import annotations
+
+__all__ = [
+    "OrgsimError",
+    "DateError",
+    "UnknownPersonError",
+    "AmbiguousPersonError",
+    "RuleError",
+    "RecordError",
+    "StoreError",
+    "UnknownEventError",
+    "DuplicateFactError",
+]
+
+
+class OrgsimError(Exception):
+    """Base of every orgsim error; its message is one line a user can act on."""
+
+
+class DateError(OrgsimError, ValueError):
+    """A date that is not YYYY, YYYY-MM or YYYY-MM-DD, or not a real day."""
+
+
+class UnknownPersonError(OrgsimError, LookupError):
+    """A person id, name or alias that nobody in the organisation has."""
+
+
+class AmbiguousPersonError(OrgsimError, LookupError):
+    """A name or alias that more than one person has."""
+
+
+class RuleError(OrgsimError):
+    """A change that the organisation's rules forbid on that date."""
+
+
+class RecordError(OrgsimError, ValueError):
+    """A malformed record in a seed, import or command line (names file:line and field)."""
+
+
+class StoreError(OrgsimError):
+    """The store cannot be opened, or holds no organisation to answer from."""
+
+
+class UnknownEventError(OrgsimError, LookupError):
+    """An event id that the store does not hold (or a prefix matching several)."""
+
+
+class DuplicateFactError(RuleError):
+    """A change identical to one already stored (same person, date, details and source)."""

@@ -1,0 +1,132 @@
+"""Facts: what one stored event says, as a plain value the pure modules fold over.
+
+A `Fact` is a cited change with an effective date (`on`, valid time) and its place in the log
+(`seq`, and `recorded_at`, the store's own clock). A `Retraction` makes a fact stop counting from
+the moment it is recorded, without removing it from the log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from orgsim.dates import PartialDate
+
+__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "fact_id", "clean_source"]
+
+#: The kinds of change, as named in the import format.
+KINDS = ("appointed", "departed", "on_leave", "returned", "reports_to")
+
+
+def clean_source(source: Any) -> dict[str, str]:
+    """A source as a dict with only non-empty string values (`document`, `quote`, `url`, `note`)."""
+    if source is None:
+        return {}
+    if isinstance(source, str):
+        return {"note": source} if source.strip() else {}
+    return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
+
+
+def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str]) -> str:
+    """A stable id from a fact's content: the same cited change always gets the same id."""
+    payload = json.dumps(
+        {"kind": kind, "person": person, "on": on, "details": details, "source": source},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One cited change to one person, effective from `on`."""
+
+    id: str
+    kind: str
+    person: str
+    on: PartialDate
+    source: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    manager: str | None = None
+    destination: str | None = None
+    until: PartialDate | None = None
+    seq: int = 0
+    recorded_at: datetime | None = None
+
+    @property
+    def order(self) -> tuple:
+        """Effective order: first day of the effective date, then recording order."""
+        return (self.on.start, self.seq)
+
+    def details(self) -> dict[str, Any]:
+        """The kind-specific fields, as the import format names them."""
+        out: dict[str, Any] = {}
+        if self.title is not None or self.kind == "appointed":
+            out["title"] = self.title
+        if self.manager is not None:
+            out["reports_to" if self.kind == "appointed" else "manager"] = self.manager
+        if self.destination is not None:
+            out["to"] = self.destination
+        if self.until is not None:
+            out["until"] = str(self.until)
+        return out
+
+    def describe(self) -> str:
+        """A short human sentence: `departed → Anthropic`, `appointed CTO`."""
+        if self.kind == "appointed":
+            text = f"appointed {self.title}" if self.title else "appointed (title not reported)"
+            return text + (f", reporting to {self.manager}" if self.manager else "")
+        if self.kind == "departed":
+            return f"departed → {self.destination}" if self.destination else "departed"
+        if self.kind == "on_leave":
+            return f"on leave until {self.until}" if self.until else "on leave"
+        if self.kind == "returned":
+            return "returned from leave"
+        return f"reports to {self.manager}"
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A fact withdrawn from `recorded_at` on, with the reason."""
+
+    id: str
+    target: str
+    reason: str
+    seq: int = 0
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """All facts and retractions of one organisation, in recording order, with its people."""
+
+    organisation: str
+    people: dict[str, dict[str, Any]]
+    facts: tuple[Fact, ...]
+    retractions: tuple[Retraction, ...] = ()
+
+    def as_known_at(self, moment: datetime | None) -> Timeline:
+        """What the store knew at `moment` (recording time); None means now."""
+        if moment is None:
+            return self
+        return Timeline(
+            self.organisation,
+            self.people,
+            tuple(f for f in self.facts if f.recorded_at is None or f.recorded_at <= moment),
+            tuple(r for r in self.retractions if r.recorded_at is None or r.recorded_at <= moment),
+        )
+
+    def retracted_ids(self) -> set[str]:
+        return {r.target for r in self.retractions}
+
+    def effective(self) -> list[Fact]:
+        """The facts that count (not retracted), in effective order."""
+        gone = self.retracted_ids()
+        return sorted((f for f in self.facts if f.id not in gone), key=lambda f: f.order)
+
+    def name_of(self, person: str) -> str:
+        entry = self.people.get(person)
+        return entry["name"] if entry else person

@@ -1,0 +1,219 @@
+"""Records ⇄ commands: seed YAML files and JSON Lines, parsed and checked at the edge.
+
+Every error names where it happened (`FILE:LINE: field: reason`). A record's `source` is a string or
+an object with `document`, `quote`, `url`, `note`; when the cited document lies beside the file, the
+quote must occur in it verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orgsim.dates import PartialDate
+from orgsim.errors import OrgsimError, RecordError
+from orgsim.facts import KINDS, clean_source
+
+__all__ = ["PersonRecord", "EventRecord", "Dataset", "parse_event", "parse_person", "read_yaml", "bundled_seeds"]
+
+_EVENT_KEYS = {
+    "appointed": {"title"},
+    "departed": set(),
+    "on_leave": set(),
+    "returned": set(),
+    "reports_to": {"manager"},
+}
+_OPTIONAL = {
+    "appointed": {"reports_to", "name", "aliases"},
+    "departed": {"to"},
+    "on_leave": {"until"},
+    "returned": set(),
+    "reports_to": set(),
+}
+_COMMON = {"kind", "person", "on", "source", "id", "note"}
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    source: dict[str, str] = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One change as a record says it; people are named as the record names them (id, name or alias)."""
+
+    kind: str
+    person: str
+    on: str
+    source: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    manager: str | None = None  # `reports_to` on appointed, `manager` on reports_to
+    destination: str | None = None
+    until: str | None = None
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    organisation: str
+    people: tuple[PersonRecord, ...]
+    events: tuple[EventRecord, ...]
+    path: Path | None = None
+
+
+def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise RecordError(f"{where}: missing field {key!r}")
+        return None
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise RecordError(f"{where}: field {key!r} must be a string")
+    return str(value).strip()
+
+
+def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
+    raw = obj.get("source")
+    if raw is not None and not isinstance(raw, (str, dict)):
+        raise RecordError(f"{where}: field 'source' must be a string or an object")
+    if isinstance(raw, dict):
+        raw = {k: v for k, v in raw.items() if k != "__line__"}
+        unknown = set(raw) - {"document", "quote", "url", "note"}
+        if unknown:
+            raise RecordError(f"{where}: source has unknown field(s) {', '.join(sorted(unknown))}")
+    source = clean_source(raw)
+    doc, quote = source.get("document"), source.get("quote")
+    if documents is not None and doc:
+        path = documents / doc
+        if path.is_file():
+            if quote and quote not in path.read_text(encoding="utf-8"):
+                raise RecordError(f"{where}: the quote does not occur verbatim in {doc}")
+        else:
+            raise RecordError(f"{where}: cited document {doc!r} not found beside the file")
+    return source
+
+
+def parse_event(obj: Any, where: str, documents: Path | None = None) -> EventRecord:
+    """One event record (the import format) → EventRecord, or RecordError naming `where`."""
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: an event must be an object")
+    kind = _text(obj, "kind", where, required=True)
+    if kind not in KINDS:
+        raise RecordError(f"{where}: unknown kind {kind!r} (use {', '.join(KINDS)})")
+    allowed = _COMMON | _EVENT_KEYS[kind] | _OPTIONAL[kind]
+    unknown = set(obj) - allowed - {"__line__"}
+    if unknown:
+        raise RecordError(f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to a {kind} event")
+    person = _text(obj, "person", where, required=True)
+    on = _text(obj, "on", where, required=True)
+    try:
+        PartialDate.parse(on)
+    except OrgsimError as err:
+        raise RecordError(f"{where}: on: {err}") from None
+    until = _text(obj, "until", where)
+    if until is not None:
+        try:
+            PartialDate.parse(until)
+        except OrgsimError as err:
+            raise RecordError(f"{where}: until: {err}") from None
+    if kind == "appointed" and "title" not in obj:
+        raise RecordError(f"{where}: missing field 'title' (null when the title was not reported)")
+    aliases = obj.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError(f"{where}: field 'aliases' must be a list of strings")
+    return EventRecord(
+        kind=kind,
+        person=person,
+        on=on,
+        source=_source(obj, where, documents),
+        title=_text(obj, "title", where),
+        manager=_text(obj, "reports_to" if kind == "appointed" else "manager", where, required=kind == "reports_to"),
+        destination=_text(obj, "to", where),
+        until=until,
+        name=_text(obj, "name", where),
+        aliases=tuple(aliases),
+        where=where,
+    )
+
+
+def parse_person(obj: Any, where: str, documents: Path | None = None) -> PersonRecord:
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: a person must be an object")
+    unknown = set(obj) - {"id", "name", "aliases", "source", "__line__"}
+    if unknown:
+        raise RecordError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} on a person")
+    aliases = obj.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError(f"{where}: field 'aliases' must be a list of strings")
+    return PersonRecord(
+        id=_text(obj, "id", where, required=True),
+        name=_text(obj, "name", where, required=True),
+        aliases=tuple(aliases),
+        source=_source(obj, where, documents),
+        where=where,
+    )
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers each mapping's line as `__line__`, and reads booleans the
+    YAML 1.2 way (only true/false), so that the key `on` stays the string "on"."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_yaml(path: Path) -> Dataset:
+    """A seed file: `organisation`, `people` and `events`, each event citing a document beside it."""
+    path = Path(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise RecordError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(data, dict) or not data.get("organisation"):
+        raise RecordError(f"{path}: a seed file needs an 'organisation' name, 'people' and 'events'")
+    docs = path.parent
+    people = tuple(
+        parse_person(p, f"{path}:{p.get('__line__', '?') if isinstance(p, dict) else '?'}", docs)
+        for p in data.get("people") or []
+    )
+    events = tuple(
+        parse_event(e, f"{path}:{e.get('__line__', '?') if isinstance(e, dict) else '?'}", docs)
+        for e in data.get("events") or []
+    )
+    if not events:
+        raise RecordError(f"{path}: no events")
+    return Dataset(str(data["organisation"]), people, events, path)
+
+
+def bundled_seeds() -> Path:
+    """The OpenAI seed file shipped with orgsim."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds" / "openai.yaml", here.parent / "seeds" / "openai.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise RecordError("the bundled seeds are missing: pass a FILE to `orgsim load`")

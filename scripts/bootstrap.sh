@@ -1,0 +1,37 @@
+#!/bin/sh
+# Everything `make demo` and `make test` need on a fresh Debian or macOS machine with Python >= 3.11
+# and make: uv, the locked Python dependencies, and Graphviz's `dot`. Safe to run again.
+set -eu
+cd "$(dirname "$0")/.."
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+stop() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+# 1. uv
+if ! scripts/uv --version >/dev/null 2>&1; then
+  say "installing uv (python3 -m pip install --user uv)"
+  python3 -m pip install --user --quiet uv 2>/dev/null \
+    || python3 -m pip install --user --quiet --break-system-packages uv 2>/dev/null \
+    || { command -v curl >/dev/null 2>&1 && curl -LsSf https://astral.sh/uv/install.sh | sh; } \
+    || stop "could not install uv; run: python3 -m pip install --user uv   (then make again)"
+  scripts/uv --version >/dev/null 2>&1 || stop "uv installed but not found; add ~/.local/bin to PATH and make again"
+fi
+
+# 2. Python dependencies, exactly as locked
+scripts/uv sync --locked --quiet
+
+# 3. Graphviz's dot
+if ! command -v dot >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      stop "Graphviz is missing; run as root: apt-get install -y graphviz"; fi
+    say "installing Graphviz ($SUDO apt-get install graphviz)"
+    $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null \
+      || stop "could not install Graphviz; run: sudo apt-get install -y graphviz"
+  elif command -v brew >/dev/null 2>&1; then
+    say "installing Graphviz (brew install graphviz)"
+    brew install graphviz || stop "could not install Graphviz; run: brew install graphviz"
+  else
+    stop "Graphviz is missing; install it (Debian: sudo apt-get install graphviz, macOS: brew install graphviz)"
+  fi
+fi

@@ -1,0 +1,71 @@
+"""Shared fixtures: stores (memory and a real SQLite file), the seeds, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from orgsim.application import open_store
+from orgsim.cli import app
+from orgsim.interchange import read_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "openai.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    """No stray store settings from the developer's shell."""
+    for key in ("ORGSIM_STORE", "ORGSIM_ORG", "ORGSIM_SQLITE_DBNAME", "ORGSIM_PERSISTENCE_MODULE"):
+        monkeypatch.delenv(key, raising=False)
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return read_yaml(SEEDS)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def seeded(request, tmp_path, dataset):
+    """The seeds loaded into an in-memory store and into a SQLite file."""
+    store = ":memory:" if request.param == "memory" else str(tmp_path / "orgsim.db")
+    app_ = open_store(store, create=True)
+    app_.load(dataset)
+    return app_
+
+
+@pytest.fixture
+def db(tmp_path, dataset) -> str:
+    """A SQLite file holding the seeds, for CLI tests."""
+    path = tmp_path / "orgsim.db"
+    open_store(str(path), create=True).load(dataset)
+    return str(path)
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(app, [str(a) for a in args], input=input)
+
+    def json(self, *args: str):
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.stderr + result.stdout
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+def stored_events(store: str) -> list[tuple]:
+    """Every stored event row of a SQLite store, to prove a failed command changed nothing."""
+    import sqlite3
+
+    with sqlite3.connect(store) as conn:
+        return conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()

@@ -1,0 +1,56 @@
+"""Property tests: whatever sequence of commands is accepted replays to charts that keep every rule."""
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgsim.chart import OrgChart, chart_at, check
+from orgsim.domain import Organisation
+from orgsim.errors import OrgsimError
+
+PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
+DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 12, 31))
+ON = st.one_of(DAYS.map(lambda d: d.isoformat()), DAYS.map(lambda d: d.isoformat()[:7]), st.just("2020"))
+
+COMMAND = st.one_of(
+    st.tuples(st.just("appointed"), st.sampled_from(PEOPLE), ON, st.sampled_from(["CEO", "CTO", None]),
+              st.one_of(st.none(), st.sampled_from(PEOPLE))),
+    st.tuples(st.just("departed"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),
+    st.tuples(st.just("on_leave"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),
+    st.tuples(st.just("returned"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),
+    st.tuples(st.just("reports_to"), st.sampled_from(PEOPLE), ON, st.none(), st.sampled_from(PEOPLE)),
+)
+
+
+def assert_invariants(chart: OrgChart) -> None:
+    ids = chart.ids()
+    for row in chart.rows:
+        assert row.status in ("active", "on_leave")
+        if row.reports_to is not None:
+            assert row.reports_to in ids and row.reports_to != row.id
+        seen, boss = {row.id}, row.reports_to
+        while boss is not None:  # no cycles
+            assert boss not in seen
+            seen.add(boss)
+            boss = chart.row(boss).reports_to
+    assert not ids & {a.id for a in chart.alumni}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(COMMAND, max_size=25))
+def test_every_accepted_sequence_replays_to_valid_charts(commands):
+    org = Organisation.start("Prop")
+    for p in PEOPLE:
+        org.add_person(p, p.title())
+    for kind, person, on, title, manager in commands:
+        version = org.version
+        try:
+            fact = org.propose(kind, person, on, title=title, manager=manager, source={"note": f"{len(org.facts)}"})
+            org.record(fact)
+        except OrgsimError:
+            assert org.version == version  # a rejected command changes nothing
+    timeline = org.timeline()
+    check(timeline)
+    for day in {f.on.start for f in timeline.facts} | {f.on.end for f in timeline.facts} | {date(2021, 1, 1)}:
+        assert_invariants(chart_at(timeline, day))

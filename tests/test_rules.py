@@ -1,0 +1,103 @@
+"""Every rule, checked before anything is stored: a one-line error naming person, date and reason."""
+
+import pytest
+
+from orgsim.application import open_store
+from orgsim.errors import AmbiguousPersonError, DateError, OrgsimError, RecordError, RuleError, UnknownPersonError
+from orgsim.interchange import EventRecord, parse_event
+
+from conftest import stored_events
+
+
+@pytest.fixture
+def store(tmp_path, dataset):
+    path = str(tmp_path / "rules.db")
+    open_store(path, create=True).load(dataset)
+    return path
+
+
+CASES = [
+    ("departing twice", EventRecord("departed", "mira-murati", "2024-10-01"), RuleError, "not in the organisation"),
+    ("returning when not on leave", EventRecord("returned", "sam-altman", "2024-10-01"), RuleError, "not on leave"),
+    ("leave while on leave", EventRecord("on_leave", "greg-brockman", "2024-10-01"), RuleError, "already on leave"),
+    ("leave after departure", EventRecord("on_leave", "john-schulman", "2024-10-01"), RuleError, "departed 2024-08"),
+    ("reporting to oneself", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mark-chen"), RuleError, "themselves"),
+    ("reporting cycle", EventRecord("reports_to", "sam-altman", "2024-10-01", manager="mark-chen"), RuleError, "cycle"),
+    ("manager not there on that date", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mira-murati"), RuleError, "not in the organisation on that date"),
+    ("manager not yet there", EventRecord("reports_to", "mark-chen", "2023-01-01", manager="kevin-weil"), RuleError, "not in the organisation on that date"),
+    ("unknown person", EventRecord("departed", "nobody-here", "2024-10-01"), UnknownPersonError, "unknown person"),
+    ("unknown manager", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="ghost"), UnknownPersonError, "ghost"),
+    ("ambiguous alias", EventRecord("departed", "Kevin", "2024-10-01"), AmbiguousPersonError, "could be any of"),
+    ("malformed date", EventRecord("departed", "mark-chen", "2024-13-01"), DateError, "month 13"),
+    ("not a date", EventRecord("departed", "mark-chen", "yesterday"), DateError, "not a date"),
+    ("invalidates a later stored event", EventRecord("departed", "bob-mcgrew", "2024-01"), RuleError, "would make the stored event"),
+    ("departure before the person's appointment", EventRecord("departed", "kevin-weil", "2024-01"), RuleError, "not in the organisation"),
+]
+
+
+@pytest.mark.parametrize("name, record, error, message", CASES, ids=[c[0] for c in CASES])
+def test_a_forbidden_change_is_rejected_and_nothing_is_stored(store, name, record, error, message):
+    app_ = open_store(store)
+    if name == "ambiguous alias":  # give a second person the alias "Kevin"
+        app_.record(EventRecord("appointed", "kevin-other", "2024-09", title="Engineer", name="Kevin Other", aliases=("Kevin",)))
+    before = stored_events(store)
+    with pytest.raises(error) as err:
+        app_.record(record)
+    text = str(err.value)
+    assert message in text and "\n" not in text
+    if isinstance(err.value, RuleError):
+        assert record.on in text or "would make" in text  # names the date
+    assert stored_events(store) == before
+    assert stored_events(store) == stored_events(store)  # still readable
+
+
+def test_the_error_names_the_person_date_and_reason(store):
+    with pytest.raises(RuleError, match=r"^Mira Murati \(mira-murati\) on 2024-10-01: not in the organisation on that date"):
+        open_store(store).record(EventRecord("departed", "Mira Murati", "2024-10-01"))
+
+
+def test_a_later_event_that_becomes_invalid_is_named(store):
+    with pytest.raises(RuleError) as err:
+        open_store(store).record(EventRecord("departed", "sam-altman", "2024-09"))
+    assert "would make the stored event" in str(err.value) and "reports_to" in str(err.value)
+
+
+def test_appointed_creates_an_unknown_person_and_others_do_not(store):
+    app_ = open_store(store)
+    app_.record(EventRecord("appointed", "jane-doe", "2024-10-01", title="COO", name="Jane Doe"))
+    assert app_.organisation().people["jane-doe"]["name"] == "Jane Doe"
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"kind": "fired", "person": "x", "on": "2024"}, "unknown kind"),
+        ({"kind": "departed", "on": "2024"}, "missing field 'person'"),
+        ({"kind": "departed", "person": "x"}, "missing field 'on'"),
+        ({"kind": "departed", "person": "x", "on": "2024", "title": "CEO"}, "do not belong"),
+        ({"kind": "reports_to", "person": "x", "on": "2024"}, "missing field 'manager'"),
+        ({"kind": "on_leave", "person": "x", "on": "2024", "until": "soon"}, "until"),
+        ("not an object", "must be an object"),
+    ],
+)
+def test_malformed_records_name_where_and_what(record, message):
+    with pytest.raises(RecordError) as err:
+        parse_event(record, "f.jsonl:3")
+    assert str(err.value).startswith("f.jsonl:3: ") and message in str(err.value)
+
+
+def test_a_load_with_one_bad_event_stores_nothing(store, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "organisation: OpenAI\nevents:\n"
+        "  - {kind: appointed, person: new-one, title: Engineer, on: '2024-10'}\n"
+        "  - {kind: departed, person: mira-murati, on: '2024-10-02'}\n",
+        encoding="utf-8",
+    )
+    from orgsim.interchange import read_yaml
+
+    before = stored_events(store)
+    with pytest.raises(OrgsimError) as err:
+        open_store(store).load(read_yaml(bad))
+    assert "bad.yaml:4" in str(err.value)
+    assert stored_events(store) == before
