@@ -74,6 +74,14 @@ class Fact:
             out["until"] = str(self.until)
         return out
 
+    def as_record(self) -> dict[str, Any]:
+        """The fact in the import/export format (JSON Lines), without people's display names."""
+        out: dict[str, Any] = {"kind": self.kind, "person": self.person}
+        out.update(self.details())
+        out["on"] = str(self.on)
+        out["source"] = dict(self.source)
+        return out
+
     def describe(self) -> str:
         """A short human sentence: `departed → Anthropic`, `appointed CTO`."""
         if self.kind == "appointed":
@@ -118,6 +126,10 @@ class Timeline:
             tuple(f for f in self.facts if f.recorded_at is None or f.recorded_at <= moment),
             tuple(r for r in self.retractions if r.recorded_at is None or r.recorded_at <= moment),
         )
+
+    def fact_map(self) -> dict[str, Fact]:
+        """Every fact by id (retracted ones too)."""
+        return {f.id: f for f in self.facts}
 
     def retracted_ids(self) -> set[str]:
         return {r.target for r in self.retractions}

@@ -69,3 +69,11 @@ def stored_events(store: str) -> list[tuple]:
 
     with sqlite3.connect(store) as conn:
         return conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()
+
+
+@pytest.fixture(scope="session")
+def dataset_app(dataset):
+    """One in-memory store with the seeds, shared by read-only tests."""
+    app_ = open_store(":memory:")
+    app_.load(dataset)
+    return app_

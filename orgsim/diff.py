@@ -1,0 +1,140 @@
+"""Pure: what changed between two charts, each change pointing at the events that caused it.
+
+`diff(a, b)` compares the organisation on two days. FROM later than TO is the reverse diff: the
+same changes with before/after swapped and joined↔left, on_leave↔returned. Equal days: no changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from orgsim.chart import OrgChart, Row
+from orgsim.facts import Fact
+
+__all__ = ["Change", "ChartDiff", "diff", "apply_changes", "CHANGE_KINDS"]
+
+#: The kinds of change, in the order a reader groups them.
+CHANGE_KINDS = ("left", "joined", "on_leave", "returned", "title_changed", "manager_changed")
+_REVERSED = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
+_CAUSES = {  # which fact kinds can cause which change
+    "on_leave": {"on_leave"},
+    "returned": {"returned"},
+    "title_changed": {"appointed"},
+    "manager_changed": {"reports_to", "appointed", "departed"},
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    person: str
+    name: str
+    change: str
+    before: Row | None
+    after: Row | None
+    events: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "name": self.name,
+            "change": self.change,
+            "before": _row_json(self.before),
+            "after": _row_json(self.after),
+            "events": list(self.events),
+        }
+
+
+def _row_json(row: Row | None) -> dict[str, Any] | None:
+    return None if row is None else row.as_json()
+
+
+@dataclass(frozen=True)
+class ChartDiff:
+    organisation: str
+    from_chart: OrgChart
+    to_chart: OrgChart
+    changes: tuple[Change, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "organisation": self.organisation,
+            "from": self.from_chart.at.isoformat(),
+            "to": self.to_chart.at.isoformat(),
+            "changes": [c.as_json() for c in self.changes],
+        }
+
+    def by_kind(self) -> dict[str, list[Change]]:
+        return {k: [c for c in self.changes if c.change == k] for k in CHANGE_KINDS}
+
+
+def _new_events(before: Row, after: Row, kind: str, facts: Mapping[str, Fact]) -> tuple[str, ...]:
+    fresh = [e for e in after.events if e not in before.events]
+    if not facts:
+        return tuple(fresh)
+    causes = _CAUSES[kind]
+    picked = [e for e in fresh if e in facts and facts[e].kind in causes]
+    if kind == "manager_changed":  # an appointment causes it only when it named a manager
+        picked = [e for e in picked if facts[e].kind != "appointed" or facts[e].manager is not None
+                  or facts[e].person != after.id]
+    return tuple(picked or fresh)
+
+
+def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list[Change]:
+    changes: list[Change] = []
+    departures = {a.id: a.event for a in late.alumni}
+    a_rows = {r.id: r for r in early.rows}
+    b_rows = {r.id: r for r in late.rows}
+    for pid in sorted(a_rows.keys() | b_rows.keys()):
+        a, b = a_rows.get(pid), b_rows.get(pid)
+        if b is None:
+            changes.append(Change(pid, a.name, "left", a, None, (departures[pid],) if pid in departures else ()))
+            continue
+        if a is None:
+            changes.append(Change(pid, b.name, "joined", None, b, b.events))
+            continue
+        kinds = []
+        if a.status != b.status:
+            kinds.append("on_leave" if b.status == "on_leave" else "returned")
+        if a.title != b.title:
+            kinds.append("title_changed")
+        if a.reports_to != b.reports_to:
+            kinds.append("manager_changed")
+        for kind in kinds:
+            changes.append(Change(pid, b.name, kind, a, b, _new_events(a, b, kind, facts)))
+    return changes
+
+
+def diff(a: OrgChart, b: OrgChart, facts: Mapping[str, Fact] | None = None) -> ChartDiff:
+    """What changed from chart `a` to chart `b`; `facts` (id → Fact) attributes each change to its causes."""
+    facts = facts or {}
+    if a.at <= b.at:
+        changes = _forward(a, b, facts)
+    else:
+        changes = [
+            Change(c.person, c.name, _REVERSED.get(c.change, c.change), c.after, c.before, c.events)
+            for c in _forward(b, a, facts)
+        ]
+    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
+    changes.sort(key=lambda c: (order[c.change], c.person))
+    return ChartDiff(a.organisation, a, b, tuple(changes))
+
+
+def apply_changes(chart: OrgChart, d: ChartDiff) -> dict[str, tuple]:
+    """Chart `a` with a diff's changes applied, as {person: (title, status, reports_to)}."""
+    rows = {r.id: (r.title, r.status, r.reports_to) for r in chart.rows}
+    for c in d.changes:
+        if c.after is None:
+            rows.pop(c.person, None)
+        else:
+            title, status, manager = rows.get(c.person, (None, None, None))
+            if c.change in ("joined",):
+                title, status, manager = c.after.title, c.after.status, c.after.reports_to
+            elif c.change in ("on_leave", "returned"):
+                status = c.after.status
+            elif c.change == "title_changed":
+                title = c.after.title
+            elif c.change == "manager_changed":
+                manager = c.after.reports_to
+            rows[c.person] = (title, status, manager)
+    return rows

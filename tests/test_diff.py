@@ -1,0 +1,58 @@
+"""diff: the seeds' story and the algebra (empty on equal days, reversible, applies a → b)."""
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orgsim.chart import chart_at
+from orgsim.diff import apply_changes, diff
+
+
+def _diff(app_, a, b):
+    timeline = app_.timeline()
+    facts = {f.id: f for f in timeline.facts}
+    return diff(chart_at(timeline, date.fromisoformat(a)), chart_at(timeline, date.fromisoformat(b)), facts)
+
+
+def kinds(d):
+    return {(c.person, c.change) for c in d.changes}
+
+
+def test_september_shakeup(seeded):
+    d = _diff(seeded, "2024-09-01", "2024-10-15")
+    k = kinds(d)
+    assert {("mira-murati", "left"), ("bob-mcgrew", "left"), ("barret-zoph", "left")} <= k
+    assert ("mark-chen", "title_changed") in k
+    for pid in ("mark-chen", "jakub-pachocki", "kevin-weil", "srinivas-narayanan", "matt-knight", "josh-achiam"):
+        assert (pid, "manager_changed") in k
+    murati = [c for c in d.changes if c.person == "mira-murati"][0].as_json()
+    assert murati["before"]["title"] == "CTO" and murati["after"] is None and len(murati["events"]) == 1
+    facts = {f.id: f for f in seeded.timeline().facts}
+    assert facts[murati["events"][0]].kind == "departed"
+    mark = [c for c in d.changes if c.person == "mark-chen" and c.change == "title_changed"][0]
+    assert [facts[e].kind for e in mark.events] == ["appointed"]
+
+
+def test_summer_2024(seeded):
+    d = _diff(seeded, "2024-07-01", "2024-09-01")
+    assert {("john-schulman", "left"), ("greg-brockman", "on_leave")} <= kinds(d)
+
+
+def test_equal_days_give_no_changes(seeded):
+    assert _diff(seeded, "2024-09-01", "2024-09-01").changes == ()
+
+
+DAYS = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 1, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(DAYS, DAYS)
+def test_diff_algebra_on_the_seeds(dataset_app, a, b):
+    timeline = dataset_app.timeline()
+    ca, cb = chart_at(timeline, a), chart_at(timeline, b)
+    forward, backward = diff(ca, cb), diff(cb, ca)
+    assert apply_changes(ca, forward) == {r.id: (r.title, r.status, r.reports_to) for r in cb.rows}
+    flip = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
+    assert kinds(backward) == {(p, flip.get(k, k)) for p, k in kinds(forward)}
+    assert diff(ca, ca).changes == ()
