@@ -287,6 +287,7 @@ class Why:
     alumnus: Alumnus | None
     events: tuple[LogEntry, ...]  # in effective order
     because: dict[str, str | None]  # "title" / "reports_to" / "status" → the id of the event that set it
+    names: dict[str, str]  # display name of the manager, if any
 
     def as_json(self) -> dict[str, Any]:
         row, gone = self.row, self.alumnus
@@ -343,4 +344,5 @@ def why(timeline: Timeline, person: str, at: date) -> Why:
     return Why(
         timeline.organisation, person, timeline.name_of(person), at, status, row, gone,
         tuple(sorted((entries[i] for i in dict.fromkeys(ids)), key=lambda e: e.fact.order)), because,
+        {row.reports_to: timeline.name_of(row.reports_to)} if row is not None and row.reports_to else {},
     )
