@@ -128,11 +128,11 @@ def select(
 
 
 # --- one person, fact by fact ------------------------------------------------------------------------
-_Snapshot = tuple  # (title, status, reports_to, leave_until), or None when not in the organisation
-
-
 def _changes(timeline: Timeline, person: str, until: date | None = None) -> Iterator[tuple[Fact, Any, Any]]:
-    """(fact, before, after) for each fact that changed `person`'s row, in effective order."""
+    """(fact, before, after) for each fact that changed `person`'s row, in effective order.
+
+    A row is (title, status, reports_to, leave_until), or None while the person is not in the organisation.
+    """
     before = None
     for fact, rows, _alumni in steps(timeline.effective(), timeline.people):
         if until is not None and fact.on.start > until:

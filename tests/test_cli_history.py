@@ -138,3 +138,12 @@ def test_log_why_history_with_the_second_clock(cli, bitemporal):  # noqa: F811
     carol = cli.json("history", "carol", "--store", bitemporal)
     assert (carol["stints"][0]["to"], carol["stints"][0]["destination"]) == ("2024-05-20", "Globex")
     assert "Also known as: アリス" in cli("history", "アリス", "--store", bitemporal).stdout
+
+
+def test_people_lists_ids_names_and_the_aliases_every_command_accepts(cli, db):
+    data = cli.json("people", "--store", db)
+    mira = next(p for p in data["people"] if p["id"] == "mira-murati")
+    assert mira["name"] == "Mira Murati" and "ミラ・ムラティ" in mira["aliases"]
+    assert "mira-murati" in cli("people", "--store", db).stdout
+    for alias in mira["aliases"] + ["MIRA MURATI", "Mira-Murati"]:
+        assert cli.json("why", alias, "--at", "2024-09-01", "--store", db)["person"] == "mira-murati", alias
