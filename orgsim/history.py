@@ -182,7 +182,7 @@ class History:
     titles: tuple[Span, ...]  # value: the title (None: not reported)
     managers: tuple[Span, ...]  # value: the manager's id
     leaves: tuple[Span, ...]  # start: on_leave; end: returned, or the departure that ended it
-    entries: dict[str, LogEntry]  # every fact a line cites, and the retracted facts about the person
+    entries: dict[str, LogEntry]  # every fact of the timeline by id (lines cite some of them)
     retracted: tuple[str, ...]  # ids of facts about the person that were retracted (not counted)
     names: dict[str, str]  # display names of the managers
 

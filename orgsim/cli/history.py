@@ -58,8 +58,7 @@ def history_command(
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """A person's tenures: each time in the organisation (departure and destination, re-joins), each title,
-    manager and leave with from/to, every line with the events and quotes behind it.
+    """A person's tenures: each time in the organisation (departure and destination, re-joins), each title, manager and leave with from/to, every line with the events and quotes behind it.
 
     JSON: {organisation, person, name, aliases, as_known_at, stints, titles, managers, leaves, events, retracted}.
 
@@ -82,11 +81,9 @@ def why_command(
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Why a person's row is as it is on a day: its title, manager and status, the event behind each,
-    and every event that produced the row, in effective order, with its quote.
+    """Why a person's row is as it is on a day: its title, manager and status, the event behind each, and every event that produced the row, in effective order, with its quote.
 
-    JSON: {organisation, person, name, at, as_known_at, status, title, reports_to, uncertain, since,
-    leave_since, leave_until, departed_on, destination, because{title, reports_to, status}, events}.
+    JSON: {organisation, person, name, at, as_known_at, status, title, reports_to, uncertain, since, leave_since, leave_until, departed_on, destination, because, events} (see the README).
 
     Example: orgsim why greg-brockman --at 2024-09-01
     """
