@@ -11,6 +11,7 @@ from orgsim.application import open_store
 from orgsim.cli.common import (
     AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, with_as_known_at,
 )
+from orgsim.history import iso
 from orgsim.interchange import bundled_seeds, read_yaml
 from orgsim.render.text import chart_tree
 
