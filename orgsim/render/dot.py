@@ -65,7 +65,9 @@ def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
             kids.setdefault(r.reports_to, []).append(r.id)
     if root is not None:
         if root not in rows:
-            raise UnknownPersonError(f"{root} is not in {chart.organisation} on {chart.at.isoformat()}")
+            gone = [a for a in chart.alumni if a.id == root]
+            why = f": {gone[0].name} left on {gone[0].departed_on}" if gone else ""
+            raise UnknownPersonError(f"{root} is not in {chart.organisation} on {chart.at.isoformat()}{why}")
         out = Layout(rows, [root], [])
     else:
         tops = [r.id for r in chart.rows if r.reports_to is None and r.id in kids]
