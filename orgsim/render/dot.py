@@ -8,7 +8,6 @@ Output is deterministic: nodes and edges are added in sorted order, node ids are
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import graphviz
@@ -18,8 +17,8 @@ from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
 from orgsim.render.provenance import documents, event_lines, footer_lines
 from orgsim.render.style import (
-    FONT, MUTED, add_legend_cluster, collapsed_attrs, display_name, label, new_graph, note_attrs,
-    panel_attrs, person_attrs, person_lines,
+    UNREPORTED, add_footer, add_group_cluster, add_legend_cluster, collapsed_attrs, display_name, grid, label,
+    middle, new_graph, panel_attrs, person_attrs, person_lines,
 )
 
 __all__ = ["chart_graph", "Layout", "layout", "MAX_REPORTS", "MAX_UNREPORTED"]
@@ -48,11 +47,7 @@ class Layout:
         if not self.levels:
             return None
         low = max(self.levels.values())
-        return _middle(sorted(n for n, lv in self.levels.items() if lv == low))
-
-
-def _middle(items: list[str]) -> str:
-    return items[(len(items) - 1) // 2]
+        return middle(sorted(n for n, lv in self.levels.items() if lv == low))
 
 
 def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
@@ -170,28 +165,15 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
     anchor = lay.deepest()
     if lay.unreported or lay.unreported_hidden:
         members = list(lay.unreported) + (["_unreported_more"] if lay.unreported_hidden else [])
-        cols = len(members) if len(members) <= 6 else math.ceil(math.sqrt(len(members) * 2))
-        cols = math.ceil(len(members) / math.ceil(len(members) / cols))  # balanced rows, wider than tall
-        grid = [members[i:i + cols] for i in range(0, len(members), cols)]
-        with g.subgraph(name="cluster_unreported") as c:
-            c.attr(label="Reporting line not reported", labeljust="l", fontname=FONT + " Bold", fontsize="12",
-                   fontcolor=MUTED, style="rounded,dashed", color="#9CA3AF", margin="12")
-            for line in grid:
-                with c.subgraph() as same:
-                    same.attr(rank="same")
-                    for pid in line:
-                        if pid == "_unreported_more":
-                            same.node(pid, label(_more_label("more", lay.unreported_hidden, len(lay.unreported_hidden), "people")),
-                                      tooltip=_names_tooltip(lay.unreported_hidden, names), **collapsed_attrs())
-                        else:
-                            person(same, pid)
-                for a, b in zip(line, line[1:]):
-                    c.edge(a, b, style="invis")
-            for above, below in zip(grid, grid[1:]):
-                c.edge(above[0], below[0], style="invis")
-        if anchor is not None:
-            g.edge(anchor, _middle(grid[0]), style="invis")
-        anchor = _middle(grid[-1])
+
+        def draw(container: graphviz.Digraph, node_id: str) -> None:
+            if node_id == "_unreported_more":
+                container.node(node_id, label(_more_label("more", lay.unreported_hidden, len(lay.unreported_hidden), "people")),
+                               tooltip=_names_tooltip(lay.unreported_hidden, names), **collapsed_attrs())
+            else:
+                person(container, node_id)
+
+        anchor = add_group_cluster(g, "cluster_unreported", UNREPORTED, grid(members), draw, anchor)
 
     samples = [
         ("_legend_active", ["Name", "Title"], person_attrs(False, False)),
@@ -200,9 +182,9 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
          person_attrs(False, True)),
         ("_legend_more", ["N more reports", "(folded to stay readable)"], collapsed_attrs()),
     ]
-    add_legend_cluster(g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn")
+    legend = add_legend_cluster(g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn")
     if anchor is not None:
-        g.edge(anchor, samples[1][0], style="invis")
+        g.edge(anchor, legend, style="invis")
 
     if alumni:
         gone = sorted(chart.alumni, key=lambda a: (a.departed_on, a.id))
@@ -218,6 +200,5 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
         if anchor is not None:
             g.edge(anchor, "_alumni", style="invis")
 
-    g.node("_footer", label(footer_lines(documents(cited, facts), timeline)), **note_attrs())
-    g.edge(samples[1][0], "_footer", style="invis")
+    add_footer(g, footer_lines(documents(cited, facts), timeline), legend)
     return g

@@ -7,8 +7,9 @@ in a name becomes a line break, and the result is marked `nohtml` so `<script>` 
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 import graphviz
 
@@ -16,8 +17,12 @@ from orgsim.chart import Row
 
 __all__ = [
     "FONT", "INK", "MUTED", "label", "new_graph", "person_attrs", "collapsed_attrs", "note_attrs",
-    "panel_attrs", "add_legend_cluster", "display_name", "person_lines",
+    "panel_attrs", "add_legend_cluster", "display_name", "person_lines", "middle", "grid",
+    "add_group_cluster", "add_footer", "UNREPORTED",
 ]
+
+#: The group of people with neither a reported manager nor reports.
+UNREPORTED = "Reporting line not reported"
 
 FONT = "Helvetica"
 INK = "#1F2933"  # text and active borders
@@ -130,14 +135,65 @@ def panel_attrs() -> dict[str, str]:
 
 
 def add_legend_cluster(g: graphviz.Digraph, samples: list[tuple[str, list[str], dict[str, str]]],
-                       caption: str) -> None:
-    """A "Legend" cluster: sample boxes drawn exactly as the chart draws them, side by side in one row."""
+                       caption: str, edge_samples: list[tuple[str, dict[str, str]]] = ()) -> str:
+    """A "Legend" cluster: sample boxes drawn exactly as the picture draws them, side by side in one
+    row, then sample lines (each between two dots, labelled). Returns the id of a middle sample."""
     with g.subgraph(name="cluster_legend") as c:
         c.attr(label=label([caption]), labeljust="l", fontname=FONT, fontsize="10", fontcolor=MUTED,
                style="rounded", color="#D1D5DB", margin="10")
+        order = []
         with c.subgraph() as row:
             row.attr(rank="same")
             for node_id, lines, attrs in samples:
                 row.node(node_id, label(lines), **attrs)
-        for a, b in zip(samples, samples[1:]):  # keep the samples in the order given
-            c.edge(a[0], b[0], style="invis")
+                order.append(node_id)
+            for i, (text, attrs) in enumerate(edge_samples):
+                a, b = f"_legend_line{i}_a", f"_legend_line{i}_b"
+                for end in (a, b):
+                    row.node(end, "", shape="point", width="0.06", color=MUTED, style="filled")
+                row.edge(a, b, label=label([text]), minlen="2", **attrs)
+                order += [a, b]
+        for a, b in zip(order, order[1:]):  # keep the samples in the order given
+            if not (a.endswith("_a") and b == a[:-2] + "_b"):
+                c.edge(a, b, style="invis")
+    return middle([s[0] for s in samples])
+
+
+def middle(items: list[str]) -> str:
+    """The middle item: what a band below hangs from, so it sits centred under the band above."""
+    return items[(len(items) - 1) // 2]
+
+
+def grid(members: list[str]) -> list[list[str]]:
+    """Members in balanced rows, wider than tall (one row up to 6)."""
+    if not members:
+        return []
+    cols = len(members) if len(members) <= 6 else math.ceil(math.sqrt(len(members) * 2))
+    cols = math.ceil(len(members) / math.ceil(len(members) / cols))
+    return [members[i:i + cols] for i in range(0, len(members), cols)]
+
+
+def add_group_cluster(g: graphviz.Digraph, name: str, title: str, rows: list[list[str]],
+                      draw: Callable[[graphviz.Digraph, str], None], anchor: str | None) -> str:
+    """A dashed cluster of unconnected boxes laid out as a grid below `anchor`; returns its bottom middle."""
+    with g.subgraph(name=name) as c:
+        c.attr(label=label([title]), labeljust="l", fontname=FONT + " Bold", fontsize="12",
+               fontcolor=MUTED, style="rounded,dashed", color="#9CA3AF", margin="12")
+        for line in rows:
+            with c.subgraph() as same:
+                same.attr(rank="same")
+                for node_id in line:
+                    draw(same, node_id)
+            for a, b in zip(line, line[1:]):
+                c.edge(a, b, style="invis")
+        for above, below in zip(rows, rows[1:]):
+            c.edge(above[0], below[0], style="invis")
+    if anchor is not None:
+        g.edge(anchor, middle(rows[0]), style="invis")
+    return middle(rows[-1])
+
+
+def add_footer(g: graphviz.Digraph, lines: list[str], above: str) -> None:
+    """Small print under the node `above` (the legend)."""
+    g.node("_footer", label(lines), **note_attrs())
+    g.edge(above, "_footer", style="invis")
