@@ -1,6 +1,7 @@
 """Regenerate diagrams/: the OpenAI seeds' story as pictures (DOT, SVG, PNG), run by `make diagrams`.
 
-Each chart is drawn on a day just before or after a change the articles report. The seeds are loaded
+Each chart is drawn on a day just before or after a change the articles report; one diff picture
+shows the September 2024 shake-up. The seeds are loaded
 into an in-memory store, so the pictures depend on the seeds only; tests/test_render.py redraws each
 committed .dot the same way (`diagram()`) and fails when one is stale.
 """
@@ -19,6 +20,8 @@ from orgsim.chart import chart_at  # noqa: E402
 from orgsim.cli.render import picture_bytes  # noqa: E402
 from orgsim.facts import Timeline  # noqa: E402
 from orgsim.interchange import read_yaml  # noqa: E402
+from orgsim.diff import diff  # noqa: E402
+from orgsim.render.diff_dot import diff_graph  # noqa: E402
 from orgsim.render.dot import chart_graph  # noqa: E402
 
 OUT = ROOT / "diagrams"
@@ -36,6 +39,7 @@ DIAGRAMS = {
     "openai-2024-09-01": "Before the September 2024 departures",
     "openai-2024-10-15": "After Murati, McGrew and Zoph leave; six report to Altman",
     "openai-2024-10-15-ja": "The same, with the Japanese names the articles use",
+    "openai-diff-2024-09-01_2024-10-15": "What the September 2024 shake-up changed, in one picture",
 }
 
 
@@ -46,7 +50,10 @@ def seeded_timeline() -> Timeline:
 
 
 def diagram(stem: str, timeline: Timeline):
-    """The graph a diagram's stem names: `openai-YYYY-MM-DD[-ja]`."""
+    """The graph a diagram's stem names: `openai-YYYY-MM-DD[-ja]` or `openai-diff-FROM_TO`."""
+    if stem.startswith("openai-diff-"):
+        start, end = (date.fromisoformat(d) for d in stem.removeprefix("openai-diff-").split("_"))
+        return diff_graph(diff(chart_at(timeline, start), chart_at(timeline, end), timeline.fact_map()), timeline)
     rest = stem.removeprefix("openai-")
     lang = "ja" if rest.endswith("-ja") else "en"
     day = date.fromisoformat(rest.removesuffix("-ja"))

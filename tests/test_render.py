@@ -318,3 +318,55 @@ def test_committed_diagrams_are_current():
         fresh = script.diagram(stem, timeline).source
         stored = (DIAGRAMS / f"{stem}.dot").read_text(encoding="utf-8")
         assert stored == fresh, f"diagrams/{stem}.dot is stale: run `make diagrams` and commit diagrams/"
+
+
+# --- the diff picture (issue 4) -------------------------------------------------------------------
+
+
+def diff_picture(app_, start: str, end: str, lang: str = "en"):
+    from orgsim.diff import diff
+    from orgsim.render.diff_dot import diff_graph
+
+    timeline = app_.timeline()
+    a, b = (chart_at(timeline, date.fromisoformat(d)) for d in (start, end))
+    return diff_graph(diff(a, b, timeline.fact_map()), timeline, lang=lang)
+
+
+def test_diff_dot_matches_the_golden_file(seeded):
+    check_golden("diff-2024-09-01_2024-10-15.dot", diff_picture(seeded, "2024-09-01", "2024-10-15").source)
+
+
+def test_diff_picture_marks_each_kind_of_change(dataset_app):
+    source = diff_picture(dataset_app, "2024-09-01", "2024-10-15").source
+    assert "3 left · 3 new titles · 6 changed reporting lines" in source
+    for pid in ("mira-murati", "bob-mcgrew", "barret-zoph"):
+        assert re.search(rf'"{pid}" \[label="[^"]*left 2024-09-25"[^\]]*fillcolor="#FDE8E8"', source)
+    assert re.search(r'"mark-chen" \[label="Mark Chen\\nSVP of Research\\nwas: \(title not reported\)"[^\]]*color="#6B46C1"', source)
+    assert len(re.findall(r'^\t"sam-altman" -> "[a-z-]+" \[color="#2F855A"', source, flags=re.M)) == 6  # new lines
+    assert re.search(r'^\t"bob-mcgrew" -> "barret-zoph" \[color="#C53030"[^\]]*style=dashed', source, flags=re.M)
+    summer = diff_picture(dataset_app, "2024-07-01", "2024-09-01").source
+    assert "1 left · 2 joined · 1 went on leave" in summer
+    assert "left 2024-08 → Anthropic" in summer and "joined 2024-08" in summer
+    assert re.search(r'"greg-brockman" \[label="[^"]*on leave since 2024-08, until 2024-12"[^\]]*style="rounded,filled,dashed"', summer)
+
+
+def test_reverse_diff_picture_swaps_left_and_joined(dataset_app):
+    source = diff_picture(dataset_app, "2024-10-15", "2024-09-01").source
+    assert "3 joined · 3 new titles · 6 changed reporting lines" in source
+    assert re.search(r'^\t"sam-altman" -> "mark-chen" \[color="#C53030"', source, flags=re.M)  # that line ended
+    assert diff_picture(dataset_app, "2024-10-15", "2024-10-15").source.count("no changes") == 1
+
+
+@pytest.mark.needs_dot
+def test_diff_svg_has_marked_boxes_lines_legend_and_quotes(dataset_app):
+    svg = svg_of(diff_picture(dataset_app, "2024-09-01", "2024-10-15"))
+    words = texts(svg)
+    for text in ("Mira Murati", "left 2024-09-25", "was: (title not reported)", "new line", "line ended", "Legend"):
+        assert any(text in w for w in words), text
+    murati = node_group(svg, "person-mira-murati")
+    assert shape_of(murati).get("fill") == "#fde8e8" and shape_of(murati).get("stroke") == "#c53030"
+    assert "熟考の末、OpenAl を離れるという難しい決断をしました。" in tooltip(murati)
+    new_line = [g for g in svg.iter(SVG + "g") if g.get("class") == "edge"
+                and "".join(g.find(SVG + "title").itertext()) == "sam-altman->mark-chen"][0]
+    assert shape_of(new_line).get("stroke") == "#2f855a"
+    assert "Mark、Jakub、Kevin、Srinivas、Matt、Josh が私に報告します。" in tooltip(new_line)
