@@ -192,7 +192,7 @@ def test_root_draws_only_that_persons_part(dataset_app):
     assert lay.drawn == ["barret-zoph", "bob-mcgrew"] and lay.unreported == []
     source = graph_at(dataset_app, "2024-09-01", root="bob-mcgrew").source
     assert "cluster_unreported" not in source and '"sam-altman"' not in source
-    assert "Bob McGrew's part of the chart" in source
+    assert "Bob McGrew and their reports" in source and "2 of the organisation's 15 people" in source
 
 
 def test_depth_folds_what_is_below_into_one_box(dataset_app):

@@ -106,19 +106,35 @@ def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
     return out
 
 
+def _subtree(chart: OrgChart, root: str) -> list[Row]:
+    kids: dict[str, list[Row]] = {}
+    for r in chart.rows:
+        if r.reports_to is not None:
+            kids.setdefault(r.reports_to, []).append(r)
+    out, stack = [], [chart.row(root)]
+    while stack:
+        row = stack.pop()
+        out.append(row)
+        stack.extend(kids.get(row.id, ()))
+    return out
+
+
 def _title(chart: OrgChart, timeline: Timeline, lay: Layout, root: str | None, depth: int | None, lang: str) -> list[str]:
-    on_leave = sum(r.status == "on_leave" for r in chart.rows)
-    unreported = len(lay.unreported) + len(lay.unreported_hidden)
     first = f"{chart.organisation} on {chart.at.isoformat()}"
     if root is not None:
-        first += f" — {display_name(root, chart.row(root).name, timeline.people, lang)}'s part of the chart"
+        first += f" — {display_name(root, chart.row(root).name, timeline.people, lang)} and their reports"
     if depth is not None:
-        first += f", {depth} level{'s' if depth != 1 else ''} down"
-    second = f"{len(chart.rows)} people in the organisation"
+        first += f", {depth} level{'s' if depth != 1 else ''} below the top" if depth else ", top only"
+    rows = list(chart.rows) if root is None else _subtree(chart, root)
+    on_leave = sum(r.status == "on_leave" for r in rows)
+    if root is None:
+        second = f"{len(rows)} people in the organisation"
+    else:
+        second = f"{len(rows)} of the organisation's {len(chart.rows)} people"
     if on_leave:
         second += f" · {on_leave} on leave"
     if root is None:
-        second += f" · {unreported} with no reported reporting line"
+        second += f" · {len(lay.unreported) + len(lay.unreported_hidden)} with no reported reporting line"
     return [first, second]
 
 
