@@ -370,3 +370,11 @@ def test_diff_svg_has_marked_boxes_lines_legend_and_quotes(dataset_app):
                 and "".join(g.find(SVG + "title").itertext()) == "sam-altman->mark-chen"][0]
     assert shape_of(new_line).get("stroke") == "#2f855a"
     assert "Mark、Jakub、Kevin、Srinivas、Matt、Josh が私に報告します。" in tooltip(new_line)
+
+
+def test_as_known_at_draws_only_what_the_store_knew_then(cli, db):
+    early = cli("render", "--at", "2024-10-15", "--store", db, "--as-known-at", "2000-01-01")
+    assert early.exit_code == 0, early.stderr
+    assert "0 people in the organisation" in early.stdout and '"sam-altman"' not in early.stdout
+    now = cli("render", "--at", "2024-10-15", "--store", db)
+    assert "12 people in the organisation" in now.stdout
