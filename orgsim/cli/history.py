@@ -15,7 +15,7 @@ from orgsim.cli.common import (
     with_as_known_at,
 )
 from orgsim.facts import KINDS
-from orgsim.render.provenance import history_text, log_text, why_text
+from orgsim.render.history_text import history_text, log_text, why_text
 
 PersonArg = Annotated[str, typer.Argument(help="The person: an id, a name or an alias, in any case (ミラ・ムラティ).")]
 

@@ -1,134 +1,74 @@
-"""The log, a person's history and "why" as text for a terminal: every line with its sources and quotes.
+"""Provenance inside a picture: each box's events with their quotes, and a footer naming the data.
 
-Pure: returns strings, never prints. Japanese quotes are kept as they are.
+The footer's hash is over the event log that drew the picture (the effective facts' ids, the
+retractions and the people register), so a published image names the exact data behind it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+import json
+from typing import Iterable
 
-from orgsim.history import History, LogEntry, Span, Why
+from orgsim.facts import Fact, Timeline
 
-__all__ = ["log_text", "history_text", "why_text", "entry_lines", "short_time"]
-
-
-def short_time(moment: datetime | None) -> str:
-    """A recording time to the second, in UTC: `2024-08-01 09:30:00Z`."""
-    if moment is None:
-        return "unknown"
-    return moment.strftime("%Y-%m-%d %H:%M:%SZ") if moment.utcoffset() is not None else moment.isoformat()
+__all__ = ["log_hash", "event_lines", "documents", "footer_lines"]
 
 
-def _source_lines(source: dict[str, str], indent: str) -> list[str]:
-    out = []
-    doc, quote = source.get("document"), source.get("quote")
-    if doc or quote:
-        out.append(indent + " ".join(x for x in (doc, f"「{quote}」" if quote else None) if x))
-    if source.get("url"):
-        out.append(indent + "url: " + source["url"])
-    if source.get("note"):
-        out.append(indent + "note: " + source["note"])
-    if not out:
-        out.append(indent + "(no source given)")
-    return out
+def log_hash(timeline: Timeline) -> str:
+    """12 hex characters of sha256 over the effective facts' ids, the retractions and the people."""
+    payload = json.dumps(
+        {
+            "organisation": timeline.organisation,
+            "facts": sorted(f.id for f in timeline.effective()),
+            "retractions": sorted([r.id, r.target] for r in timeline.retractions),
+            "people": sorted([pid, p["name"], list(p.get("aliases", ()))] for pid, p in timeline.people.items()),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
 
 
-def entry_lines(entry: LogEntry, indent: str = "  ", who: bool = True, recorded: bool = True) -> list[str]:
-    """One event: effective date, person, what it says (its kind in words), id; then when it was recorded, its source, any retraction."""
-    f = entry.fact
-    head = f"{indent}{str(f.on):<10}  "
-    head += (f"{entry.name} [{f.person}]: " if who else "") + f"{entry.summary}  [{f.id}]"
-    pad = indent + " " * 12
-    lines = [head]
-    if recorded:
-        lines.append(f"{pad}recorded {short_time(f.recorded_at)}")
-    lines += _source_lines(f.source, pad)
-    if entry.retraction is not None:
-        r = entry.retraction
-        lines.append(f"{pad}RETRACTED {short_time(r.recorded_at)}: {r.reason}  (not counted)")
+def _fact_line(fact: Fact, timeline: Timeline) -> list[str]:
+    what = fact.describe()
+    if fact.manager:  # name the manager, not their id
+        what = what.replace(fact.manager, timeline.name_of(fact.manager))
+    lines = [f"• {fact.on} {what}  [event {fact.id}]"]
+    src = fact.source
+    if src.get("quote"):
+        lines.append(f"   “{src['quote']}”")
+    if src.get("document") or src.get("url"):
+        lines.append(f"   — {src.get('document') or src.get('url')}")
+    if src.get("note"):
+        lines.append(f"   note: {src['note']}")
     return lines
 
 
-def _known(as_known_at: datetime | None) -> str:
-    return f"as known at {short_time(as_known_at)}" if as_known_at else "as known now"
+def event_lines(event_ids: Iterable[str], facts: dict[str, Fact], timeline: Timeline) -> list[str]:
+    """Every event behind a box: date, what it says, its quote and its document."""
+    out: list[str] = []
+    for fid in event_ids:
+        fact = facts.get(fid)
+        out.extend(_fact_line(fact, timeline) if fact else [f"• event {fid}"])
+    return out
 
 
-def log_text(entries: list[LogEntry], order: str = "effective", as_known_at: datetime | None = None) -> str:
-    by = "effective date" if order == "effective" else "recording time"
-    lines = [f"{len(entries)} event{'s' if len(entries) != 1 else ''}, by {by}, {_known(as_known_at)}"]
-    for e in entries:
-        lines += entry_lines(e, indent="")
-    return "\n".join(lines)
+def documents(event_ids: Iterable[str], facts: dict[str, Fact]) -> list[str]:
+    """The source documents (or URLs) the events cite, sorted."""
+    found = set()
+    for fid in event_ids:
+        fact = facts.get(fid)
+        if fact:
+            doc = fact.source.get("document") or fact.source.get("url")
+            if doc:
+                found.add(doc)
+    return sorted(found)
 
 
-def _span(s: Span, label: str, width: int = 24) -> str:
-    end = str(s.end.on) if s.end is not None else "now"
-    ids = ", ".join(s.events)
-    return f"  {str(s.start.on) + ' → ' + end:<{width}} {label}  [{ids}]"
-
-
-def history_text(h: History, as_known_at: datetime | None = None) -> str:
-    lines = [f"{h.name} [{h.person}] — {h.organisation}, {_known(as_known_at)}"]
-    if h.aliases:
-        lines.append("Also known as: " + ", ".join(h.aliases))
-    lines.append("In the organisation")
-    for i, s in enumerate(h.stints):
-        label = "rejoined" if i else "joined"
-        if s.end is not None:
-            label += "; departed" + (f" → {s.end.destination}" if s.end.destination else " (destination not reported)")
-        lines.append(_span(s, label))
-    if not h.stints:
-        lines.append("  no event known")
-    lines.append("Titles")
-    lines += [_span(s, s.value or "title not reported") for s in h.titles] or ["  none"]
-    lines.append("Managers")
-    lines += [_span(s, f"reports to {h.names.get(s.value, s.value)} [{s.value}]") for s in h.managers] or [
-        "  not reported"
+def footer_lines(docs: list[str], timeline: Timeline) -> list[str]:
+    """Small print: the sources and the event log's hash (and how to see each box's quotes)."""
+    return [
+        "Sources: " + (", ".join(docs) if docs else "none cited"),
+        f"Event log sha256 {log_hash(timeline)} · drawn by orgsim · in the SVG, hover a box for its events and quotes",
     ]
-    lines.append("Leaves")
-    for s in h.leaves:
-        label = "on leave" + (f", expected until {s.start.until}" if s.start.until else "")
-        if s.end is not None:
-            label += "; returned" if s.end.kind == "returned" else "; ended by departure"
-        lines.append(_span(s, label))
-    if not h.leaves:
-        lines.append("  none")
-    cited = h.cited()
-    if cited:
-        lines.append("Sources")
-        for e in cited:
-            lines += entry_lines(e, who=False, recorded=False)
-    if h.retracted:
-        lines.append("Retracted (not counted)")
-        for rid in h.retracted:
-            lines += entry_lines(h.entries[rid], who=False)
-    return "\n".join(lines)
-
-
-def why_text(w: Why, as_known_at: datetime | None = None) -> str:
-    lines = [f"{w.name} [{w.person}] on {w.at.isoformat()} — {w.organisation}, {_known(as_known_at)}"]
-
-    def cause(field: str) -> str:
-        return f"   ← [{w.because[field]}]" if w.because.get(field) else ""
-
-    row, gone = w.row, w.alumnus
-    if row is not None:
-        status = "active" if row.status == "active" else f"on leave since {row.leave_since}" + (
-            f", until {row.leave_until}" if row.leave_until else "")
-        lines.append(f"  status: {status}{cause('status')}")
-        lines.append(f"  title: {row.title or 'not reported'}{cause('title')}")
-        boss = w.names.get(row.reports_to, row.reports_to) if row.reports_to else None
-        lines.append(f"  reports to: {boss + ' [' + row.reports_to + ']' if boss else 'not reported'}{cause('reports_to')}")
-        if row.uncertain:
-            lines.append("  * a change on this row has a date known only to its month or year, still open on this day")
-    elif gone is not None:
-        where = f" → {gone.destination}" if gone.destination else " (destination not reported)"
-        lines.append(f"  status: departed {gone.departed_on}{where}{cause('status')}")
-        lines.append(f"  last title: {gone.title or 'not reported'}{cause('title')}")
-    else:
-        lines.append("  status: not in the organisation on this day (no event known before it)")
-    if w.events:
-        lines.append("Events behind this row, in effective order:")
-        for e in w.events:
-            lines += entry_lines(e)
-    return "\n".join(lines)
