@@ -2,6 +2,7 @@
 
 from orgsim.cli.common import app
 from orgsim.cli import core  # noqa: F401  (registers load, show, people)
+from orgsim.cli import diff  # noqa: F401  (registers diff)
 
 __all__ = ["app", "main"]
 
