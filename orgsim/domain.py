@@ -131,6 +131,22 @@ class Organisation(Aggregate):
                 Retraction(self.fact_id, self.target, self.reason, self.originator_version, self.timestamp)
             )
 
+    class Corrected(Aggregate.Event):
+        """A retraction whose replacement (`replacement`, a fact id) is the very next event of the same save."""
+
+        fact_id: str
+        target: str
+        reason: str
+        replacement: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate._add_retraction(
+                Retraction(
+                    self.fact_id, self.target, self.reason, self.originator_version, self.timestamp,
+                    replaced_by=self.replacement,
+                )
+            )
+
     _EVENT_OF_KIND: ClassVar[dict[str, type[_FactEvent]]] = {}
 
     def __init__(self, name: str) -> None:
@@ -229,8 +245,12 @@ class Organisation(Aggregate):
         destination: str | None = None,
         until: str | PartialDate | None = None,
         source: Any = None,
+        replacing: Fact | None = None,
     ) -> Fact:
-        """The fact a command would record, validated against the whole timeline; stores nothing."""
+        """The fact a command would record, validated against the whole timeline; stores nothing.
+
+        `replacing`: a stored fact the new one corrects; it is left out of the validation.
+        """
         if kind not in KINDS:
             raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
         when = PartialDate.parse(on)
@@ -255,7 +275,10 @@ class Organisation(Aggregate):
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
-        self._check(self.timeline(), extra=candidate)
+        timeline = self.timeline()
+        if replacing is not None:
+            timeline = Timeline(self.name, timeline.people, self.facts_without(replacing.id), timeline.retractions)
+        self._check(timeline, extra=candidate)
         return candidate
 
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
@@ -264,6 +287,9 @@ class Organisation(Aggregate):
             fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,
             destination=fact.destination, until=fact.until, source=fact.source,
         )
+        return self._trigger_fact(fresh, timestamp)
+
+    def _trigger_fact(self, fresh: Fact, timestamp: datetime | None) -> Fact:
         event_class = {
             "appointed": self.Appointed, "departed": self.Departed, "on_leave": self.OnLeave,
             "returned": self.Returned, "reports_to": self.ReportsTo,
@@ -291,6 +317,52 @@ class Organisation(Aggregate):
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
         self.trigger_event(self.Retracted, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip())
         return self.retractions[-1]
+
+    def correct(
+        self, ref: str, reason: str, changes: dict[str, Any], timestamp: datetime | None = None
+    ) -> tuple[Retraction, Fact]:
+        """Replace a stored fact by a corrected one in one step: a `Corrected` retraction, then the new fact.
+
+        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (a key given
+        with None clears that field); the rest is kept. The timeline without the old fact and with the
+        new one must keep every rule.
+        """
+        target = self.fact(ref)
+        if not reason or not reason.strip():
+            raise RecordError("a correction needs a reason (--reason)")
+        if target.id in {r.target for r in self.retractions}:
+            raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
+        unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
+        if unknown:
+            raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
+        fields = {
+            "on": target.on, "title": target.title, "manager": target.manager,
+            "destination": target.destination, "until": target.until, "source": target.source,
+        }
+        fitting = {"appointed": {"title", "manager"}, "departed": {"destination"}, "on_leave": {"until"},
+                   "reports_to": {"manager"}}.get(target.kind, set()) | {"on", "source"}
+        misfit = {k for k, v in changes.items() if v is not None} - fitting
+        if misfit:
+            raise RecordError(f"event {target.id} is a {target.kind} event: it has no {', '.join(sorted(misfit))} to correct")
+        changes = {k: v for k, v in changes.items() if k in fitting}
+        if changes.get("on") is None:
+            changes.pop("on", None)
+        if "source" in changes:
+            changes["source"] = clean_source(changes["source"])
+        for key in ("on", "until"):
+            if changes.get(key) is not None:
+                changes[key] = PartialDate.parse(changes[key])
+        if all(fields[k] == v for k, v in changes.items()):
+            raise RecordError(f"the correction changes nothing in event {target.id}: give --on, --title, …")
+        fields.update(changes)
+        fresh = self.propose(target.kind, target.person, replacing=target, **fields)
+        rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
+        self.trigger_event(
+            self.Corrected, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip(),
+            replacement=fresh.id,
+        )
+        retraction = self.retractions[-1]
+        return retraction, self._trigger_fact(fresh, timestamp)
 
     def facts_without(self, fid: str) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts if f.id != fid)

@@ -3,6 +3,7 @@
 from orgsim.cli.common import app
 from orgsim.cli import core  # noqa: F401  (registers load, show, people)
 from orgsim.cli import diff  # noqa: F401  (registers diff)
+from orgsim.cli import append, correct, transfer  # noqa: F401  (append …, retract, correct, import, export)
 
 __all__ = ["app", "main"]
 
