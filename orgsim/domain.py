@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Iterable
 
 from eventsourcing.domain import Aggregate
 
-from orgsim.chart import check
+from orgsim.chart import _apply, check, replay
 from orgsim.dates import PartialDate
 from orgsim.errors import (
     AmbiguousPersonError,
@@ -88,6 +88,8 @@ class Organisation(Aggregate):
                 "aliases": list(self.aliases),
                 "source": dict(self.source),
             }
+            for key in {self.person, self.name, *self.aliases}:
+                aggregate._keys.setdefault(key.casefold(), set()).add(self.person)
 
     class Appointed(_FactEvent):
         kind = "appointed"
@@ -155,6 +157,11 @@ class Organisation(Aggregate):
         self.facts: list[Fact] = []
         self.retractions: list[Retraction] = []
         self._by_id: dict[str, Fact] = {}
+        self._keys: dict[str, set[str]] = {}  # casefolded id, name or alias → person ids
+        # The rules' fold over the effective timeline, kept between commands so that a change dated
+        # after every other one is checked in O(1) instead of by a full replay (bulk imports).
+        self._fold: tuple[dict, dict, tuple] | None = None
+        self._fold_extra: str | None = None  # a proposed fact folded in but not recorded yet
 
     @classmethod
     def start(cls, name: str) -> Organisation:
@@ -165,9 +172,15 @@ class Organisation(Aggregate):
     def _add_fact(self, fact: Fact) -> None:
         self.facts.append(fact)
         self._by_id[fact.id] = fact
+        if self._fold is not None and self._fold_extra == fact.id:  # checked and folded in by propose()
+            rows, alumni, _ = self._fold
+            self._fold, self._fold_extra = (rows, alumni, fact.order), None
+        else:
+            self._fold = None
 
     def _add_retraction(self, retraction: Retraction) -> None:
         self.retractions.append(retraction)
+        self._fold = None
 
     # --- queries ---------------------------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -195,13 +208,7 @@ class Organisation(Aggregate):
             raise UnknownPersonError("a person is required (an id, a name or an alias)")
         if key in self.people:
             return key
-        hits = sorted(
-            pid
-            for pid, p in self.people.items()
-            if key == pid.casefold()
-            or key == p["name"].casefold()
-            or any(key == a.casefold() for a in p["aliases"])
-        )
+        hits = sorted(self._keys.get(key, ()))
         if len(hits) == 1:
             return hits[0]
         if hits:
@@ -275,14 +282,43 @@ class Organisation(Aggregate):
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
+        if replacing is None and self._fold_last(candidate):
+            self._proposed = (candidate, self.version)
+            return candidate
         timeline = self.timeline()
         if replacing is not None:
             timeline = Timeline(self.name, timeline.people, self.facts_without(replacing.id), timeline.retractions)
         self._check(timeline, extra=candidate)
+        if replacing is None:
+            self._proposed = (candidate, self.version)
         return candidate
 
+    def _fold_last(self, candidate: Fact) -> bool:
+        """Check a candidate that comes after every effective fact against the kept fold; False when
+        it does not come last (the caller then replays the whole timeline)."""
+        if self._fold is None or self._fold_extra is not None:
+            gone = {r.target for r in self.retractions}
+            last = max((f.order for f in self.facts if f.id not in gone), default=(date.min, 0))
+            if not candidate.order > last:
+                return False  # (no replay spent on a fold this candidate cannot use)
+            effective = self.timeline().effective()
+            rows, alumni = replay(effective, self.people)
+            self._fold, self._fold_extra = (rows, alumni, last), None
+        rows, alumni, last = self._fold
+        if not candidate.order > last:
+            return False
+        try:
+            _apply(candidate, rows, alumni, self.people)
+        except RuleError:
+            self._fold = None  # (a failed rule changes nothing, but never trust a half-applied fold)
+            raise
+        self._fold_extra = candidate.id
+        return True
+
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
-        """Store a fact made by `propose()` (re-validated: state may have moved since)."""
+        """Store a fact made by `propose()` (re-validated unless it is the last proposal and nothing moved since)."""
+        if getattr(self, "_proposed", None) == (fact, self.version):
+            return self._trigger_fact(fact, timestamp)
         fresh = self.propose(
             fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,
             destination=fact.destination, until=fact.until, source=fact.source,
