@@ -40,6 +40,8 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
 
         def advance(n: int) -> None:
             bar.update(task, completed=n, description="saving" if n >= total else "checking")
+            if n >= total:
+                bar.refresh()  # show "saving" now: the one save that follows writes everything
 
         yield advance
 
