@@ -36,7 +36,7 @@ def store_env(store: str | None) -> dict[str, str]:
     return {
         p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         p + "SQLITE_DBNAME": str(Path(store)),
-        p + "SQLITE_LOCK_TIMEOUT": "30",
+        p + "SQLITE_LOCK_TIMEOUT": os.environ.get("ORGSIM_LOCK_TIMEOUT", "30"),  # seconds to wait for a writer
     }
 
 

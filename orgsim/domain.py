@@ -162,6 +162,7 @@ class Organisation(Aggregate):
         # after every other one is checked in O(1) instead of by a full replay (bulk imports).
         self._fold: tuple[dict, dict, tuple] | None = None
         self._fold_extra: str | None = None  # a proposed fact folded in but not recorded yet
+        self._proposed: tuple[Fact, int] | None = None  # the last proposal and the version it was checked at
 
     @classmethod
     def start(cls, name: str) -> Organisation:
@@ -317,7 +318,7 @@ class Organisation(Aggregate):
 
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
         """Store a fact made by `propose()` (re-validated unless it is the last proposal and nothing moved since)."""
-        if getattr(self, "_proposed", None) == (fact, self.version):
+        if self._proposed == (fact, self.version):
             return self._trigger_fact(fact, timestamp)
         fresh = self.propose(
             fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,

@@ -60,3 +60,26 @@ def test_two_cli_imports_at_once_both_land(db, tmp_path):
     timeline = open_store(db).timeline()
     assert Counter(f.person[0] for f in timeline.facts if f.person[:2] in ("x-", "y-")) == {"x": 20, "y": 20}
     check(timeline)
+
+
+def test_a_store_locked_past_the_timeout_gives_a_clear_error_and_stores_nothing(db):
+    import os
+    import sqlite3
+
+    from conftest import stored_events
+
+    before = stored_events(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another writer holding the store
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "orgsim", "append", "departed", "mark-chen", "--on", "2024-12", "--source", "x", "--store", db],
+            capture_output=True, text=True, env={**os.environ, "ORGSIM_LOCK_TIMEOUT": "1"},
+        )
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: the store could not be used") and "locked" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert stored_events(db) == before
