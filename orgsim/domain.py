@@ -394,6 +394,9 @@ class Organisation(Aggregate):
         fields.update(changes)
         fresh = self.propose(target.kind, target.person, replacing=target, **fields)
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
+        # One recording instant for both events: no "as known at" moment sees the retraction without
+        # its replacement (which could leave a later event impossible).
+        timestamp = timestamp or self.Corrected.create_timestamp()
         self.trigger_event(
             self.Corrected, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip(),
             replacement=fresh.id,

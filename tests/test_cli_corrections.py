@@ -87,3 +87,14 @@ def test_bad_corrections_change_nothing(cli, db, args, message):
     result = cli("correct", left.id, *args, "--store", db)
     assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert stored_events(db) == before
+
+
+def test_a_correction_is_recorded_at_one_instant(cli, db):
+    joined = fact_of(db, "mira-murati", "appointed")
+    assert cli("correct", joined.id, "--on", "2018", "--reason", "year only", "--store", db).exit_code == 0
+    timeline = open_store(db).timeline()
+    (retraction,) = timeline.retractions
+    new = timeline.fact_map()[retraction.replaced_by]
+    assert retraction.recorded_at == new.recorded_at  # no moment knows one without the other
+    from orgsim.chart import check
+    check(timeline.as_known_at(retraction.recorded_at))

@@ -57,7 +57,10 @@ def import_(
 
     Example: orgsim import history.jsonl --org OpenAI
     """
-    app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
+    try:
+        app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
+    except StoreError as err:
+        raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
     name = org
     if name is None:
         known = app_.organisations()
