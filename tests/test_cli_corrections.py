@@ -91,7 +91,7 @@ def test_bad_corrections_change_nothing(cli, db, args, message):
 
 def test_a_correction_is_recorded_at_one_instant(cli, db):
     joined = fact_of(db, "mira-murati", "appointed")
-    assert cli("correct", joined.id, "--on", "2018", "--reason", "year only", "--store", db).exit_code == 0
+    assert cli("correct", joined.id, "--on", "2018-05", "--reason", "month known", "--store", db).exit_code == 0
     timeline = open_store(db).timeline()
     (retraction,) = timeline.retractions
     new = timeline.fact_map()[retraction.replaced_by]
