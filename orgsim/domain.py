@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Iterable
 
 from eventsourcing.domain import Aggregate
 
-from orgsim.chart import check
+from orgsim.chart import _apply, check, replay
 from orgsim.dates import PartialDate
 from orgsim.errors import (
     AmbiguousPersonError,
@@ -88,6 +88,8 @@ class Organisation(Aggregate):
                 "aliases": list(self.aliases),
                 "source": dict(self.source),
             }
+            for key in {self.person, self.name, *self.aliases}:
+                aggregate._keys.setdefault(key.casefold(), set()).add(self.person)
 
     class Appointed(_FactEvent):
         kind = "appointed"
@@ -131,6 +133,22 @@ class Organisation(Aggregate):
                 Retraction(self.fact_id, self.target, self.reason, self.originator_version, self.timestamp)
             )
 
+    class Corrected(Aggregate.Event):
+        """A retraction whose replacement (`replacement`, a fact id) is the very next event of the same save."""
+
+        fact_id: str
+        target: str
+        reason: str
+        replacement: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate._add_retraction(
+                Retraction(
+                    self.fact_id, self.target, self.reason, self.originator_version, self.timestamp,
+                    replaced_by=self.replacement,
+                )
+            )
+
     _EVENT_OF_KIND: ClassVar[dict[str, type[_FactEvent]]] = {}
 
     def __init__(self, name: str) -> None:
@@ -139,6 +157,12 @@ class Organisation(Aggregate):
         self.facts: list[Fact] = []
         self.retractions: list[Retraction] = []
         self._by_id: dict[str, Fact] = {}
+        self._keys: dict[str, set[str]] = {}  # casefolded id, name or alias → person ids
+        # The rules' fold over the effective timeline, kept between commands so that a change dated
+        # after every other one is checked in O(1) instead of by a full replay (bulk imports).
+        self._fold: tuple[dict, dict, tuple] | None = None
+        self._fold_extra: str | None = None  # a proposed fact folded in but not recorded yet
+        self._proposed: tuple[Fact, int] | None = None  # the last proposal and the version it was checked at
 
     @classmethod
     def start(cls, name: str) -> Organisation:
@@ -149,9 +173,15 @@ class Organisation(Aggregate):
     def _add_fact(self, fact: Fact) -> None:
         self.facts.append(fact)
         self._by_id[fact.id] = fact
+        if self._fold is not None and self._fold_extra == fact.id:  # checked and folded in by propose()
+            rows, alumni, _ = self._fold
+            self._fold, self._fold_extra = (rows, alumni, fact.order), None
+        else:
+            self._fold = None
 
     def _add_retraction(self, retraction: Retraction) -> None:
         self.retractions.append(retraction)
+        self._fold = None
 
     # --- queries ---------------------------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -179,13 +209,7 @@ class Organisation(Aggregate):
             raise UnknownPersonError("a person is required (an id, a name or an alias)")
         if key in self.people:
             return key
-        hits = sorted(
-            pid
-            for pid, p in self.people.items()
-            if key == pid.casefold()
-            or key == p["name"].casefold()
-            or any(key == a.casefold() for a in p["aliases"])
-        )
+        hits = sorted(self._keys.get(key, ()))
         if len(hits) == 1:
             return hits[0]
         if hits:
@@ -229,8 +253,12 @@ class Organisation(Aggregate):
         destination: str | None = None,
         until: str | PartialDate | None = None,
         source: Any = None,
+        replacing: Fact | None = None,
     ) -> Fact:
-        """The fact a command would record, validated against the whole timeline; stores nothing."""
+        """The fact a command would record, validated against the whole timeline; stores nothing.
+
+        `replacing`: a stored fact the new one corrects; it is left out of the validation.
+        """
         if kind not in KINDS:
             raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
         when = PartialDate.parse(on)
@@ -255,15 +283,50 @@ class Organisation(Aggregate):
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
-        self._check(self.timeline(), extra=candidate)
+        if replacing is None and self._fold_last(candidate):
+            self._proposed = (candidate, self.version)
+            return candidate
+        timeline = self.timeline()
+        if replacing is not None:
+            timeline = Timeline(self.name, timeline.people, self.facts_without(replacing.id), timeline.retractions)
+        self._check(timeline, extra=candidate)
+        if replacing is None:
+            self._proposed = (candidate, self.version)
         return candidate
 
+    def _fold_last(self, candidate: Fact) -> bool:
+        """Check a candidate that comes after every effective fact against the kept fold; False when
+        it does not come last (the caller then replays the whole timeline)."""
+        if self._fold is None or self._fold_extra is not None:
+            gone = {r.target for r in self.retractions}
+            last = max((f.order for f in self.facts if f.id not in gone), default=(date.min, 0))
+            if not candidate.order > last:
+                return False  # (no replay spent on a fold this candidate cannot use)
+            effective = self.timeline().effective()
+            rows, alumni = replay(effective, self.people)
+            self._fold, self._fold_extra = (rows, alumni, last), None
+        rows, alumni, last = self._fold
+        if not candidate.order > last:
+            return False
+        try:
+            _apply(candidate, rows, alumni, self.people)
+        except RuleError:
+            self._fold = None  # (a failed rule changes nothing, but never trust a half-applied fold)
+            raise
+        self._fold_extra = candidate.id
+        return True
+
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
-        """Store a fact made by `propose()` (re-validated: state may have moved since)."""
+        """Store a fact made by `propose()` (re-validated unless it is the last proposal and nothing moved since)."""
+        if self._proposed == (fact, self.version):
+            return self._trigger_fact(fact, timestamp)
         fresh = self.propose(
             fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,
             destination=fact.destination, until=fact.until, source=fact.source,
         )
+        return self._trigger_fact(fresh, timestamp)
+
+    def _trigger_fact(self, fresh: Fact, timestamp: datetime | None) -> Fact:
         event_class = {
             "appointed": self.Appointed, "departed": self.Departed, "on_leave": self.OnLeave,
             "returned": self.Returned, "reports_to": self.ReportsTo,
@@ -291,6 +354,55 @@ class Organisation(Aggregate):
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
         self.trigger_event(self.Retracted, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip())
         return self.retractions[-1]
+
+    def correct(
+        self, ref: str, reason: str, changes: dict[str, Any], timestamp: datetime | None = None
+    ) -> tuple[Retraction, Fact]:
+        """Replace a stored fact by a corrected one in one step: a `Corrected` retraction, then the new fact.
+
+        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (a key given
+        with None clears that field); the rest is kept. The timeline without the old fact and with the
+        new one must keep every rule.
+        """
+        target = self.fact(ref)
+        if not reason or not reason.strip():
+            raise RecordError("a correction needs a reason (--reason)")
+        if target.id in {r.target for r in self.retractions}:
+            raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
+        unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
+        if unknown:
+            raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
+        fields = {
+            "on": target.on, "title": target.title, "manager": target.manager,
+            "destination": target.destination, "until": target.until, "source": target.source,
+        }
+        fitting = {"appointed": {"title", "manager"}, "departed": {"destination"}, "on_leave": {"until"},
+                   "reports_to": {"manager"}}.get(target.kind, set()) | {"on", "source"}
+        misfit = {k for k, v in changes.items() if v is not None} - fitting
+        if misfit:
+            raise RecordError(f"event {target.id} is a {target.kind} event: it has no {', '.join(sorted(misfit))} to correct")
+        changes = {k: v for k, v in changes.items() if k in fitting}
+        if changes.get("on") is None:
+            changes.pop("on", None)
+        if "source" in changes:
+            changes["source"] = clean_source(changes["source"])
+        for key in ("on", "until"):
+            if changes.get(key) is not None:
+                changes[key] = PartialDate.parse(changes[key])
+        if all(fields[k] == v for k, v in changes.items()):
+            raise RecordError(f"the correction changes nothing in event {target.id}: give --on, --title, …")
+        fields.update(changes)
+        fresh = self.propose(target.kind, target.person, replacing=target, **fields)
+        rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
+        # One recording instant for both events: no "as known at" moment sees the retraction without
+        # its replacement (which could leave a later event impossible).
+        timestamp = timestamp or self.Corrected.create_timestamp()
+        self.trigger_event(
+            self.Corrected, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip(),
+            replacement=fresh.id,
+        )
+        retraction = self.retractions[-1]
+        return retraction, self._trigger_fact(fresh, timestamp)
 
     def facts_without(self, fid: str) -> tuple[Fact, ...]:
         return tuple(f for f in self.facts if f.id != fid)

@@ -105,6 +105,7 @@ class Retraction:
     reason: str
     seq: int = 0
     recorded_at: datetime | None = None
+    replaced_by: str | None = None  # a correction: the id of the fact recorded in its place
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,22 @@ quote must occur in it verbatim.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Union
 
 import yaml
 
 from orgsim.dates import PartialDate
 from orgsim.errors import OrgsimError, RecordError
-from orgsim.facts import KINDS, clean_source
+from orgsim.facts import KINDS, Timeline, clean_source
 
-__all__ = ["PersonRecord", "EventRecord", "Dataset", "parse_event", "parse_person", "read_yaml", "bundled_seeds"]
+__all__ = [
+    "PersonRecord", "EventRecord", "RetractionRecord", "CorrectionRecord", "Dataset",
+    "parse_event", "parse_person", "parse_line", "read_jsonl", "export_records", "read_yaml", "bundled_seeds",
+]
 
 _EVENT_KEYS = {
     "appointed": {"title"},
@@ -64,10 +68,32 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class RetractionRecord:
+    """`{"kind": "retracted", "target": <event id>, "reason": …}`: withdraw a stored event."""
+
+    target: str
+    reason: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectionRecord:
+    """An event line with `corrects` and `reason`: retract `target` and record `replacement`, in one step."""
+
+    target: str
+    reason: str
+    replacement: EventRecord
+    where: str = ""
+
+
+Command = Union[EventRecord, RetractionRecord, CorrectionRecord]
+
+
+@dataclass(frozen=True)
 class Dataset:
     organisation: str
     people: tuple[PersonRecord, ...]
-    events: tuple[EventRecord, ...]
+    events: tuple[Command, ...]
     path: Path | None = None
 
 
@@ -217,3 +243,84 @@ def bundled_seeds() -> Path:
         if candidate.is_file():
             return candidate
     raise RecordError("the bundled seeds are missing: pass a FILE to `orgsim load`")
+
+
+# --- JSON Lines: import and export ------------------------------------------------------------------
+
+
+def parse_line(obj: Any, where: str) -> PersonRecord | Command:
+    """One JSON Lines record: an event, or `person`, `retracted`, or an event that `corrects` another."""
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: a line must be a JSON object")
+    kind = obj.get("kind")
+    if kind == "person":
+        _text(obj, "person", where, required=True)
+        rest = {k: v for k, v in obj.items() if k not in ("kind", "person")}
+        return parse_person({"id": obj.get("person"), **rest}, where)
+    if kind == "retracted":
+        unknown = set(obj) - {"kind", "target", "reason", "id", "replaced_by"}
+        if unknown:
+            raise RecordError(f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to a retracted line")
+        return RetractionRecord(
+            _text(obj, "target", where, required=True), _text(obj, "reason", where, required=True), where
+        )
+    if "corrects" in obj:
+        rest = {k: v for k, v in obj.items() if k not in ("corrects", "reason")}
+        return CorrectionRecord(
+            _text(obj, "corrects", where, required=True),
+            _text(obj, "reason", where, required=True),
+            parse_event(rest, where),
+            where,
+        )
+    return parse_event(obj, where)
+
+
+def read_jsonl(path: Path, organisation: str) -> Dataset:
+    """A JSON Lines file, every line checked before anything is stored; blank lines are skipped."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file") from None
+    except UnicodeDecodeError as err:
+        raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    people: list[PersonRecord] = []
+    events: list[Command] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+        record = parse_line(obj, where)
+        (people if isinstance(record, PersonRecord) else events).append(record)
+    if not events and not people:
+        raise RecordError(f"{path}: the file holds no events")
+    return Dataset(organisation, tuple(people), tuple(events), path)
+
+
+def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
+    """The store's history as JSON Lines records: every person first, then every event in recording
+    order — retracted events too, each retraction as a `retracted` line, each correction as the new
+    event's line carrying `corrects` and `reason` — so importing it replays the same commands."""
+    for pid, person in timeline.people.items():
+        yield {
+            "kind": "person", "person": pid, "name": person["name"],
+            "aliases": list(person.get("aliases") or []), "source": dict(person.get("source") or {}),
+        }
+    corrections = {r.replaced_by: r for r in timeline.retractions if r.replaced_by}
+    entries: list[tuple[int, dict[str, Any]]] = []
+    for fact in timeline.facts:
+        record = fact.as_record()
+        if fact.id in corrections:
+            record["corrects"] = corrections[fact.id].target
+            record["reason"] = corrections[fact.id].reason
+        record["id"] = fact.id
+        entries.append((fact.seq, record))
+    for r in timeline.retractions:
+        if not r.replaced_by:
+            entries.append((r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id}))
+    for _, record in sorted(entries, key=lambda e: e[0]):
+        yield record

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 from typing import Annotated, Any, Optional
 
 import typer
+from eventsourcing.persistence import PersistenceError
 from typer.core import TyperGroup
 
 from orgsim import __version__
@@ -34,7 +35,7 @@ class OrgsimGroup(TyperGroup):
             return super().invoke(ctx)
         except OrgsimError as err:
             fail(str(err))
-        except sqlite3.OperationalError as err:  # e.g. "database is locked" past the timeout
+        except (sqlite3.OperationalError, PersistenceError) as err:  # e.g. "database is locked" past the timeout
             fail(f"the store could not be used ({err}): try again, or check --store")
         except KeyboardInterrupt:
             typer.echo("Interrupted: nothing was stored by the interrupted command.", err=True)

@@ -1,10 +1,14 @@
-"""A chart as an indented tree for a terminal."""
+"""A chart as an indented tree, and a diff as grouped lines, for a terminal."""
 
 from __future__ import annotations
 
-from orgsim.chart import OrgChart, Row
+from typing import Mapping
 
-__all__ = ["chart_tree", "row_label"]
+from orgsim.chart import OrgChart, Row
+from orgsim.diff import ChartDiff
+from orgsim.facts import Fact
+
+__all__ = ["chart_tree", "row_label", "diff_text", "source_line", "when"]
 
 
 def row_label(row: Row) -> str:
@@ -43,4 +47,90 @@ def chart_tree(chart: OrgChart) -> str:
         lines.extend("  " + row_label(r) for r in loose)
     if any(r.uncertain for r in chart.rows):
         lines.append("* a change on this row has a date known only to its month or year, still open on this day")
+    return "\n".join(lines)
+
+
+# --- a diff as text ----------------------------------------------------------------------------
+
+_HEADINGS = {
+    "left": "Left",
+    "joined": "Joined",
+    "on_leave": "On leave",
+    "returned": "Returned",
+    "title_changed": "New title",
+    "manager_changed": "New manager",
+}
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def when(fact: Fact) -> str:
+    """`on 2024-09-25`, or `between 2024-08-01 and 2024-08-31` for a date known to its month or year."""
+    if fact.on.precision == "day":
+        return f"on {fact.on}"
+    return f"between {fact.on.start.isoformat()} and {fact.on.end.isoformat()}"
+
+
+def source_line(fact: Fact) -> str:
+    """Where a fact comes from: the document (or URL) and a short quote, else the note."""
+    src = fact.source
+    where = src.get("document") or src.get("url") or ""
+    said = f"“{_excerpt(src['quote'])}”" if src.get("quote") else (_excerpt(src["note"]) if src.get("note") else "")
+    text = " ".join(part for part in (where, said) if part) or "no source recorded"
+    return f"source: {text}  [event {fact.id}]"
+
+
+def _names(d: ChartDiff) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for chart in (d.from_chart, d.to_chart):
+        names.update({a.id: a.name for a in chart.alumni})
+        names.update({r.id: r.name for r in chart.rows})
+    return names
+
+
+def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[str, Fact], events) -> str:
+    if row is None:
+        if change == "left":
+            dest = [facts[e].destination for e in events if e in facts and facts[e].kind == "departed" and facts[e].destination]
+            return "left" + (f" → {dest[0]}" if dest else "")
+        return "not in the organisation"
+    if change in ("on_leave", "returned"):
+        if row.status == "on_leave":
+            return "on leave" + (f" (until {row.leave_until})" if row.leave_until else "")
+        return "active"
+    if change == "manager_changed":
+        return f"reports to {names.get(row.reports_to, row.reports_to)}" if row.reports_to else "reporting line not reported"
+    title = row.title or "title not reported"
+    if change in ("left", "joined") and row.reports_to:
+        title += f", reporting to {names.get(row.reports_to, row.reports_to)}"
+    return title
+
+
+def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None) -> str:
+    """Changes grouped by kind; each names the person, before → after, the dates and the sources of its events."""
+    names = _names(d)
+    a, b = d.from_chart.at.isoformat(), d.to_chart.at.isoformat()
+    if heading is None:
+        heading = f"{d.organisation}: {len(d.changes)} change{'s' if len(d.changes) != 1 else ''} from {a} to {b}"
+        if d.from_chart.at > d.to_chart.at:
+            heading += " (backwards: FROM is later than TO)"
+    if not d.changes:
+        return f"{heading}\nNo changes."
+    lines = [heading]
+    for kind, changes in d.by_kind().items():
+        if not changes:
+            continue
+        lines.append("")
+        lines.append(f"{_HEADINGS[kind]} ({len(changes)})")
+        for c in changes:
+            known = [facts[e] for e in c.events if e in facts]
+            dates = "; ".join(dict.fromkeys(when(f) for f in known)) or "date not recorded"
+            before = _state(c.before, c.change, names, facts, c.events)
+            after = _state(c.after, c.change, names, facts, c.events)
+            lines.append(f"  {c.name} [{c.person}]: {before} → {after}, {dates}")
+            lines.extend(f"      {source_line(f)}" for f in known)
+            lines.extend(f"      event {e} (not in this timeline)" for e in c.events if e not in facts)
     return "\n".join(lines)

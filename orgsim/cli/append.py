@@ -1,0 +1,143 @@
+"""`orgsim append KIND PERSON …`: record one cited change from the command line (or `--dry-run` it).
+
+Each sub-command builds one `EventRecord` and hands it to `OrgsimApp.record`; the output is the change
+it makes to the chart on its day, as `orgsim diff` prints it, and the new event's id.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Optional
+
+import typer
+
+from orgsim.application import Recorded, open_store
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.diff import diff
+from orgsim.interchange import EventRecord
+from orgsim.render.text import diff_text
+
+__all__ = ["append_app", "source_of", "SourceOpts"]
+
+append_app = typer.Typer(
+    help="Record one cited change: appointed, departed, on-leave, returned, reports-to.",
+    no_args_is_help=True,
+)
+app.add_typer(append_app, name="append")
+
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
+OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")]
+DocumentOpt = Annotated[Optional[str], typer.Option("--document", help="The cited document (file name).")]
+QuoteOpt = Annotated[Optional[str], typer.Option("--quote", help="The exact sentence of the document this rests on.")]
+UrlOpt = Annotated[Optional[str], typer.Option("--url", help="The cited article's address.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the change it would make; store nothing.")]
+
+
+def source_of(source: str | None, document: str | None, quote: str | None, url: str | None) -> dict[str, str]:
+    """The command line's source options as a source record (empty values left out)."""
+    return {k: v for k, v in {"document": document, "quote": quote, "url": url, "note": source}.items() if v}
+
+
+def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, json: bool) -> None:
+    recorded: Recorded = open_store(store).record(rec, org, dry_run=dry_run)
+    fact = recorded.fact
+    d = diff(recorded.before, recorded.after, recorded.facts)
+    if json:
+        print_json({
+            "event": fact.id, "stored": recorded.stored, "record": fact.as_record(),
+            "changes": d.as_json()["changes"],
+        })
+        return
+    known = {p.id: p.name for chart in (recorded.before, recorded.after) for p in (*chart.alumni, *chart.rows)}
+    name = known.get(fact.person, fact.person)
+    verb = "Would record" if dry_run else "Recorded"
+    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {name} ({fact.person}) {fact.describe()}, {fact.on}"))
+    if not fact.source:
+        typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
+    if dry_run:
+        typer.echo("Dry run: nothing was stored.", err=True)
+    else:
+        typer.echo(f"Event id: {fact.id}")
+
+
+def _record(kind: str, person: str, on: str, source: dict[str, str], **fields: Any) -> EventRecord:
+    return EventRecord(kind=kind, person=person, on=on, source=source, where="", **fields)
+
+
+@append_app.command()
+def appointed(
+    person: PersonArg,
+    title: Annotated[str, typer.Option("--title", help="The title the source gives.")],
+    on: OnOpt,
+    reports_to: Annotated[Optional[str], typer.Option("--reports-to", help="Their manager (id, name or alias).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Display name of a new person (default: PERSON).")] = None,
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Another spelling of a new person's name (repeatable).")] = None,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Someone takes a title (joining, or a new title); an unknown PERSON is created.
+
+    Example: orgsim append appointed "Jane Doe" --title COO --reports-to sam-altman --on 2024-11 --source "Press release"
+    """
+    rec = _record("appointed", person, on, source_of(source, document, quote, url),
+                  title=title, manager=reports_to, name=name, aliases=tuple(alias or ()))
+    _run(rec, store, org, dry_run, json)
+
+
+@append_app.command()
+def departed(
+    person: PersonArg,
+    on: OnOpt,
+    to: Annotated[Optional[str], typer.Option("--to", help="Where they went, when reported.")] = None,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Someone leaves the organisation (the reporting lines to them end; none is guessed).
+
+    Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
+    """
+    _run(_record("departed", person, on, source_of(source, document, quote, url), destination=to), store, org, dry_run, json)
+
+
+@append_app.command("on-leave")
+def on_leave(
+    person: PersonArg,
+    on: OnOpt,
+    until: Annotated[Optional[str], typer.Option("--until", help="The expected end of the leave, when reported.")] = None,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Someone goes on leave.
+
+    Example: orgsim append on-leave greg-brockman --on 2024-08 --until 2024-12 --source "A year off"
+    """
+    _run(_record("on_leave", person, on, source_of(source, document, quote, url), until=until), store, org, dry_run, json)
+
+
+@append_app.command()
+def returned(
+    person: PersonArg,
+    on: OnOpt,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Someone returns from leave.
+
+    Example: orgsim append returned greg-brockman --on 2024-11-12 --source "Brockman is back"
+    """
+    _run(_record("returned", person, on, source_of(source, document, quote, url)), store, org, dry_run, json)
+
+
+@append_app.command("reports-to")
+def reports_to(
+    person: PersonArg,
+    manager: Annotated[str, typer.Option("--manager", help="The new manager (id, name or alias).")],
+    on: OnOpt,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Someone reports to a (new) manager from a date on.
+
+    Example: orgsim append reports-to sarah-friar --manager sam-altman --on 2024-07 --source "Reports to Sam"
+    """
+    _run(_record("reports_to", person, on, source_of(source, document, quote, url), manager=manager), store, org, dry_run, json)

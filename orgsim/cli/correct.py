@@ -1,0 +1,93 @@
+"""`orgsim retract` and `orgsim correct`: fix a mistake with new events, never by editing old ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Optional
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.chart import chart_at
+from orgsim.cli.append import DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, source_of
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.diff import ChartDiff, diff
+from orgsim.facts import Fact, Timeline
+from orgsim.render.text import diff_text
+
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why: it is stored with the retraction.")]
+EventArg = Annotated[str, typer.Argument(metavar="EVENT_ID", help="The event's id (or a unique prefix of 4+ characters).")]
+
+
+def _changes_on(days: list[date], before: Timeline, after: Timeline) -> list[tuple[str, ChartDiff, dict[str, Fact]]]:
+    """The chart's changes on each day, from the timeline before the command to the one after."""
+    facts = {**before.fact_map(), **after.fact_map()}
+    out = []
+    for day in sorted(set(days)):
+        d = diff(chart_at(before, day), chart_at(after, day), facts)
+        out.append((day.isoformat(), d, facts))
+    return out
+
+
+@app.command()
+def retract(
+    event_id: EventArg,
+    reason: ReasonOpt,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Withdraw a stored event: it stays in the log with the retraction, and stops counting from now on.
+
+    Example: orgsim retract 4e78e425a366 --reason "wrong person"
+    """
+    app_ = open_store(store)
+    retraction = app_.retract(event_id, reason, org)
+    after = app_.timeline(org)
+    target = after.fact_map()[retraction.target]
+    before = Timeline(after.organisation, after.people, after.facts, tuple(r for r in after.retractions if r.id != retraction.id))
+    if json:
+        print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": True})
+        return
+    for day, d, facts in _changes_on([target.on.start], before, after):
+        typer.echo(diff_text(d, facts, heading=f"Retracted event {target.id} ({target.person} {target.describe()}, {target.on}); on {day}:"))
+    typer.echo(f"Retraction id: {retraction.id}")
+
+
+@app.command()
+def correct(
+    event_id: EventArg,
+    reason: ReasonOpt,
+    on: Annotated[Optional[str], typer.Option("--on", help="The right effective date.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The right title (appointed).")] = None,
+    manager: Annotated[Optional[str], typer.Option("--manager", help="The right manager (appointed, reports_to).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="The right destination (departed).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="The right end of leave (on_leave).")] = None,
+    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
+    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+) -> None:
+    """Correct a stored event: its retraction and the corrected event, stored together in one step.
+
+    Example: orgsim correct 4e78e425a366 --on 2024-09-26 --reason "the memo is dated the 26th"
+    """
+    changes = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    cited = source_of(source, document, quote, url)
+    if cited:
+        changes["source"] = cited
+    result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run)
+    old, new = result.before.fact_map()[result.retraction.target], result.fact
+    report = _changes_on([old.on.start, new.on.start], result.before, result.after)
+    if json:
+        print_json({
+            "retracted": old.id, "retraction": result.retraction.id, "event": new.id, "record": new.as_record(),
+            "stored": result.stored, "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d, _ in report],
+        })
+        return
+    verb = "Would correct" if dry_run else "Corrected"
+    for day, d, facts in report:
+        typer.echo(diff_text(d, facts, heading=f"{verb} event {old.id} → {new.id} ({new.person} {new.describe()}, {new.on}); on {day}:"))
+    if dry_run:
+        typer.echo("Dry run: nothing was stored.", err=True)
+    else:
+        typer.echo(f"Event id: {new.id}")

@@ -1,0 +1,110 @@
+"""`orgsim import FILE` and `orgsim export`: the store's history as JSON Lines, in and out.
+
+Import is all or nothing: every line is parsed and checked against the whole timeline first, then
+everything is written in ONE save (one SQLite transaction), so a bad line, Ctrl-C or a kill leaves
+the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.errors import StoreError
+from orgsim.interchange import read_jsonl
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when it is a terminal (and the file is long enough to need one)."""
+    if not sys.stderr.isatty() or total < 50:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task("checking", total=total)
+
+        def advance(n: int) -> None:
+            bar.update(task, completed=n, description="saving" if n >= total else "checking")
+            if n >= total:
+                bar.refresh()  # show "saving" now: the one save that follows writes everything
+
+        yield advance
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSON Lines file: one event a line (see README).")],
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Import events from JSON Lines, all or nothing: a bad line rejects the file (FILE:LINE: reason).
+
+    Example: orgsim import history.jsonl --org OpenAI
+    """
+    try:
+        app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
+    except StoreError as err:
+        raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
+    name = org
+    if name is None:
+        known = app_.organisations()
+        if len(known) != 1:
+            raise StoreError(
+                "pass --org NAME: the store holds " + (f"several organisations ({', '.join(known)})" if known else "no organisation yet")
+            )
+        name = known[0]
+    dataset = read_jsonl(file, name)
+    with _progress(len(dataset.events)) as progress:
+        report = app_.load(dataset, progress=progress)
+    if json:
+        print_json({
+            "organisation": report.organisation, "people_added": report.people_added,
+            "events_added": report.events_added, "events_already_stored": report.events_already_stored,
+        })
+    typer.echo(
+        f"Imported {file} into {report.organisation}: {report.events_added} events and {report.people_added} "
+        f"people added, {report.events_already_stored} already stored.",
+        err=True,
+    )
+
+
+@app.command()
+def export(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+) -> None:
+    """Write the store's history as JSON Lines (people, then events in recording order); `import` reads it back.
+
+    Example: orgsim export -o history.jsonl
+    """
+    lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
+    if output is None:
+        sys.stdout.write("".join(lines))
+        return
+    # Written beside the target and renamed into place: a crash never leaves half a file.
+    fd, tmp = tempfile.mkstemp(prefix=".orgsim-export-", dir=output.parent if str(output.parent) else ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    typer.echo(f"Exported {len(lines)} lines to {output}.", err=True)

@@ -1,0 +1,100 @@
+"""`orgsim retract` and `orgsim correct`: mistakes fixed by new events; the old ones stay in the log."""
+
+import json
+
+import pytest
+
+from conftest import stored_events
+from orgsim.application import open_store
+
+
+def fact_of(store, person, kind):
+    return next(f for f in open_store(store).timeline().facts if f.person == person and f.kind == kind)
+
+
+def test_retract_keeps_the_event_and_stops_it_counting(cli, db):
+    leave = fact_of(db, "greg-brockman", "on_leave")
+    before = stored_events(db)
+    result = cli("retract", leave.id[:6], "--reason", "misread the article", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    assert f"Retracted event {leave.id}" in result.stdout and "Returned (1)" in result.stdout
+    assert len(stored_events(db)) == len(before) + 1 and stored_events(db)[: len(before)] != []
+    timeline = open_store(db).timeline()
+    assert leave.id in timeline.fact_map()  # still in the log
+    assert [(r.target, r.reason) for r in timeline.retractions] == [(leave.id, "misread the article")]
+    greg = next(p for p in cli.json("show", "--at", "2024-09-01", "--store", db)["people"] if p["id"] == "greg-brockman")
+    assert greg["status"] == "active"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ffffffff", "--reason", "x"], "no stored event has id"),
+    (["{murati_joined}", "--reason", "x"], "would make the timeline invalid"),
+    (["{murati_left}", "--reason", "  "], "needs a reason"),
+])
+def test_bad_retractions_change_nothing(cli, db, args, message):
+    ids = {"murati_joined": fact_of(db, "mira-murati", "appointed").id, "murati_left": fact_of(db, "mira-murati", "departed").id}
+    args = [a.format(**ids) for a in args]
+    before = stored_events(db)
+    result = cli("retract", *args, "--store", db)
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1
+    assert stored_events(db) == before
+
+
+def test_retracting_twice_is_refused(cli, db):
+    leave = fact_of(db, "greg-brockman", "on_leave")
+    assert cli("retract", leave.id, "--reason", "x", "--store", db).exit_code == 0
+    before = stored_events(db)
+    result = cli("retract", leave.id, "--reason", "x", "--store", db)
+    assert result.exit_code == 1 and "already retracted" in result.stderr and stored_events(db) == before
+
+
+def test_correct_a_date_is_one_retraction_and_one_event(cli, db):
+    left = fact_of(db, "mira-murati", "departed")
+    before = stored_events(db)
+    dry = cli("correct", left.id, "--on", "2024-10", "--reason", "later report", "--dry-run", "--store", db)
+    assert dry.exit_code == 0 and "Would correct" in dry.stdout and stored_events(db) == before
+    data = cli.json("correct", left.id, "--on", "2024-10", "--reason", "later report", "--store", db)
+    assert data["retracted"] == left.id and data["stored"] is True and data["record"]["on"] == "2024-10"
+    assert [c["on"] for c in data["changes"]] == ["2024-09-25", "2024-10-01"]
+    assert {(c["person"], c["change"]) for c in data["changes"][0]["changes"]} == {("mira-murati", "joined")}
+    rows = stored_events(db)
+    assert len(rows) == len(before) + 2
+    timeline = open_store(db).timeline()
+    (retraction,) = timeline.retractions
+    assert retraction.target == left.id and retraction.replaced_by == data["event"]
+    assert timeline.facts[-1].id == data["event"] and retraction.seq + 1 == timeline.facts[-1].seq
+    people = {p["id"] for p in cli.json("show", "--at", "2024-09-30", "--store", db)["people"]}
+    assert "mira-murati" in people
+
+
+def test_correct_what_a_retraction_alone_may_not_remove(cli, db):
+    joined = fact_of(db, "mira-murati", "appointed")  # her departure depends on it: retracting alone is refused
+    result = cli("correct", joined.id, "--title", "Chief Technology Officer", "--reason", "full title", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    assert "CTO → Chief Technology Officer" in result.stdout
+    assert fact_of(db, "mira-murati", "departed").id in open_store(db).timeline().fact_map()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--reason", "nothing"], "changes nothing"),
+    (["--title", "CTO", "--reason", "x"], "no title to correct"),
+    (["--on", "2000", "--reason", "x"], "not in the organisation on that date"),  # before she joined
+    (["--on", "2024-13", "--reason", "x"], "month 13"),
+])
+def test_bad_corrections_change_nothing(cli, db, args, message):
+    left = fact_of(db, "mira-murati", "departed")
+    before = stored_events(db)
+    result = cli("correct", left.id, *args, "--store", db)
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert stored_events(db) == before
+
+
+def test_a_correction_is_recorded_at_one_instant(cli, db):
+    joined = fact_of(db, "mira-murati", "appointed")
+    assert cli("correct", joined.id, "--on", "2018-05", "--reason", "month known", "--store", db).exit_code == 0
+    timeline = open_store(db).timeline()
+    (retraction,) = timeline.retractions
+    new = timeline.fact_map()[retraction.replaced_by]
+    assert retraction.recorded_at == new.recorded_at  # no moment knows one without the other
+    from orgsim.chart import check
+    check(timeline.as_known_at(retraction.recorded_at))

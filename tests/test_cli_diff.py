@@ -1,0 +1,72 @@
+"""`orgsim diff`: the seeds' story in text and JSON, reverse and equal days, bad dates."""
+
+import pytest
+
+from conftest import stored_events
+
+
+def changes(data):
+    return {(c["person"], c["change"]) for c in data["changes"]}
+
+
+def test_september_shakeup_as_json(cli, db):
+    data = cli.json("diff", "2024-09-01", "2024-10-15", "--store", db)
+    assert (data["organisation"], data["from"], data["to"]) == ("OpenAI", "2024-09-01", "2024-10-15")
+    got = changes(data)
+    assert {("mira-murati", "left"), ("bob-mcgrew", "left"), ("barret-zoph", "left")} <= got
+    assert ("mark-chen", "title_changed") in got
+    for pid in ("mark-chen", "jakub-pachocki", "kevin-weil", "srinivas-narayanan", "matt-knight", "josh-achiam"):
+        assert (pid, "manager_changed") in got
+    for c in data["changes"]:
+        assert set(c) >= {"person", "name", "change", "before", "after", "events"}
+        assert c["events"], c
+        for e in c["events"]:  # every change is traced to a cited event
+            assert data["sources"][e]["source"]["document"]
+    murati = next(c for c in data["changes"] if c["person"] == "mira-murati")
+    assert murati["before"]["title"] == "CTO" and murati["before"]["status"] == "active" and murati["after"] is None
+    assert data["sources"][murati["events"][0]]["kind"] == "departed"
+    new_lines = [c for c in data["changes"] if c["change"] == "manager_changed"]
+    assert all(c["after"]["reports_to"] == "sam-altman" for c in new_lines)
+
+
+def test_september_shakeup_as_text(cli, db):
+    result = cli("diff", "2024-09-01", "2024-10-15", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.index("Left (3)") < out.index("New title") < out.index("New manager")
+    assert "Mira Murati [mira-murati]: CTO → left, on 2024-09-25" in out
+    assert "Mark Chen [mark-chen]: title not reported → SVP of Research, on 2024-09-25" in out
+    assert "Jakub Pachocki [jakub-pachocki]: reporting line not reported → reports to Sam Altman" in out
+    assert "source: 002_fa3ea9b5eed048a8.txt “熟考の末" in out
+
+
+def test_summer_2024_has_schulman_to_anthropic_and_brockman_on_leave(cli, db):
+    data = cli.json("diff", "2024-07-01", "2024-09-01", "--store", db)
+    assert {("john-schulman", "left"), ("greg-brockman", "on_leave")} <= changes(data)
+    out = cli("diff", "2024-07-01", "2024-09-01", "--store", db).stdout
+    assert "John Schulman [john-schulman]:" in out and "→ left → Anthropic, between 2024-08-01 and 2024-08-31" in out
+    assert "Greg Brockman [greg-brockman]: active → on leave (until 2024-12), between 2024-08-01 and 2024-08-31" in out
+
+
+def test_reverse_diff_swaps_before_and_after(cli, db):
+    forward = cli.json("diff", "2024-07-01", "2024-09-01", "--store", db)
+    backward = cli.json("diff", "2024-09-01", "2024-07-01", "--store", db)
+    flip = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
+    assert changes(backward) == {(p, flip.get(k, k)) for p, k in changes(forward)}
+    schulman = next(c for c in backward["changes"] if c["person"] == "john-schulman")
+    assert schulman["change"] == "joined" and schulman["before"] is None and schulman["after"]["id"] == "john-schulman"
+    text = cli("diff", "2024-09-01", "2024-07-01", "--store", db).stdout
+    assert "backwards" in text and "Returned (1)" in text
+
+
+def test_equal_days_give_no_changes(cli, db):
+    assert cli.json("diff", "2024-09-01", "2024-09-01", "--store", db)["changes"] == []
+    assert "No changes." in cli("diff", "2024-09-01", "2024-09-01", "--store", db).stdout
+
+
+@pytest.mark.parametrize("args, message", [(["2024-13-01", "2024-10-15"], "FROM:"), (["2024-09-01", "yesterday"], "TO:")])
+def test_bad_days_are_one_line_errors(cli, db, args, message):
+    before = stored_events(db)
+    result = cli("diff", *args, "--store", db)
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and stored_events(db) == before
