@@ -70,3 +70,38 @@ def test_bad_days_are_one_line_errors(cli, db, args, message):
     result = cli("diff", *args, "--store", db)
     assert result.exit_code == 1 and result.stderr.startswith("Error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and stored_events(db) == before
+
+
+def test_diff_picture_dot_matches_the_committed_diagram(cli, db):
+    from conftest import ROOT
+
+    result = cli("diff", "2024-09-01", "2024-10-15", "--format", "dot", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    committed = (ROOT / "diagrams" / "openai-diff-2024-09-01_2024-10-15.dot").read_text(encoding="utf-8")
+    assert result.stdout == committed
+
+
+@pytest.mark.needs_dot
+def test_diff_picture_svg_through_real_dot(cli, db, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "shakeup.svg"
+    result = cli("diff", "2024-09-01", "2024-10-15", "-o", out, "--store", db)
+    assert result.exit_code == 0, result.stderr
+    texts = {t.text for t in ET.parse(out).iter("{http://www.w3.org/2000/svg}text")}
+    assert {"Mira Murati", "Bob McGrew", "Barret Zoph", "Mark Chen"} <= texts
+
+
+def test_diff_as_known_at_ignores_later_recordings(cli, db):
+    from datetime import datetime, timezone
+
+    from orgsim.application import open_store
+    from orgsim.interchange import EventRecord
+
+    late = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    open_store(db).record(EventRecord("departed", "sarah-friar", "2024-10-01", destination="Elsewhere"), timestamp=late)
+    now = cli.json("diff", "2024-09-01", "2024-10-15", "--store", db)
+    assert ("sarah-friar", "left") in {(c["person"], c["change"]) for c in now["changes"]}
+    before = cli.json("diff", "2024-09-01", "2024-10-15", "--as-known-at", "2029-12-31", "--store", db)
+    assert ("sarah-friar", "left") not in {(c["person"], c["change"]) for c in before["changes"]}
+    assert before["as_known_at"].startswith("2029-12-31T23:59:59")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.cli.common import AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json, with_as_known_at
+from orgsim.cli.render import Format, Lang, output_format, picture_bytes, write_output
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError
@@ -29,21 +31,34 @@ def diff(
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
-    # The diff picture (`--format svg|png|pdf|dot -o PATH`) plugs in here: the same `d` and `facts`
-    # go to the picture renderer instead of `diff_text`.
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the diff picture here (format from the extension).")] = None,
+    fmt: Annotated[Optional[Format], typer.Option("--format", help="Draw a picture of both days: svg, png, pdf or dot.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Names in the picture: en, or ja (the Japanese alias).")] = Lang.en,
+    as_known_at: AsKnownAtOpt = None,
 ) -> None:
     """What changed between two days: left, joined, on leave, returned, new title, new manager.
 
     JSON: {organisation, from, to, changes[person, name, change, before, after, events], sources{event id: record}}.
 
-    Example: orgsim diff 2024-09-01 2024-10-15
+    With --format or -o: one picture of both days (who left, joined, went on leave or returned, new
+    titles, moved reporting lines), with a legend.
+
+    Example: orgsim diff 2024-09-01 2024-10-15 --format png -o shakeup.png
     """
     a, b = _day(from_, "FROM"), _day(to, "TO")
-    timeline = open_store(store).timeline(org)
+    known = moment(as_known_at)
+    timeline = open_store(store).timeline(org, as_known_at=known)
     facts = timeline.fact_map()
     d = chart_diff(chart_at(timeline, a), chart_at(timeline, b), facts)
-    if json:
-        data = d.as_json()
+    if output is not None or fmt is not None:
+        from orgsim.render.diff_dot import diff_graph
+
+        kind = output_format(fmt, output)
+        write_output(picture_bytes(diff_graph(d, timeline, lang=lang.value), kind), output, kind)
+        if output is not None:
+            typer.echo(f"Wrote {output} ({kind}).", err=True)
+    elif json:
+        data = with_as_known_at(d.as_json(), known, after="to")
         cited = sorted({e for c in d.changes for e in c.events if e in facts})
         data["sources"] = {e: {"id": e, **facts[e].as_record()} for e in cited}
         print_json(data)
