@@ -16,7 +16,9 @@ from eventsourcing.persistence import IntegrityError
 from orgsim.chart import OrgChart, chart_at
 from orgsim.domain import PERSON_ID, Directory, Organisation, organisation_id, slugify
 from orgsim.errors import DuplicateFactError, RecordError, StoreError, UnknownPersonError
+from orgsim.dates import PartialDate
 from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import Dataset, EventRecord
 
 __all__ = ["OrgsimApp", "open_store", "store_env", "DEFAULT_STORE", "LoadReport", "Recorded"]
@@ -100,6 +102,33 @@ class OrgsimApp(Application):
 
     def chart(self, at: date, org: str | None = None, as_known_at: datetime | None = None) -> OrgChart:
         return chart_at(self.timeline(org, as_known_at), at)
+
+    # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
+    def log_entries(
+        self,
+        org: str | None = None,
+        as_known_at: datetime | None = None,
+        order: str = "effective",
+        person: str | None = None,
+        start: PartialDate | None = None,
+        end: PartialDate | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> list[LogEntry]:
+        """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias."""
+        organisation = self.organisation(org)
+        pid = organisation.resolve(person) if person is not None else None
+        timeline = organisation.timeline().as_known_at(as_known_at)
+        return select(log(timeline, order), pid, start, end, kinds)
+
+    def history(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> History:
+        """A person's tenures (titles, managers, leaves, departures) as the store knew them."""
+        organisation = self.organisation(org)
+        return history(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person))
+
+    def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
+        """The events behind a person's row on day `at`, as the store knew them."""
+        organisation = self.organisation(org)
+        return why(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person), at)
 
     def event_count(self) -> int:
         """How many events the store holds (every aggregate): what a failed command must not change."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Row", "Alumnus", "OrgChart", "replay", "chart_at", "check"]
+__all__ = ["Row", "Alumnus", "OrgChart", "replay", "steps", "chart_at", "check"]
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,20 @@ def replay(
             break
         _apply(fact, rows, alumni, people)
     return rows, alumni
+
+
+def steps(
+    facts: Iterable[Fact], people: dict[str, dict[str, Any]]
+) -> Iterator[tuple[Fact, dict[str, _State], dict[str, tuple[Fact, _State]]]]:
+    """Fold facts (already in effective order) one at a time, yielding the live state after each.
+
+    The same fold as `replay`, one fact per step: read what you need before asking for the next.
+    """
+    rows: dict[str, _State] = {}
+    alumni: dict[str, tuple[Fact, _State]] = {}
+    for fact in facts:
+        _apply(fact, rows, alumni, people)
+        yield fact, rows, alumni
 
 
 def check(timeline: Timeline) -> None:

@@ -12,6 +12,7 @@ __all__ = [
     "StoreError",
     "UnknownEventError",
     "DuplicateFactError",
+    "RenderError",
 ]
 
 
@@ -49,3 +50,7 @@ class UnknownEventError(OrgsimError, LookupError):
 
 class DuplicateFactError(RuleError):
     """A change identical to one already stored (same person, date, details and source)."""
+
+
+class RenderError(OrgsimError):
+    """A picture that cannot be drawn: Graphviz missing or failing, or an unknown output format."""

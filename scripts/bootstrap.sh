@@ -35,3 +35,13 @@ if ! command -v dot >/dev/null 2>&1; then
     stop "Graphviz is missing; install it (Debian: sudo apt-get install graphviz, macOS: brew install graphviz)"
   fi
 fi
+
+# 4. A Japanese font, so `--lang ja` PNG/PDF pictures show kana and kanji (best effort: SVGs need none)
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family 2>/dev/null)" ] && command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else SUDO="none"; fi
+  if [ "$SUDO" != none ]; then
+    say "installing a Japanese font ($SUDO apt-get install fonts-ipafont-gothic)"
+    { $SUDO apt-get update -qq >/dev/null 2>&1; $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipafont-gothic >/dev/null 2>&1; } \
+      || say "could not install fonts-ipafont-gothic: Japanese names in PNGs may show as boxes"
+  fi
+fi

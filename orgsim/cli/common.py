@@ -16,10 +16,14 @@ import typer
 from typer.core import TyperGroup
 
 from orgsim import __version__
-from orgsim.dates import parse_day
+from orgsim.dates import PartialDate, parse_day
 from orgsim.errors import DateError, OrgsimError
 
-__all__ = ["app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "at_day", "print_json", "fail"]
+__all__ = [
+    "app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "AsKnownAtOpt", "at_day", "moment", "partial_date",
+    "with_as_known_at",
+    "print_json", "fail",
+]
 
 
 class OrgsimGroup(TyperGroup):
@@ -91,6 +95,16 @@ AtOpt = Annotated[
     typer.Option("--at", help="The day: YYYY-MM-DD (YYYY or YYYY-MM mean their first day). Default: today."),
 ]
 
+AsKnownAtOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--as-known-at",
+        help="Answer as the store knew it at this recording time: YYYY-MM-DD (its end) or "
+        "YYYY-MM-DDTHH:MM[:SS][+00:00] (UTC when no offset). Later events and retractions do not count.",
+        show_default=False,
+    ),
+]
+
 
 def at_day(text: str | None) -> date:
     """`--at` as a day; today when absent."""
@@ -115,6 +129,29 @@ def moment(text: str | None, option: str = "--as-known-at") -> datetime | None:
     except (ValueError, OrgsimError):
         raise DateError(f"{option}: {text!r} is not a timestamp: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+00:00]") from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def partial_date(text: str | None, option: str) -> PartialDate | None:
+    """A `--from`/`--to` style option as a partial date (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    if text is None:
+        return None
+    try:
+        return PartialDate.parse(text)
+    except DateError as err:
+        raise DateError(f"{option}: {err}") from None
+
+
+def with_as_known_at(data: dict[str, Any], known: datetime | None, after: str = "at") -> dict[str, Any]:
+    """`data` with `as_known_at` (ISO-8601 UTC, or null for now) placed right after the key `after`."""
+    from orgsim.history import iso
+
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == after:
+            out["as_known_at"] = iso(known)
+    out.setdefault("as_known_at", iso(known))
+    return out
 
 
 def print_json(data: Any) -> None:

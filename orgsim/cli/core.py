@@ -8,7 +8,10 @@ from typing import Annotated, Optional
 import typer
 
 from orgsim.application import open_store
-from orgsim.cli.common import AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, print_json
+from orgsim.cli.common import (
+    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, with_as_known_at,
+)
+from orgsim.history import iso
 from orgsim.interchange import bundled_seeds, read_yaml
 from orgsim.render.text import chart_tree
 
@@ -45,17 +48,23 @@ def show(
     at: AtOpt = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
+    as_known_at: AsKnownAtOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """The organisation on a day: a tree, or JSON {organisation, at, people[id, name, title, status, reports_to, uncertain]}.
+    """The organisation on a day: a tree, or JSON {organisation, at, as_known_at, people[id, name, title, status, reports_to, uncertain]}.
 
-    Example: orgsim show --at 2024-10-15 --json
+    With --as-known-at, the chart on that day as the store knew it then (a bitemporal query).
+
+    Example: orgsim show --at 2024-06-01 --as-known-at 2024-08-01 --json
     """
-    chart = open_store(store).chart(at_day(at), org)
+    known = moment(as_known_at)
+    chart = open_store(store).chart(at_day(at), org, as_known_at=known)
     if json:
-        print_json(chart.as_json())
+        print_json(with_as_known_at(chart.as_json(), known))
     else:
         typer.echo(chart_tree(chart))
+        if known is not None:
+            typer.echo(f"As known at {iso(known)}: events and retractions recorded later are not counted.")
 
 
 @app.command()

@@ -1,0 +1,95 @@
+"""`orgsim log`, `orgsim history`, `orgsim why`: the event log, a person's tenures, and why a row is drawn so.
+
+Each takes `--as-known-at` (the second clock) and `--json`; people are named by id, name or alias.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.cli.common import (
+    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, partial_date, print_json,
+    with_as_known_at,
+)
+from orgsim.facts import KINDS
+from orgsim.render.history_text import history_text, log_text, why_text
+
+PersonArg = Annotated[str, typer.Argument(help="The person: an id, a name or an alias, in any case (ミラ・ムラティ).")]
+
+
+@app.command("log")
+def log_command(
+    person: Annotated[Optional[str], typer.Option("--person", help="Only events about this person (id, name or alias).")] = None,
+    from_: Annotated[Optional[str], typer.Option("--from", help="Only events whose effective date overlaps from here (YYYY[-MM[-DD]]).")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="…up to here, inclusive (YYYY[-MM[-DD]]; 2024 means to its end).")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option("--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}.")] = None,
+    recorded: Annotated[bool, typer.Option("--recorded", help="Order by recording time instead of effective date.")] = False,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """The stored events, retracted ones marked, each with its dates (effective and recorded), source and quote.
+
+    JSON: a list of {id, kind, person, name, summary, details, on, precision, recorded_at, source, retracted, retraction}.
+
+    Example: orgsim log --person ミラ・ムラティ --from 2024-08 --to 2024-09 --json
+    """
+    order = "recorded" if recorded else "effective"
+    known = moment(as_known_at)
+    entries = open_store(store).log_entries(
+        org, as_known_at=known, order=order, person=person,
+        start=partial_date(from_, "--from"), end=partial_date(to, "--to"), kinds=tuple(kind or ()),
+    )
+    if json:
+        print_json([e.as_json() for e in entries])
+    else:
+        typer.echo(log_text(entries, order, known))
+
+
+@app.command("history")
+def history_command(
+    person: PersonArg,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """A person's tenures: each time in the organisation (departure and destination, re-joins), each title, manager and leave with from/to, every line with the events and quotes behind it.
+
+    JSON: {organisation, person, name, aliases, as_known_at, stints, titles, managers, leaves, events, retracted}.
+
+    Example: orgsim history john-schulman
+    """
+    known = moment(as_known_at)
+    h = open_store(store).history(person, org, as_known_at=known)
+    if json:
+        print_json(with_as_known_at(h.as_json(), known, after="aliases"))
+    else:
+        typer.echo(history_text(h, known))
+
+
+@app.command("why")
+def why_command(
+    person: PersonArg,
+    at: AtOpt = None,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Why a person's row is as it is on a day: its title, manager and status, the event behind each, and every event that produced the row, in effective order, with its quote.
+
+    JSON: {organisation, person, name, at, as_known_at, status, title, reports_to, uncertain, since, leave_since, leave_until, departed_on, destination, because, events} (see the README).
+
+    Example: orgsim why greg-brockman --at 2024-09-01
+    """
+    known = moment(as_known_at)
+    w = open_store(store).why(person, at_day(at), org, as_known_at=known)
+    if json:
+        print_json(with_as_known_at(w.as_json(), known))
+    else:
+        typer.echo(why_text(w, known))

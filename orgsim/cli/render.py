@@ -1,0 +1,124 @@
+"""`orgsim render`: the chart on a day as a picture (SVG, PNG, PDF) drawn by Graphviz, or as DOT.
+
+`picture_bytes` and `write_output` are shared with any command that draws (e.g. a diff picture):
+DOT needs no Graphviz; the other formats run the real `dot` and fail in one line when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import graphviz
+import typer
+
+from orgsim.application import open_store
+from orgsim.chart import chart_at
+from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment
+from orgsim.errors import RenderError
+from orgsim.render.dot import chart_graph
+
+__all__ = ["Format", "Lang", "picture_bytes", "write_output", "output_format"]
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is not installed or not on PATH: install Graphviz "
+    "(Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz; or run `make setup`), "
+    "or ask for --format dot"
+)
+
+
+class Format(str, Enum):
+    svg = "svg"
+    png = "png"
+    pdf = "pdf"
+    dot = "dot"
+
+
+class Lang(str, Enum):
+    en = "en"
+    ja = "ja"
+
+
+_EXTENSIONS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+
+
+def output_format(fmt: Format | None, output: Path | None) -> str:
+    """--format when given, else the output file's extension, else DOT."""
+    if fmt is not None:
+        return fmt.value
+    if output is None:
+        return "dot"
+    ext = output.suffix.lower()
+    if ext not in _EXTENSIONS:
+        raise typer.BadParameter(
+            f"cannot tell the format from {output.name!r}: use .svg, .png, .pdf or .dot, or pass --format",
+            param_hint="'-o' / '--output'",
+        )
+    return _EXTENSIONS[ext]
+
+
+def picture_bytes(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """The graph as DOT source (no Graphviz needed) or drawn by the real `dot` program."""
+    if fmt == "dot":
+        return graph.source.encode("utf-8")
+    try:
+        return graph.pipe(format=fmt, quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise RenderError(INSTALL_HINT) from None
+    except graphviz.CalledProcessError as err:
+        detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"Graphviz could not draw the {fmt}: {detail[0] if detail else err}") from None
+
+
+def write_output(data: bytes, output: Path | None, fmt: str) -> None:
+    """Write to the file atomically (a failure leaves no half-written file), or to stdout."""
+    if output is None:
+        if fmt in ("png", "pdf") and sys.stdout.isatty():
+            raise RenderError(f"not writing {fmt.upper()} bytes to a terminal: pass -o FILE")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"cannot write {output}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def render(
+    at: AtOpt = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (format from the extension); default: stdout.")] = None,
+    fmt: Annotated[Optional[Format], typer.Option("--format", help="svg, png, pdf or dot (default: from -o, else dot).")] = None,
+    root: Annotated[Optional[str], typer.Option("--root", help="Draw only this person's part of the chart (id, name or alias).")] = None,
+    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="Levels drawn below the top (deeper people fold into 'N reports below').")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja (the Japanese alias).")] = Lang.en,
+    alumni: Annotated[bool, typer.Option("--alumni", help="Add a panel of who had left by that day, when, and where to.")] = False,
+    as_known_at: Annotated[Optional[str], typer.Option("--as-known-at", help="Draw only what the store knew at this recording time.")] = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+) -> None:
+    """Draw the chart on a day with Graphviz: a legend, on-leave and partly-dated people marked, lines
+    nobody reported grouped apart, and in SVG each box's sources on hover. DOT goes to stdout unless -o.
+
+    Example: orgsim render --at 2024-10-15 -o openai.svg --alumni
+    """
+    kind = output_format(fmt, output)
+    app_ = open_store(store)
+    organisation = app_.organisation(org)
+    timeline = organisation.timeline().as_known_at(moment(as_known_at))
+    person = organisation.resolve(root) if root is not None else None
+    graph = chart_graph(chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
+    write_output(picture_bytes(graph, kind), output, kind)
+    if output is not None:
+        typer.echo(f"Wrote {output} ({kind}).", err=True)
