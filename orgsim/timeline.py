@@ -24,7 +24,7 @@ def _add_month(d: date) -> date:
 
 
 def frame_days(timeline: Timeline, start: date | None, end: date | None, every: str = "changes") -> list[date]:
-    """The days to draw. `changes`: the first day, then each day a change took effect, up to `end`."""
+    """The days to draw. `changes`: the first day, each day a change took effect, and the last day."""
     if every not in EVERY:
         raise OrgsimError(f"--every {every!r}: use one of day, week, month (or --at-changes)")
     effective = timeline.effective()
@@ -35,7 +35,7 @@ def frame_days(timeline: Timeline, start: date | None, end: date | None, every: 
     if end < start:
         raise OrgsimError(f"--to {end} is before --from {start}")
     if every == "changes":
-        days = {start} | {f.on.start for f in effective if start < f.on.start <= end}
+        days = {start, end} | {f.on.start for f in effective if start < f.on.start <= end}
         return sorted(days)
     step = {"day": lambda d: d + timedelta(days=1), "week": lambda d: d + timedelta(days=7), "month": _add_month}[every]
     days, d = [], start

@@ -40,6 +40,7 @@ header input[type=range]{flex:1;min-width:240px}header button{font-size:15px;pad
 main{display:grid;grid-template-columns:minmax(0,3fr) minmax(260px,1fr);gap:12px;padding:12px 20px}
 #charts{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:8px;min-height:60vh}
 .frame{display:none}.frame.current{display:block}.frame svg{width:100%;height:auto;max-height:80vh}
+.frame svg text{font-family:Helvetica,Arial,'IPAGothic','Noto Sans CJK JP',sans-serif}
 aside{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:12px 14px;overflow:auto;max-height:88vh}
 aside h2{font-size:15px;margin:0 0 8px}aside ol{padding-left:18px;margin:0}aside li{margin:0 0 12px}
 .when{color:#5b6573;font-variant-numeric:tabular-nums}.quote{display:block;margin:4px 0;padding:4px 8px;border-left:3px solid #9aa4b2;background:#f3f5f8}
