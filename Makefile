@@ -1,5 +1,6 @@
 # Two commands: `make demo` and `make test`. Both set everything up first (uv, the locked Python
-# dependencies, Graphviz), so a fresh clone needs only Python >= 3.11 and make.
+# dependencies, Graphviz; for tests also headless Chromium), so a fresh clone needs only Python >= 3.11
+# and make.
 RUN   := scripts/uv run --locked --quiet
 STORE ?= orgsim.db
 
@@ -14,11 +15,15 @@ demo: setup
 	$(RUN) orgsim show --at 2024-10-15 --store $(STORE)
 	@$(MAKE) --no-print-directory diagrams
 
-# The seeds' story as pictures in diagrams/ (DOT, SVG, PNG); commit them. A test fails when one is stale.
+# The seeds' story as pictures in diagrams/ (DOT, SVG, PNG) and the timeline page; commit them.
+# A test fails when a committed .dot is stale.
 diagrams: setup
 	$(RUN) python scripts/diagrams.py
+	$(RUN) orgsim load --store $(STORE)
+	$(RUN) orgsim timeline --from 2023-11-01 --to 2024-12-31 --at-changes -o diagrams/openai-timeline.html --store $(STORE)
 
-test: setup
+test:
+	@scripts/bootstrap.sh --browser
 	$(RUN) pytest -q
 
 clean:

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Everything `make demo` and `make test` need on a fresh Debian or macOS machine with Python >= 3.11
-# and make: uv, the locked Python dependencies, and Graphviz's `dot`. Safe to run again.
+# and make: uv, the locked Python dependencies, and Graphviz's `dot`; with --browser (for `make
+# test`) also headless Chromium and its driver, for the timeline page's end-to-end test. Safe to
+# run again.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -43,5 +45,23 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family 2>/dev/
     say "installing a Japanese font ($SUDO apt-get install fonts-ipafont-gothic)"
     { $SUDO apt-get update -qq >/dev/null 2>&1; $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipafont-gothic >/dev/null 2>&1; } \
       || say "could not install fonts-ipafont-gothic: Japanese names in PNGs may show as boxes"
+  fi
+fi
+
+# 5. With --browser: Chromium and chromedriver for the timeline's browser test
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }; then
+  if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      stop "Chromium is missing; run as root: apt-get install -y chromium chromium-driver"; fi
+    say "installing Chromium for the browser test ($SUDO apt-get install chromium chromium-driver)"
+    { $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+      || stop "could not install Chromium; run: sudo apt-get install -y chromium chromium-driver"
+  elif command -v brew >/dev/null 2>&1; then
+    [ -d /Applications/Chromium.app ] || [ -d "/Applications/Google Chrome.app" ] || brew install --cask chromium \
+      || stop "could not install Chromium; run: brew install --cask chromium"
+    command -v chromedriver >/dev/null 2>&1 || brew install --cask chromedriver \
+      || stop "could not install chromedriver; run: brew install --cask chromedriver"
+  else
+    stop "Chromium is missing; install chromium and chromedriver, then make test again"
   fi
 fi

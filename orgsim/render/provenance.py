@@ -12,7 +12,7 @@ from typing import Iterable
 
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["log_hash", "event_lines", "documents", "footer_lines"]
+__all__ = ["log_hash", "fact_text", "event_lines", "documents", "footer_lines"]
 
 
 def log_hash(timeline: Timeline) -> str:
@@ -30,10 +30,16 @@ def log_hash(timeline: Timeline) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
 
 
-def _fact_line(fact: Fact, timeline: Timeline) -> list[str]:
+def fact_text(fact: Fact, timeline: Timeline) -> str:
+    """What a fact says, naming the manager rather than their id: `reports to Sam Altman`."""
     what = fact.describe()
-    if fact.manager:  # name the manager, not their id
+    if fact.manager:
         what = what.replace(fact.manager, timeline.name_of(fact.manager))
+    return what
+
+
+def _fact_line(fact: Fact, timeline: Timeline) -> list[str]:
+    what = fact_text(fact, timeline)
     lines = [f"• {fact.on} {what}  [event {fact.id}]"]
     src = fact.source
     if src.get("quote"):

@@ -1,0 +1,87 @@
+"""`orgsim timeline`: one self-contained HTML page to watch the organisation change, frame by frame."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.chart import chart_at
+from orgsim.cli.common import AsKnownAtOpt, OrgOpt, StoreOpt, app, moment, partial_date
+from orgsim.cli.render import Lang, picture_bytes, write_output
+from orgsim.errors import OrgsimError
+from orgsim.render.provenance import fact_text, log_hash
+from orgsim.render.style import display_name
+from orgsim.render.timeline_dot import cast_of, frame_graph
+from orgsim.render.timeline_html import PageFrame, timeline_page
+from orgsim.timeline import frame_days, frames
+
+
+@app.command()
+def timeline(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    start: Annotated[Optional[str], typer.Option("--from", help="First frame's day (default: the first change).")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
+    every: Annotated[Optional[str], typer.Option("--every", help="A frame every day, week or month.")] = None,
+    at_changes: Annotated[bool, typer.Option("--at-changes", help="A frame on each day a change took effect (the default).")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja.")] = Lang.en,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+) -> None:
+    """Write a self-contained HTML page (inline SVG, CSS and JS; no network) with a date slider,
+    play/pause and arrow keys, and beside the chart the events since the previous frame, with quotes.
+
+    Example: orgsim timeline --from 2023-11-01 --to 2024-12-31 --at-changes -o openai-timeline.html
+    """
+    if every is not None and at_changes:
+        raise OrgsimError("choose one of --every and --at-changes")
+    if output.suffix.lower() not in (".html", ".htm"):
+        raise OrgsimError(f"-o {output}: a timeline is an .html file")
+    first = partial_date(start, "--from")
+    last = partial_date(end, "--to")
+    organisation = open_store(store).organisation(org)
+    tl = organisation.timeline().as_known_at(moment(as_known_at))
+    days = frame_days(tl, first.start if first else None, last.end if last else None, every or "changes")
+    charts = [chart_at(tl, day) for day in days]
+    cast = cast_of(charts, tl, lang.value)
+    name = lambda pid: display_name(pid, tl.name_of(pid), tl.people, lang.value)  # noqa: E731
+    page_frames = []
+    with _progress(len(days)) as advance:
+        for frame, chart in zip(frames(tl, days), charts):
+            svg = picture_bytes(frame_graph(chart, tl, cast, lang.value), "svg").decode("utf-8")
+            events = [
+                {"id": f.id, "on": str(f.on), "person": f.person, "name": name(f.person), "text": fact_text(f, tl),
+                 "quote": f.source.get("quote"), "document": f.source.get("document") or f.source.get("url"),
+                 "note": f.source.get("note")}
+                for f in frame.events
+            ]
+            page_frames.append(PageFrame(frame.day.isoformat(), svg, events))
+            advance()
+    footer = f"{tl.organisation} · {len(days)} frames · event log sha256 {log_hash(tl)} · drawn by orgsim with Graphviz"
+    write_output(timeline_page(tl.organisation, page_frames, footer).encode("utf-8"), output, "html")
+    typer.echo(f"Wrote {output} ({len(days)} frames, {days[0]} → {days[-1]}).", err=True)
+
+
+class _progress:
+    """A progress bar on a terminal (stderr) while frames render; silent otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.bar = total, None
+
+    def __enter__(self):
+        if sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            task = self.bar.add_task("Drawing frames", total=self.total)
+            return lambda: self.bar.advance(task)
+        return lambda: None
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
