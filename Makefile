@@ -19,8 +19,10 @@ demo: setup
 # A test fails when a committed .dot is stale.
 diagrams: setup
 	$(RUN) python scripts/diagrams.py
-	$(RUN) orgsim load --store $(STORE)
-	$(RUN) orgsim timeline --from 2023-11-01 --to 2024-12-31 --at-changes -o diagrams/openai-timeline.html --store $(STORE)
+	@rm -f .diagrams.db .diagrams.db-*
+	$(RUN) orgsim load --store .diagrams.db
+	$(RUN) orgsim timeline --from 2023-11-01 --to 2024-12-31 --at-changes -o diagrams/openai-timeline.html --store .diagrams.db
+	@rm -f .diagrams.db .diagrams.db-*
 
 test:
 	@scripts/bootstrap.sh --browser

@@ -50,7 +50,23 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
         raise StoreError(f"no store at {path}: run `orgsim load` first, or pass --store PATH")
     if path and create and not Path(path).parent.exists():
         raise StoreError(f"cannot create a store at {path}: its folder does not exist")
+    if path:
+        _check_sqlite_file(Path(path), create)
     return OrgsimApp(env=env)
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """Refuse to open (and so overwrite) anything but a SQLite file; an empty file only when creating."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a store: pass --store FILE")
+    if not path.exists():
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head == b"SQLite format 3\x00" or (not head and create):
+        return
+    what = "an empty file" if not head else "not a SQLite file"
+    raise StoreError(f"{path} is {what}, not an orgsim store: pass --store with a store made by `orgsim load`")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ chart on that day.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Iterator
 

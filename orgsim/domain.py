@@ -7,7 +7,9 @@ replay from the store never re-runs validation. No I/O, no clocks inside event b
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime
 from typing import Any, ClassVar, Iterable
@@ -35,6 +37,15 @@ _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
 def organisation_id(name: str) -> uuid.UUID:
     """Stable aggregate id of an organisation, from its name (case-insensitive)."""
     return uuid.uuid5(_NAMESPACE, "organisation:" + name.strip().casefold())
+
+
+_IGNORED_IN_NAMES = re.compile(r"[\s・·.\-_]+")
+
+
+def name_key(text: str) -> str:
+    """How names are compared: any case, width or accent form, ignoring spaces, ・, dots and hyphens
+    (`Mira Murati`, `mira-murati`, `MIRA MURATI` and `ミラ ムラティ` ≡ `ミラ・ムラティ`)."""
+    return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def slugify(text: str) -> str:
@@ -89,7 +100,7 @@ class Organisation(Aggregate):
                 "source": dict(self.source),
             }
             for key in {self.person, self.name, *self.aliases}:
-                aggregate._keys.setdefault(key.casefold(), set()).add(self.person)
+                aggregate._keys.setdefault(name_key(key), set()).add(self.person)
 
     class Appointed(_FactEvent):
         kind = "appointed"
@@ -204,18 +215,22 @@ class Organisation(Aggregate):
 
     def resolve(self, text: str) -> str:
         """A person's id from their id, display name or an alias, in any case."""
-        key = text.strip().casefold()
+        if text.strip() in self.people:
+            return text.strip()
+        key = name_key(text)
         if not key:
             raise UnknownPersonError("a person is required (an id, a name or an alias)")
-        if key in self.people:
-            return key
         hits = sorted(self._keys.get(key, ()))
         if len(hits) == 1:
             return hits[0]
         if hits:
             names = ", ".join(f"{self.people[h]['name']} ({h})" for h in hits)
             raise AmbiguousPersonError(f"{text!r} could be any of: {names}; use an id")
-        raise UnknownPersonError(f"unknown person {text!r} in {self.name} (see `orgsim people`)")
+        close = difflib.get_close_matches(key, list(self._keys), n=3, cutoff=0.75)
+        guesses = sorted({pid for k in close for pid in self._keys[k]})
+        hint = ("did you mean " + " or ".join(f"{self.people[g]['name']} ({g})" for g in guesses) + "?") if guesses \
+            else "see `orgsim people`"
+        raise UnknownPersonError(f"unknown person {text!r} in {self.name}: {hint}")
 
     # --- commands --------------------------------------------------------------------------------
     def add_person(
@@ -233,6 +248,11 @@ class Organisation(Aggregate):
             raise RuleError(f"{person} is already a person in {self.name}")
         if not name or not name.strip():
             raise RecordError(f"person {person!r} needs a display name")
+        for alias in aliases:  # names may repeat (homonyms); an alias must not take another's name
+            taken = sorted(self._keys.get(name_key(alias), ())) if alias and alias.strip() else []
+            if taken:
+                other = self.people[taken[0]]
+                raise RuleError(f"alias {alias!r} already names {other['name']} ({taken[0]}): choose another alias")
         self.trigger_event(
             self.PersonAdded,
             timestamp=timestamp,
@@ -262,6 +282,7 @@ class Organisation(Aggregate):
         if kind not in KINDS:
             raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
         when = PartialDate.parse(on)
+        title = title.strip() or None if isinstance(title, str) else title  # "" means not reported
         end = PartialDate.parse(until) if until not in (None, "") else None
         if person not in self.people:
             raise UnknownPersonError(f"unknown person {person!r} in {self.name}")

@@ -70,7 +70,7 @@ def test_one_bad_line_rejects_the_whole_file(cli, db, tmp_path, name, bad, messa
 
 def test_ambiguous_alias_in_a_file(cli, db, tmp_path):
     f = write_lines(tmp_path / "h.jsonl", [
-        {"kind": "appointed", "person": "kevin-other", "name": "Kevin Other", "aliases": ["Kevin"], "title": "Engineer", "on": "2024-10"},
+        {"kind": "appointed", "person": "kevin-other", "name": "Kevin", "title": "Engineer", "on": "2024-10"},
         {"kind": "departed", "person": "kevin", "on": "2024-11"},
     ])
     before = stored_events(db)

@@ -38,8 +38,8 @@ CASES = [
 @pytest.mark.parametrize("name, record, error, message", CASES, ids=[c[0] for c in CASES])
 def test_a_forbidden_change_is_rejected_and_nothing_is_stored(store, name, record, error, message):
     app_ = open_store(store)
-    if name == "ambiguous alias":  # give a second person the alias "Kevin"
-        app_.record(EventRecord("appointed", "kevin-other", "2024-09", title="Engineer", name="Kevin Other", aliases=("Kevin",)))
+    if name == "ambiguous alias":  # a second person called "Kevin" (names may repeat; aliases may not)
+        app_.record(EventRecord("appointed", "kevin-other", "2024-09", title="Engineer", name="Kevin"))
     before = stored_events(store)
     with pytest.raises(error) as err:
         app_.record(record)
@@ -101,3 +101,28 @@ def test_a_load_with_one_bad_event_stores_nothing(store, tmp_path):
         open_store(store).load(read_yaml(bad))
     assert "bad.yaml:4" in str(err.value)
     assert stored_events(store) == before
+
+
+def test_an_alias_already_naming_someone_else_is_refused(store):
+    before = stored_events(store)
+    with pytest.raises(RuleError, match="alias 'Mira' already names Mira Murati"):
+        open_store(store).record(EventRecord("appointed", "new-person", "2024-11", title="X", name="New Person", aliases=("Mira",)))
+    assert stored_events(store) == before
+
+
+@pytest.mark.parametrize("spelling", ["Mira Murati", "mira murati", "MIRA-MURATI", "ミラ ムラティ", "ミラ・ムラティ", "Murati"])
+def test_names_resolve_in_any_case_and_spacing(store, spelling):
+    assert open_store(store).organisation().resolve(spelling) == "mira-murati"
+
+
+def test_a_typo_gets_a_suggestion(store):
+    with pytest.raises(UnknownPersonError, match=r"did you mean Mira Murati \(mira-murati\)\?"):
+        open_store(store).organisation().resolve("mira-muratti")
+
+
+def test_an_empty_title_means_not_reported(store):
+    app_ = open_store(store)
+    app_.record(EventRecord("appointed", "zed", "2024-10-01", title="  ", name="Zed"))
+    from datetime import date
+
+    assert app_.chart(date(2024, 10, 2)).row("zed").title is None

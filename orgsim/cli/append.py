@@ -16,7 +16,7 @@ from orgsim.diff import diff
 from orgsim.interchange import EventRecord
 from orgsim.render.text import diff_text
 
-__all__ = ["append_app", "source_of", "SourceOpts"]
+__all__ = ["append_app", "source_of"]
 
 append_app = typer.Typer(
     help="Record one cited change: appointed, departed, on-leave, returned, reports-to.",

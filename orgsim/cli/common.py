@@ -7,8 +7,11 @@ and exit code 1; usage errors are Typer's (exit 2).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
+import tempfile
+from pathlib import Path
 from datetime import date, datetime, timezone
 from typing import Annotated, Any, Optional
 
@@ -18,9 +21,10 @@ from typer.core import TyperGroup
 
 from orgsim import __version__
 from orgsim.dates import PartialDate, parse_day
-from orgsim.errors import DateError, OrgsimError
+from orgsim.errors import DateError, OrgsimError, RenderError
 
 __all__ = [
+    "write_output",
     "app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "AsKnownAtOpt", "at_day", "moment", "partial_date",
     "with_as_known_at",
     "print_json", "fail",
@@ -37,6 +41,11 @@ class OrgsimGroup(TyperGroup):
             fail(str(err))
         except (sqlite3.OperationalError, PersistenceError) as err:  # e.g. "database is locked" past the timeout
             fail(f"the store could not be used ({err}): try again, or check --store")
+        except sqlite3.DatabaseError as err:
+            fail(f"the store is not a usable SQLite database ({err}): check --store")
+        except OSError as err:  # a folder where a file was expected, no permission, a full disk…
+            where = f"{err.filename}: " if err.filename else ""
+            fail(f"{where}{err.strerror or err}")
         except KeyboardInterrupt:
             typer.echo("Interrupted: nothing was stored by the interrupted command.", err=True)
             raise typer.Exit(130) from None
@@ -51,7 +60,6 @@ def fail(message: str, code: int = 1) -> None:
 app = typer.Typer(
     cls=OrgsimGroup,
     name="orgsim",
-    help="Event-sourced org charts: cited leadership changes, replayed to any date.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -158,3 +166,29 @@ def with_as_known_at(data: dict[str, Any], known: datetime | None, after: str = 
 def print_json(data: Any) -> None:
     """JSON to stdout, UTF-8 kept readable, keys in a stable order."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_output(data: bytes, output: Path | None, fmt: str) -> None:
+    """Write to the file atomically (a failure leaves no half-written file), or to stdout."""
+    if output is None:
+        if fmt in ("png", "pdf") and sys.stdout.isatty():
+            raise RenderError(f"not writing {fmt.upper()} bytes to a terminal: pass -o FILE")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if output.is_dir():
+        raise RenderError(f"{output} is a folder: pass -o with a file name")
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"cannot write {output}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -9,8 +9,10 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.common import AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json, with_as_known_at
-from orgsim.cli.render import Format, Lang, output_format, picture_bytes, write_output
+from orgsim.cli.common import (
+    AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json, with_as_known_at, write_output,
+)
+from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError

@@ -6,9 +6,6 @@ DOT needs no Graphviz; the other formats run the real `dot` and fail in one line
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,11 +15,11 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment
+from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment, write_output
 from orgsim.errors import RenderError
 from orgsim.render.dot import chart_graph
 
-__all__ = ["Format", "Lang", "picture_bytes", "write_output", "output_format"]
+__all__ = ["Format", "Lang", "picture_bytes", "output_format"]
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed or not on PATH: install Graphviz "
@@ -72,30 +69,6 @@ def picture_bytes(graph: graphviz.Digraph, fmt: str) -> bytes:
     except graphviz.CalledProcessError as err:
         detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz could not draw the {fmt}: {detail[0] if detail else err}") from None
-
-
-def write_output(data: bytes, output: Path | None, fmt: str) -> None:
-    """Write to the file atomically (a failure leaves no half-written file), or to stdout."""
-    if output is None:
-        if fmt in ("png", "pdf") and sys.stdout.isatty():
-            raise RenderError(f"not writing {fmt.upper()} bytes to a terminal: pass -o FILE")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise RenderError(f"cannot write {output}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command()

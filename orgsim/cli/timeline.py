@@ -10,8 +10,8 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.common import AsKnownAtOpt, OrgOpt, StoreOpt, app, moment, partial_date
-from orgsim.cli.render import Lang, picture_bytes, write_output
+from orgsim.cli.common import AsKnownAtOpt, OrgOpt, StoreOpt, app, moment, partial_date, write_output
+from orgsim.cli.render import Lang, picture_bytes
 from orgsim.errors import OrgsimError
 from orgsim.render.provenance import fact_text, log_hash
 from orgsim.render.style import display_name

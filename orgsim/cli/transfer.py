@@ -8,9 +8,7 @@ the store exactly as it was.
 from __future__ import annotations
 
 import json as jsonlib
-import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Callable, Iterator, Optional
@@ -18,7 +16,7 @@ from typing import Annotated, Callable, Iterator, Optional
 import typer
 
 from orgsim.application import open_store
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, write_output
 from orgsim.errors import StoreError
 from orgsim.interchange import read_jsonl
 
@@ -95,16 +93,7 @@ def export(
     Example: orgsim export -o history.jsonl
     """
     lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
+    write_output("".join(lines).encode("utf-8"), output, "jsonl")  # atomic: a crash never leaves half a file
     if output is None:
-        sys.stdout.write("".join(lines))
         return
-    # Written beside the target and renamed into place: a crash never leaves half a file.
-    fd, tmp = tempfile.mkstemp(prefix=".orgsim-export-", dir=output.parent if str(output.parent) else ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(lines)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     typer.echo(f"Exported {len(lines)} lines to {output}.", err=True)
