@@ -16,7 +16,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from orgsim.chart import OrgChart, chart_at
-from orgsim.domain import PERSON_ID, Directory, Organisation, organisation_id, slugify
+from orgsim.domain import PERSON_ID, Directory, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
@@ -321,10 +321,15 @@ class OrgsimApp(Application):
         if rec.kind != "appointed":
             return 0
         try:
-            org.resolve(rec.person)
-            return 0
+            known = org.resolve(rec.person)
         except UnknownPersonError:
-            pass
+            known = None
+        if known is not None:
+            name = org.people[known]["name"]
+            if rec.name and name_key(rec.name) != name_key(name):
+                raise RecordError(f"{rec.where + ': ' if rec.where else ''}{rec.person!r} is already {name} ({known}); "
+                                  f"--name only names a new person: give the new person a new id")
+            return 0
         pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
         if not pid:
             raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")

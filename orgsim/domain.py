@@ -206,7 +206,9 @@ class Organisation(Aggregate):
         ref = ref.strip().lower()
         if ref in self._by_id:
             return self._by_id[ref]
-        hits = [f for f in self._by_id if len(ref) >= 4 and f.startswith(ref)]
+        if len(ref) < 4:
+            raise UnknownEventError(f"event id {ref!r} is too short: give the id, or at least its first 4 characters")
+        hits = [f for f in self._by_id if f.startswith(ref)]
         if len(hits) == 1:
             return self._by_id[hits[0]]
         if hits:

@@ -106,7 +106,7 @@ def select(
     A partial date overlaps when any of its days does: `2024-08` is in `--from 2024-08-15`, and
     `--to 2024` means through 31 December 2024.
     """
-    kinds = tuple(kinds)
+    kinds = tuple(k.strip().lower().replace("-", "_") for k in kinds)  # `on-leave` as the append command spells it
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise RecordError(f"unknown kind {unknown[0]!r}: use one of {', '.join(KINDS)}")

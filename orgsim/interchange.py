@@ -279,11 +279,12 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
     """A JSON Lines file, every line checked before anything is stored; blank lines are skipped."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
     except FileNotFoundError:
         raise RecordError(f"{path}: no such file") from None
     except UnicodeDecodeError as err:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
     people: list[PersonRecord] = []
     events: list[Command] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -293,7 +294,7 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+            raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
         record = parse_line(obj, where)
         (people if isinstance(record, PersonRecord) else events).append(record)
     if not events and not people:

@@ -110,3 +110,10 @@ def test_append_to_a_missing_store_is_an_error(cli, tmp_path):
     result = cli("append", "departed", "x", "--on", "2024", "--store", tmp_path / "none.db")
     assert result.exit_code == 1 and "run `orgsim load`" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_name_for_an_existing_person_is_refused_not_ignored(cli, db):
+    before = stored_events(db)
+    result = cli("append", "appointed", "Kevin", "--name", "Kevin Other", "--title", "Z", "--on", "2025-02", "--store", db)
+    assert result.exit_code == 1 and "is already Kevin Weil (kevin-weil)" in result.stderr
+    assert stored_events(db) == before

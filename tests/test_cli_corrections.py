@@ -17,7 +17,8 @@ def test_retract_keeps_the_event_and_stops_it_counting(cli, db):
     before = stored_events(db)
     result = cli("retract", leave.id[:6], "--reason", "misread the article", "--store", db)
     assert result.exit_code == 0, result.stderr
-    assert f"Retracted event {leave.id}" in result.stdout and "Returned (1)" in result.stdout
+    assert f"Retracted greg-brockman: on leave until 2024-12 on 2024-08 [event {leave.id}]" in result.stdout
+    assert "Returned (1)" in result.stdout
     assert len(stored_events(db)) == len(before) + 1 and stored_events(db)[: len(before)] != []
     timeline = open_store(db).timeline()
     assert leave.id in timeline.fact_map()  # still in the log

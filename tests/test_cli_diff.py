@@ -105,3 +105,8 @@ def test_diff_as_known_at_ignores_later_recordings(cli, db):
     before = cli.json("diff", "2024-09-01", "2024-10-15", "--as-known-at", "2029-12-31", "--store", db)
     assert ("sarah-friar", "left") not in {(c["person"], c["change"]) for c in before["changes"]}
     assert before["as_known_at"].startswith("2029-12-31T23:59:59")
+
+
+def test_json_and_a_picture_are_not_both_asked_for(cli, db, tmp_path):
+    result = cli("diff", "2024-09-01", "2024-10-15", "--json", "-o", tmp_path / "x.svg", "--store", db)
+    assert result.exit_code == 1 and "not both" in result.stderr and not (tmp_path / "x.svg").exists()

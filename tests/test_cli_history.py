@@ -147,3 +147,8 @@ def test_people_lists_ids_names_and_the_aliases_every_command_accepts(cli, db):
     assert "mira-murati" in cli("people", "--store", db).stdout
     for alias in mira["aliases"] + ["MIRA MURATI", "Mira-Murati"]:
         assert cli.json("why", alias, "--at", "2024-09-01", "--store", db)["person"] == "mira-murati", alias
+
+
+def test_log_kind_accepts_the_append_spelling(cli, db):
+    data = cli.json("log", "--kind", "on-leave", "--store", db)
+    assert [e["person"] for e in data] == ["greg-brockman"] and data[0]["kind"] == "on_leave"

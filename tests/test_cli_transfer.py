@@ -135,3 +135,17 @@ def test_export_then_import_rebuilds_an_identical_history(cli, db, tmp_path):
 def test_export_of_a_missing_store_is_an_error(cli, tmp_path):
     result = cli("export", "--store", tmp_path / "none.db")
     assert result.exit_code == 1 and "run `orgsim load`" in result.stderr
+
+
+def test_a_byte_order_mark_is_accepted(cli, db, tmp_path):
+    f = tmp_path / "bom.jsonl"
+    f.write_bytes(b'\xef\xbb\xbf{"kind": "appointed", "person": "bom-person", "name": "Bom Person", "title": "X", "on": "2024-11"}\n')
+    assert cli("import", f, "--store", db).exit_code == 0
+    assert "bom-person" in {p["id"] for p in cli.json("people", "--store", db)["people"]}
+
+
+def test_importing_a_seed_yaml_points_at_load(cli, db):
+    from conftest import SEEDS
+
+    result = cli("import", SEEDS, "--store", db)
+    assert result.exit_code == 1 and "use `orgsim load FILE`" in result.stderr

@@ -49,8 +49,9 @@ def retract(
     if json:
         print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": True})
         return
+    typer.echo(f"Retracted {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
     for day, d, facts in _changes_on([target.on.start], before, after):
-        typer.echo(diff_text(d, facts, heading=f"Retracted event {target.id} ({target.person} {target.describe()}, {target.on}); on {day}:"))
+        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:"))
     typer.echo(f"Retraction id: {retraction.id}")
 
 
@@ -85,8 +86,11 @@ def correct(
         })
         return
     verb = "Would correct" if dry_run else "Corrected"
+    typer.echo(f"{verb} {old.person}: {old.describe()} on {old.on} [event {old.id}] → {new.describe()} on {new.on} [event {new.id}]")
     for day, d, facts in report:
-        typer.echo(diff_text(d, facts, heading=f"{verb} event {old.id} → {new.id} ({new.person} {new.describe()}, {new.on}); on {day}:"))
+        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:"))
+    if not cited and new.on != old.on and new.source.get("note"):
+        typer.echo("Note: the corrected event keeps the old source and its note; pass --source/--quote to update them.", err=True)
     if dry_run:
         typer.echo("Dry run: nothing was stored.", err=True)
     else:

@@ -15,7 +15,7 @@ from orgsim.cli.common import (
 from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
-from orgsim.errors import DateError
+from orgsim.errors import DateError, OrgsimError
 from orgsim.render.text import diff_text
 
 
@@ -47,6 +47,8 @@ def diff(
 
     Example: orgsim diff 2024-09-01 2024-10-15 --format png -o shakeup.png
     """
+    if json and (output is not None or fmt is not None):
+        raise OrgsimError("choose --json (the changes as data) or --format/-o (a picture), not both")
     a, b = _day(from_, "FROM"), _day(to, "TO")
     known = moment(as_known_at)
     timeline = open_store(store).timeline(org, as_known_at=known)
