@@ -77,3 +77,21 @@ def dataset_app(dataset):
     app_ = open_store(":memory:")
     app_.load(dataset)
     return app_
+
+
+def accepted_organisation(commands, people):
+    """An organisation after trying each (kind, person, on, title, manager) command; a rejected one
+    must leave it exactly as it was."""
+    from orgsim.domain import Organisation
+    from orgsim.errors import OrgsimError
+
+    org = Organisation.start("Prop")
+    for p in people:
+        org.add_person(p, p.title())
+    for kind, person, on, title, manager in commands:
+        version, count = org.version, len(org.facts)
+        try:
+            org.record(org.propose(kind, person, on, title=title, manager=manager, source={"note": str(count)}))
+        except OrgsimError:
+            assert (org.version, len(org.facts)) == (version, count)
+    return org

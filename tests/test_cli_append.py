@@ -1,6 +1,5 @@
 """`orgsim append …`: one cited change per command, --dry-run, people by id/name/alias, every bad input refused."""
 
-import json
 
 import pytest
 

@@ -1,6 +1,5 @@
 """`orgsim retract` and `orgsim correct`: mistakes fixed by new events; the old ones stay in the log."""
 
-import json
 
 import pytest
 

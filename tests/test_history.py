@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import accepted_organisation
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.dates import PartialDate
 from orgsim.domain import Organisation
-from orgsim.errors import DateError, OrgsimError, RecordError, UnknownPersonError
+from orgsim.errors import DateError, RecordError, UnknownPersonError
 from orgsim.history import Span, history, log, select, why
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
 
@@ -153,15 +154,7 @@ def test_history_agrees_with_the_chart_on_every_month_of_the_seeds(dataset_app):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(COMMAND, max_size=20))
 def test_history_agrees_with_the_chart_for_any_accepted_sequence(commands):
-    org = Organisation.start("Prop")
-    for p in PEOPLE:
-        org.add_person(p, p.title())
-    for kind, person, on, title, manager in commands:
-        try:
-            org.record(org.propose(kind, person, on, title=title, manager=manager, source={"note": str(len(org.facts))}))
-        except OrgsimError:
-            pass
-    timeline = org.timeline()
+    timeline = accepted_organisation(commands, PEOPLE).timeline()
     days = {f.on.start for f in timeline.facts} | {f.on.end for f in timeline.facts}
     days |= {d + timedelta(days=1) for d in days} | {date(2019, 12, 31)}
     assert_history_agrees_with_charts(timeline, sorted(days))

@@ -1,6 +1,5 @@
 """The seeds are the articles' facts: every quote verbatim, every document copied unchanged."""
 
-from pathlib import Path
 
 import yaml
 
