@@ -5,9 +5,12 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 from typing import Any, Callable, TypeVar
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -19,18 +22,63 @@ from orgsim.errors import DuplicateFactError, RecordError, StoreError, UnknownPe
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.interchange import Dataset, EventRecord
 
-__all__ = ["OrgsimApp", "open_store", "store_env", "DEFAULT_STORE", "LoadReport", "Recorded"]
+__all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded"]
 
 DEFAULT_STORE = "orgsim.db"
 T = TypeVar("T")
 
 
+def is_server_url(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+def redact(store: str) -> str:
+    """A store as it may be printed: a URL's password replaced by `***`."""
+    if not is_server_url(store):
+        return store
+    parts = urlsplit(store)
+    if parts.password is None:
+        return store
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def _postgres_env(store: str, p: str) -> dict[str, str]:
+    """`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` → the eventsourcing postgres settings.
+    The password may instead come from PGPASSWORD (or ~/.pgpass, read by libpq)."""
+    shown = redact(store)
+    try:
+        parts = urlsplit(store)
+        port = parts.port
+    except ValueError:
+        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB") from None
+    db = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not parts.username or not db or "/" in db:
+        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
+    password = unquote(parts.password) if parts.password is not None else os.environ.get("PGPASSWORD", "")
+    return {
+        p + "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        p + "POSTGRES_DBNAME": db,
+        p + "POSTGRES_HOST": parts.hostname,
+        p + "POSTGRES_PORT": str(port or 5432),
+        p + "POSTGRES_USER": unquote(parts.username),
+        p + "POSTGRES_PASSWORD": password,
+        p + "POSTGRES_CONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT") or "10",
+        p + "POSTGRES_POOL_SIZE": "1",
+        p + "POSTGRES_MAX_OVERFLOW": "2",
+        p + "POSTGRES_LOCK_TIMEOUT": "30",
+    }
+
+
 def store_env(store: str | None) -> dict[str, str]:
-    """Settings for a store: `:memory:`, a SQLite file path (the default), or later a server URL."""
+    """Settings for a store: `:memory:`, a SQLite file path (the default), or a PostgreSQL URL."""
     store = store or os.environ.get("ORGSIM_STORE") or DEFAULT_STORE
     p = OrgsimApp.name.upper() + "_"  # prefixed keys beat any stray setting in the environment
     if store == ":memory:":
         return {p + "PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if is_server_url(store):
+        return _postgres_env(store, p)
     return {
         p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         p + "SQLITE_DBNAME": str(Path(store)),
@@ -46,7 +94,33 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
         raise StoreError(f"no store at {path}: run `orgsim load` first, or pass --store PATH")
     if path and create and not Path(path).parent.exists():
         raise StoreError(f"cannot create a store at {path}: its folder does not exist")
-    return OrgsimApp(env=env)
+    if path or not env.get(OrgsimApp.name.upper() + "_POSTGRES_DBNAME"):
+        return OrgsimApp(env=env)
+    return _open_server(store or os.environ["ORGSIM_STORE"], env, create)
+
+
+def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
+    """The application over a PostgreSQL database. Only `create` makes the tables (concurrent DDL
+    from several processes fails, so the others never run it); errors never show the password."""
+    p = OrgsimApp.name.upper() + "_"
+    env = {**env, p + "CREATE_TABLE": "yes" if create else "no"}
+    shown, password = redact(store), env.get(p + "POSTGRES_PASSWORD")
+    for attempt in range(5):
+        try:
+            app_ = OrgsimApp(env=env)
+            if not create and not app_.has_tables():
+                raise StoreError(f"no store at {shown}: run `orgsim load --store URL` first")
+            return app_
+        except StoreError:
+            raise
+        except Exception as err:  # noqa: BLE001  (a server that cannot be reached, or concurrent DDL)
+            reason = " ".join(str(err).split()) or type(err).__name__
+            if "concurrently" in reason and attempt < 4:
+                continue
+            if password:
+                reason = reason.replace(password, "***")
+            raise StoreError(f"cannot open the store {shown}: {reason}") from None
+    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -101,14 +175,37 @@ class OrgsimApp(Application):
     def chart(self, at: date, org: str | None = None, as_known_at: datetime | None = None) -> OrgChart:
         return chart_at(self.timeline(org, as_known_at), at)
 
+    def has_tables(self) -> bool:
+        """Whether a server database already holds orgsim's tables (SQLite files and memory always do)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if type(datastore).__name__ != "PostgresDatastore":
+            return True
+        with datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (f"{datastore.schema}.{self.name.lower()}_events",))
+            return curs.fetchone()["t"] is not None
+
     def event_count(self) -> int:
-        """How many events the store holds (every aggregate): what a failed command must not change."""
-        return self.recorder.max_notification_id() or 0
+        """How many events the store holds (every aggregate): what a failed command must not change.
+        Counted, not read off the last notification id: a PostgreSQL sequence skips ids on conflicts."""
+        recorder = self.recorder
+        table = getattr(recorder, "events_table_name", None)
+        datastore = getattr(recorder, "datastore", None)
+        if table is None or datastore is None:
+            return recorder.max_notification_id() or 0
+        if type(datastore).__name__ == "PostgresDatastore":  # its tables live in a schema
+            table = f"{datastore.schema}.{table}"
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT count(*) AS n FROM {table}")
+            row = curs.fetchone()
+        return int(row["n"] if isinstance(row, dict) else row[0])
 
     # --- writing -----------------------------------------------------------------------------------
     def _retrying(self, name: str | None, work: Callable[[Organisation], T], create: bool = False) -> T:
-        """get → work → save; a concurrent writer's conflict reloads and re-validates."""
-        for _ in range(self.MAX_RETRIES):
+        """get → work → save; a concurrent writer's conflict reloads and re-validates, after a short
+        random pause that grows with each conflict (so that several writers do not collide forever)."""
+        for attempt in range(self.MAX_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, min(0.25, 0.004 * 2**attempt)))
             pending: list[Any] = []
             try:
                 org = self.organisation(name)

@@ -32,6 +32,12 @@ class OrgsimGroup(TyperGroup):
             fail(str(err))
         except sqlite3.OperationalError as err:  # e.g. "database is locked" past the timeout
             fail(f"the store could not be used ({err}): try again, or check --store")
+        except Exception as err:  # a database server that went away mid-command (never shows a password)
+            from eventsourcing.persistence import PersistenceError
+
+            if not isinstance(err, PersistenceError):
+                raise
+            fail(f"the store could not be used ({type(err).__name__}: {err}): try again, or check --store")
         except KeyboardInterrupt:
             typer.echo("Interrupted: nothing was stored by the interrupted command.", err=True)
             raise typer.Exit(130) from None
@@ -77,7 +83,8 @@ StoreOpt = Annotated[
     typer.Option(
         "--store",
         envvar="ORGSIM_STORE",
-        help="The store: a SQLite file (default ./orgsim.db) or :memory:.",
+        help="The store: a SQLite file (default ./orgsim.db), :memory:, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+        " (the password may come from PGPASSWORD instead).",
         show_default=False,
     ),
 ]
