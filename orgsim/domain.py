@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Iterable
 
 from eventsourcing.domain import Aggregate
 
-from orgsim.chart import check
+from orgsim.chart import Fold, check, fold
 from orgsim.dates import PartialDate
 from orgsim.errors import (
     AmbiguousPersonError,
@@ -88,6 +88,10 @@ class Organisation(Aggregate):
                 "aliases": list(self.aliases),
                 "source": dict(self.source),
             }
+            names = getattr(aggregate, "_names", None)
+            if names is not None:  # keep the lookup index in step instead of rebuilding it
+                for key in {self.person.casefold(), self.name.casefold(), *(a.casefold() for a in self.aliases)}:
+                    names.setdefault(key, []).append(self.person)
 
     class Appointed(_FactEvent):
         kind = "appointed"
@@ -139,6 +143,8 @@ class Organisation(Aggregate):
         self.facts: list[Fact] = []
         self.retractions: list[Retraction] = []
         self._by_id: dict[str, Fact] = {}
+        self._names: dict[str, list[str]] | None = None  # casefolded id/name/alias → ids (a cache)
+        self._tip: Fold | None = None  # the replay of every effective fact (a cache)
 
     @classmethod
     def start(cls, name: str) -> Organisation:
@@ -149,9 +155,26 @@ class Organisation(Aggregate):
     def _add_fact(self, fact: Fact) -> None:
         self.facts.append(fact)
         self._by_id[fact.id] = fact
+        tip = getattr(self, "_tip", None)
+        if tip is not None:
+            if tip.last is None or fact.order >= tip.last:
+                tip.apply(fact)  # validated by propose(): the fact lands after every other
+            else:
+                self._tip = None
 
     def _add_retraction(self, retraction: Retraction) -> None:
         self.retractions.append(retraction)
+        self._tip = None
+
+    def _tip_fold(self) -> Fold | None:
+        """The replay of the whole effective timeline, kept up to date while facts land at its end
+        (the usual case: news arrives in date order), so a new last fact is checked in O(1)."""
+        if getattr(self, "_tip", None) is None:
+            try:
+                self._tip = fold(self.timeline().effective(), self.people)
+            except RuleError:
+                return None
+        return self._tip
 
     # --- queries ---------------------------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -179,13 +202,13 @@ class Organisation(Aggregate):
             raise UnknownPersonError("a person is required (an id, a name or an alias)")
         if key in self.people:
             return key
-        hits = sorted(
-            pid
-            for pid, p in self.people.items()
-            if key == pid.casefold()
-            or key == p["name"].casefold()
-            or any(key == a.casefold() for a in p["aliases"])
-        )
+        if getattr(self, "_names", None) is None:
+            names: dict[str, list[str]] = {}
+            for pid, p in self.people.items():
+                for k in {pid.casefold(), p["name"].casefold(), *(a.casefold() for a in p["aliases"])}:
+                    names.setdefault(k, []).append(pid)
+            self._names = names
+        hits = sorted(self._names.get(key, ()))
         if len(hits) == 1:
             return hits[0]
         if hits:
@@ -255,7 +278,11 @@ class Organisation(Aggregate):
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
-        self._check(self.timeline(), extra=candidate)
+        tip = self._tip_fold()
+        if tip is not None and (tip.last is None or candidate.order >= tip.last):
+            tip.validate(candidate)  # it lands last: the replay up to it is the tip, nothing follows
+        else:
+            self._check(self.timeline(), extra=candidate)
         return candidate
 
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
