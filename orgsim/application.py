@@ -123,6 +123,12 @@ def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
     raise AssertionError("unreachable")
 
 
+def _project(aggregate: Any, events: Any) -> Any:
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What one command did (or, on a dry run, would do): the fact and the charts on its day."""
@@ -148,9 +154,14 @@ class OrgsimApp(Application):
     MAX_RETRIES = 20
 
     # --- reading -----------------------------------------------------------------------------------
+    def _get(self, aggregate_id: Any) -> Any:
+        """An aggregate rebuilt from its events, without the library's default projector, whose
+        per-event runtime Protocol check took ~60% of a replay."""
+        return self.repository.get(aggregate_id, projector_func=_project)
+
     def organisations(self) -> list[str]:
         try:
-            return list(self.repository.get(Directory.ID).names)
+            return list(self._get(Directory.ID).names)
         except AggregateNotFoundError:
             return []
 
@@ -164,7 +175,7 @@ class OrgsimApp(Application):
                 raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
             name = names[0]
         try:
-            return self.repository.get(organisation_id(name))
+            return self._get(organisation_id(name))
         except AggregateNotFoundError:
             known = ", ".join(self.organisations()) or "none"
             raise StoreError(f"no organisation {name!r} in the store (it holds: {known})") from None
@@ -214,7 +225,7 @@ class OrgsimApp(Application):
                     raise
                 org = Organisation.start(name)
                 try:
-                    directory = self.repository.get(Directory.ID)
+                    directory = self._get(Directory.ID)
                 except AggregateNotFoundError:
                     directory = Directory.open()
                 directory.list(name)
