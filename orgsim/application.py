@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
@@ -23,18 +24,63 @@ from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
 
-__all__ = ["OrgsimApp", "open_store", "store_env", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
+__all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
 DEFAULT_STORE = "orgsim.db"
 T = TypeVar("T")
 
 
+def is_server_url(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+def redact(store: str) -> str:
+    """A store as it may be printed: a URL's password replaced by `***`."""
+    if not is_server_url(store):
+        return store
+    parts = urlsplit(store)
+    if parts.password is None:
+        return store
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def _postgres_env(store: str, p: str) -> dict[str, str]:
+    """`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` → the eventsourcing postgres settings.
+    The password may instead come from PGPASSWORD (or ~/.pgpass, read by libpq)."""
+    shown = redact(store)
+    try:
+        parts = urlsplit(store)
+        port = parts.port
+    except ValueError:
+        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB") from None
+    db = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not parts.username or not db or "/" in db:
+        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
+    password = unquote(parts.password) if parts.password is not None else os.environ.get("PGPASSWORD", "")
+    return {
+        p + "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        p + "POSTGRES_DBNAME": db,
+        p + "POSTGRES_HOST": parts.hostname,
+        p + "POSTGRES_PORT": str(port or 5432),
+        p + "POSTGRES_USER": unquote(parts.username),
+        p + "POSTGRES_PASSWORD": password,
+        p + "POSTGRES_CONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT") or "10",
+        p + "POSTGRES_POOL_SIZE": "1",
+        p + "POSTGRES_MAX_OVERFLOW": "2",
+        p + "POSTGRES_LOCK_TIMEOUT": "30",
+    }
+
+
 def store_env(store: str | None) -> dict[str, str]:
-    """Settings for a store: `:memory:`, a SQLite file path (the default), or later a server URL."""
+    """Settings for a store: `:memory:`, a SQLite file path (the default), or a PostgreSQL URL."""
     store = store or os.environ.get("ORGSIM_STORE") or DEFAULT_STORE
     p = OrgsimApp.name.upper() + "_"  # prefixed keys beat any stray setting in the environment
     if store == ":memory:":
         return {p + "PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if is_server_url(store):
+        return _postgres_env(store, p)
     return {
         p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         p + "SQLITE_DBNAME": str(Path(store)),
@@ -52,7 +98,34 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
         raise StoreError(f"cannot create a store at {path}: its folder does not exist")
     if path:
         _check_sqlite_file(Path(path), create)
-    return OrgsimApp(env=env)
+        return OrgsimApp(env=env)
+    if not env.get(OrgsimApp.name.upper() + "_POSTGRES_DBNAME"):
+        return OrgsimApp(env=env)  # in memory
+    return _open_server(store or os.environ["ORGSIM_STORE"], env, create)
+
+
+def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
+    """The application over a PostgreSQL database. Only `create` makes the tables (concurrent DDL
+    from several processes fails, so the others never run it); errors never show the password."""
+    p = OrgsimApp.name.upper() + "_"
+    env = {**env, p + "CREATE_TABLE": "yes" if create else "no"}
+    shown, password = redact(store), env.get(p + "POSTGRES_PASSWORD")
+    for attempt in range(5):
+        try:
+            app_ = OrgsimApp(env=env)
+            if not create and not app_.has_tables():
+                raise StoreError(f"no store at {shown}: run `orgsim load --store URL` first")
+            return app_
+        except StoreError:
+            raise
+        except Exception as err:  # noqa: BLE001  (a server that cannot be reached, or concurrent DDL)
+            reason = " ".join(str(err).split()) or type(err).__name__
+            if "concurrently" in reason and attempt < 4:
+                continue
+            if password:
+                reason = reason.replace(password, "***")
+            raise StoreError(f"cannot open the store {shown}: {reason}") from None
+    raise AssertionError("unreachable")
 
 
 def _check_sqlite_file(path: Path, create: bool) -> None:
@@ -116,9 +189,14 @@ class OrgsimApp(Application):
     BACKOFF = 0.002
 
     # --- reading -----------------------------------------------------------------------------------
+    def _get(self, aggregate_id: Any) -> Any:
+        """An aggregate rebuilt from its events, without the library's default projector, whose
+        per-event runtime Protocol check took ~60% of a replay."""
+        return self.repository.get(aggregate_id, projector_func=_project)
+
     def organisations(self) -> list[str]:
         try:
-            return list(self.repository.get(Directory.ID, projector_func=_project).names)
+            return list(self._get(Directory.ID).names)
         except AggregateNotFoundError:
             return []
 
@@ -132,7 +210,7 @@ class OrgsimApp(Application):
                 raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
             name = names[0]
         try:
-            return self.repository.get(organisation_id(name), projector_func=_project)
+            return self._get(organisation_id(name))
         except AggregateNotFoundError:
             known = ", ".join(self.organisations()) or "none"
             raise StoreError(f"no organisation {name!r} in the store (it holds: {known})") from None
@@ -170,9 +248,29 @@ class OrgsimApp(Application):
         organisation = self.organisation(org)
         return why(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person), at)
 
+    def has_tables(self) -> bool:
+        """Whether a server database already holds orgsim's tables (SQLite files and memory always do)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if type(datastore).__name__ != "PostgresDatastore":
+            return True
+        with datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (f"{datastore.schema}.{self.name.lower()}_events",))
+            return curs.fetchone()["t"] is not None
+
     def event_count(self) -> int:
-        """How many events the store holds (every aggregate): what a failed command must not change."""
-        return self.recorder.max_notification_id() or 0
+        """How many events the store holds (every aggregate): what a failed command must not change.
+        Counted, not read off the last notification id: a PostgreSQL sequence skips ids on conflicts."""
+        recorder = self.recorder
+        table = getattr(recorder, "events_table_name", None)
+        datastore = getattr(recorder, "datastore", None)
+        if table is None or datastore is None:
+            return recorder.max_notification_id() or 0
+        if type(datastore).__name__ == "PostgresDatastore":  # its tables live in a schema
+            table = f"{datastore.schema}.{table}"
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT count(*) AS n FROM {table}")
+            row = curs.fetchone()
+        return int(row["n"] if isinstance(row, dict) else row[0])
 
     # --- writing -----------------------------------------------------------------------------------
     def _retrying(self, name: str | None, work: Callable[[Organisation], T], create: bool = False) -> T:
@@ -188,7 +286,7 @@ class OrgsimApp(Application):
                     raise
                 org = Organisation.start(name)
                 try:
-                    directory = self.repository.get(Directory.ID)
+                    directory = self._get(Directory.ID)
                 except AggregateNotFoundError:
                     directory = Directory.open()
                 directory.list(name)

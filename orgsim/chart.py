@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Row", "Alumnus", "OrgChart", "replay", "steps", "chart_at", "check"]
+__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check"]
 
 
 @dataclass(frozen=True)
@@ -122,73 +122,106 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
         boss = rows[boss].reports_to if boss in rows else None
 
 
-def _apply(fact: Fact, rows: dict[str, _State], alumni: dict[str, tuple[Fact, _State]], people: dict) -> None:
-    """Apply one fact to the state, raising RuleError when it is impossible on its date."""
-    person, kind = fact.person, fact.kind
-    if person not in people:
-        raise _fail(fact, people, "unknown person")
-    state = rows.get(person)
-    if kind == "appointed":
-        if fact.manager is not None:
-            _check_manager(fact, fact.manager, rows, people)
-        if state is None:
-            state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
-            alumni.pop(person, None)
-        else:
-            state.title = fact.title
+class Fold:
+    """The state of a replay: who is in the organisation (`rows`), who has left (`alumni`), and an
+    index of each manager's reports, so that a departure touches only the leaver's reports."""
+
+    def __init__(self, people: dict[str, dict[str, Any]]) -> None:
+        self.people = people
+        self.rows: dict[str, _State] = {}
+        self.alumni: dict[str, tuple[Fact, _State]] = {}
+        self.reports: dict[str, set[str]] = {}
+        self.last: tuple | None = None  # effective order of the last fact applied
+
+    def validate(self, fact: Fact) -> None:
+        """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
+        person, kind, rows, people = fact.person, fact.kind, self.rows, self.people
+        if person not in people:
+            raise _fail(fact, people, "unknown person")
+        state = rows.get(person)
+        if kind == "appointed":
             if fact.manager is not None:
-                state.reports_to = fact.manager
-        state.events.append(fact.id)
-        state.touched_by.append(fact)
-        return
-    if state is None:
-        gone = alumni.get(person)
-        when = f" (departed {gone[0].on})" if gone else ""
-        raise _fail(fact, people, f"not in the organisation on that date{when}")
-    if kind == "departed":
-        del rows[person]
-        for other in rows.values():
-            if other.reports_to == person:  # the line to a leaver ends; no new one is guessed
-                other.reports_to = None
-                other.events.append(fact.id)
-                other.touched_by.append(fact)
-        state.events.append(fact.id)
-        alumni[person] = (fact, state)
-    elif kind == "on_leave":
-        if state.status == "on_leave":
+                _check_manager(fact, fact.manager, rows, people)
+            return
+        if state is None:
+            gone = self.alumni.get(person)
+            when = f" (departed {gone[0].on})" if gone else ""
+            raise _fail(fact, people, f"not in the organisation on that date{when}")
+        if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
-        state.status, state.leave_since = "on_leave", str(fact.on)
-        state.leave_until = str(fact.until) if fact.until else None
-        state.events.append(fact.id)
-        state.touched_by.append(fact)
-    elif kind == "returned":
-        if state.status != "on_leave":
+        if kind == "returned" and state.status != "on_leave":
             raise _fail(fact, people, "cannot return: not on leave on that date")
-        state.status, state.leave_since, state.leave_until = "active", None, None
+        if kind == "reports_to":
+            if fact.manager is None:
+                raise _fail(fact, people, "a reporting line needs a manager")
+            _check_manager(fact, fact.manager, rows, people)
+        if kind not in ("departed", "on_leave", "returned", "reports_to"):
+            raise _fail(fact, people, f"unknown kind of change {kind!r}")
+
+    def _line(self, person: str, old: str | None, new: str | None) -> None:
+        if old is not None:
+            self.reports.get(old, set()).discard(person)
+        if new is not None:
+            self.reports.setdefault(new, set()).add(person)
+
+    def apply(self, fact: Fact) -> None:
+        """Apply one fact (effective order), raising RuleError when it is impossible on its date."""
+        self.validate(fact)
+        person, kind, rows = fact.person, fact.kind, self.rows
+        state = rows.get(person)
+        self.last = fact.order
+        if kind == "appointed":
+            if state is None:
+                state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
+                self._line(person, None, fact.manager)
+                self.alumni.pop(person, None)
+            else:
+                state.title = fact.title
+                if fact.manager is not None:
+                    self._line(person, state.reports_to, fact.manager)
+                    state.reports_to = fact.manager
+            state.events.append(fact.id)
+            state.touched_by.append(fact)
+            return
+        if kind == "departed":
+            del rows[person]
+            self._line(person, state.reports_to, None)
+            for other in self.reports.pop(person, set()):  # the line to a leaver ends; no new one is guessed
+                st = rows[other]
+                st.reports_to = None
+                st.events.append(fact.id)
+                st.touched_by.append(fact)
+            state.events.append(fact.id)
+            self.alumni[person] = (fact, state)
+            return
+        if kind == "on_leave":
+            state.status, state.leave_since = "on_leave", str(fact.on)
+            state.leave_until = str(fact.until) if fact.until else None
+        elif kind == "returned":
+            state.status, state.leave_since, state.leave_until = "active", None, None
+        else:  # reports_to
+            self._line(person, state.reports_to, fact.manager)
+            state.reports_to = fact.manager
         state.events.append(fact.id)
         state.touched_by.append(fact)
-    elif kind == "reports_to":
-        if fact.manager is None:
-            raise _fail(fact, people, "a reporting line needs a manager")
-        _check_manager(fact, fact.manager, rows, people)
-        state.reports_to = fact.manager
-        state.events.append(fact.id)
-        state.touched_by.append(fact)
-    else:
-        raise _fail(fact, people, f"unknown kind of change {kind!r}")
+
+
+def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None) -> Fold:
+    """Fold facts (already in effective order) up to and including day `until` (None: all)."""
+    state = Fold(people)
+    for fact in facts:
+        if until is not None and fact.on.start > until:
+            break
+        state.apply(fact)
+    return state
 
 
 def replay(
     facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None
 ) -> tuple[dict[str, _State], dict[str, tuple[Fact, _State]]]:
     """Fold facts (already in effective order) up to and including day `until` (None: all)."""
-    rows: dict[str, _State] = {}
-    alumni: dict[str, tuple[Fact, _State]] = {}
-    for fact in facts:
-        if until is not None and fact.on.start > until:
-            break
-        _apply(fact, rows, alumni, people)
-    return rows, alumni
+    state = fold(facts, people, until)
+    return state.rows, state.alumni
 
 
 def steps(
@@ -198,11 +231,10 @@ def steps(
 
     The same fold as `replay`, one fact per step: read what you need before asking for the next.
     """
-    rows: dict[str, _State] = {}
-    alumni: dict[str, tuple[Fact, _State]] = {}
+    state = Fold(people)
     for fact in facts:
-        _apply(fact, rows, alumni, people)
-        yield fact, rows, alumni
+        state.apply(fact)
+        yield fact, state.rows, state.alumni
 
 
 def check(timeline: Timeline) -> None:

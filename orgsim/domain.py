@@ -11,12 +11,12 @@ import difflib
 import re
 import unicodedata
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Iterable
 
 from eventsourcing.domain import Aggregate
 
-from orgsim.chart import _apply, check, replay
+from orgsim.chart import Fold, check, fold
 from orgsim.dates import PartialDate
 from orgsim.errors import (
     AmbiguousPersonError,
@@ -171,8 +171,7 @@ class Organisation(Aggregate):
         self._keys: dict[str, set[str]] = {}  # casefolded id, name or alias → person ids
         # The rules' fold over the effective timeline, kept between commands so that a change dated
         # after every other one is checked in O(1) instead of by a full replay (bulk imports).
-        self._fold: tuple[dict, dict, tuple] | None = None
-        self._fold_extra: str | None = None  # a proposed fact folded in but not recorded yet
+        self._tip: Fold | None = None  # the replay of every effective fact (a cache)
         self._proposed: tuple[Fact, int] | None = None  # the last proposal and the version it was checked at
 
     @classmethod
@@ -184,15 +183,26 @@ class Organisation(Aggregate):
     def _add_fact(self, fact: Fact) -> None:
         self.facts.append(fact)
         self._by_id[fact.id] = fact
-        if self._fold is not None and self._fold_extra == fact.id:  # checked and folded in by propose()
-            rows, alumni, _ = self._fold
-            self._fold, self._fold_extra = (rows, alumni, fact.order), None
-        else:
-            self._fold = None
+        tip = getattr(self, "_tip", None)
+        if tip is not None:
+            if tip.last is None or fact.order >= tip.last:
+                tip.apply(fact)  # validated by propose(): the fact lands after every other
+            else:
+                self._tip = None
 
     def _add_retraction(self, retraction: Retraction) -> None:
         self.retractions.append(retraction)
-        self._fold = None
+        self._tip = None
+
+    def _tip_fold(self) -> Fold | None:
+        """The replay of the whole effective timeline, kept up to date while facts land at its end
+        (the usual case: news arrives in date order), so a new last fact is checked in O(1)."""
+        if getattr(self, "_tip", None) is None:
+            try:
+                self._tip = fold(self.timeline().effective(), self.people)
+            except RuleError:
+                return None
+        return self._tip
 
     # --- queries ---------------------------------------------------------------------------------
     def timeline(self) -> Timeline:
@@ -306,38 +316,17 @@ class Organisation(Aggregate):
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
-        if replacing is None and self._fold_last(candidate):
-            self._proposed = (candidate, self.version)
-            return candidate
-        timeline = self.timeline()
-        if replacing is not None:
-            timeline = Timeline(self.name, timeline.people, self.facts_without(replacing.id), timeline.retractions)
-        self._check(timeline, extra=candidate)
+        tip = self._tip_fold() if replacing is None else None
+        if tip is not None and (tip.last is None or candidate.order >= tip.last):
+            tip.validate(candidate)  # it lands last: the replay up to it is the tip, nothing follows
+        else:
+            timeline = self.timeline()
+            if replacing is not None:
+                timeline = Timeline(self.name, timeline.people, self.facts_without(replacing.id), timeline.retractions)
+            self._check(timeline, extra=candidate)
         if replacing is None:
             self._proposed = (candidate, self.version)
         return candidate
-
-    def _fold_last(self, candidate: Fact) -> bool:
-        """Check a candidate that comes after every effective fact against the kept fold; False when
-        it does not come last (the caller then replays the whole timeline)."""
-        if self._fold is None or self._fold_extra is not None:
-            gone = {r.target for r in self.retractions}
-            last = max((f.order for f in self.facts if f.id not in gone), default=(date.min, 0))
-            if not candidate.order > last:
-                return False  # (no replay spent on a fold this candidate cannot use)
-            effective = self.timeline().effective()
-            rows, alumni = replay(effective, self.people)
-            self._fold, self._fold_extra = (rows, alumni, last), None
-        rows, alumni, last = self._fold
-        if not candidate.order > last:
-            return False
-        try:
-            _apply(candidate, rows, alumni, self.people)
-        except RuleError:
-            self._fold = None  # (a failed rule changes nothing, but never trust a half-applied fold)
-            raise
-        self._fold_extra = candidate.id
-        return True
 
     def record(self, fact: Fact, timestamp: datetime | None = None) -> Fact:
         """Store a fact made by `propose()` (re-validated unless it is the last proposal and nothing moved since)."""

@@ -1,8 +1,9 @@
-"""Shared fixtures: stores (memory and a real SQLite file), the seeds, and a CLI runner."""
+"""Shared fixtures: stores (memory, a real SQLite file, a real PostgreSQL database), the seeds, and a CLI runner."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 from orgsim.application import open_store
 from orgsim.cli import app
 from orgsim.interchange import read_yaml
+
+import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "openai.yaml"
@@ -28,10 +31,43 @@ def dataset():
     return read_yaml(SEEDS)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server URL: ORGSIM_TEST_POSTGRES, else a throwaway server started for this session."""
+    url = os.environ.get("ORGSIM_TEST_POSTGRES")
+    if url:
+        yield url
+        return
+    server = pgserver.start()
+    if server is None:
+        pytest.skip("PostgreSQL is not installed and ORGSIM_TEST_POSTGRES is not set (CI sets it)")
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_store(postgres_server):
+    """The URL of a new, empty PostgreSQL database, dropped afterwards."""
+    url = pgserver.create_database(postgres_server)
+    yield url
+    pgserver.drop_database(postgres_server, url)
+
+
+def make_store(kind: str, tmp_path, request) -> str:
+    """A store of one kind: `memory`, `sqlite` (a file) or `postgres` (a fresh database)."""
+    if kind == "memory":
+        return ":memory:"
+    if kind == "sqlite":
+        return str(tmp_path / "orgsim.db")
+    return request.getfixturevalue("pg_store")
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def seeded(request, tmp_path, dataset):
-    """The seeds loaded into an in-memory store and into a SQLite file."""
-    store = ":memory:" if request.param == "memory" else str(tmp_path / "orgsim.db")
+    """The seeds loaded into an in-memory store, a SQLite file and a PostgreSQL database."""
+    store = make_store(request.param, tmp_path, request)
     app_ = open_store(store, create=True)
     app_.load(dataset)
     return app_
@@ -64,7 +100,15 @@ def cli() -> Cli:
 
 
 def stored_events(store: str) -> list[tuple]:
-    """Every stored event row of a SQLite store, to prove a failed command changed nothing."""
+    """Every stored event row of a SQLite or PostgreSQL store, read directly, to prove a failed
+    command changed nothing."""
+    if store.startswith("postgresql://"):
+        with pgserver._admin(store) as conn:
+            rows = conn.execute(
+                "SELECT originator_id, originator_version, topic, state FROM orgsim_events"
+                " ORDER BY originator_id, originator_version"
+            ).fetchall()
+        return [(str(r[0]), r[1], r[2], bytes(r[3])) for r in rows]
     import sqlite3
 
     with sqlite3.connect(store) as conn:

@@ -6,12 +6,13 @@ from orgsim.application import open_store
 from orgsim.errors import AmbiguousPersonError, DateError, OrgsimError, RecordError, RuleError, UnknownPersonError
 from orgsim.interchange import EventRecord, parse_event
 
-from conftest import stored_events
+from conftest import make_store, stored_events
 
 
-@pytest.fixture
-def store(tmp_path, dataset):
-    path = str(tmp_path / "rules.db")
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path, dataset):
+    """The seeds in a SQLite file and in a PostgreSQL database."""
+    path = make_store(request.param, tmp_path, request)
     open_store(path, create=True).load(dataset)
     return path
 

@@ -90,7 +90,8 @@ StoreOpt = Annotated[
     typer.Option(
         "--store",
         envvar="ORGSIM_STORE",
-        help="The store: a SQLite file (default ./orgsim.db) or :memory:.",
+        help="The store: a SQLite file (default ./orgsim.db), :memory:, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+        " (the password may come from PGPASSWORD instead).",
         show_default=False,
     ),
 ]
