@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,12 +21,22 @@ from orgsim.render.timeline_html import PageFrame, timeline_page
 from orgsim.timeline import frame_days, frames
 
 
+class Every(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+#: Past this many frames the page gets heavy (each frame is a whole SVG): say so.
+MANY_FRAMES = 200
+
+
 @app.command()
 def timeline(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
     start: Annotated[Optional[str], typer.Option("--from", help="First frame's day (default: the first change).")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
-    every: Annotated[Optional[str], typer.Option("--every", help="A frame every day, week or month.")] = None,
+    every: Annotated[Optional[Every], typer.Option("--every", help="A frame every day, week or month.")] = None,
     at_changes: Annotated[bool, typer.Option("--at-changes", help="A frame on each day a change took effect (the default).")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja.")] = Lang.en,
     as_known_at: AsKnownAtOpt = None,
@@ -45,7 +56,9 @@ def timeline(
     last = partial_date(end, "--to")
     organisation = open_store(store).organisation(org)
     tl = organisation.timeline().as_known_at(moment(as_known_at))
-    days = frame_days(tl, first.start if first else None, last.end if last else None, every or "changes")
+    days = frame_days(tl, first.start if first else None, last.end if last else None, every.value if every else "changes")
+    if len(days) > MANY_FRAMES:
+        typer.echo(f"Warning: {len(days)} frames make a large page; a coarser --every or --at-changes is lighter.", err=True)
     charts = [chart_at(tl, day) for day in days]
     cast = cast_of(charts, tl, lang.value)
     name = lambda pid: display_name(pid, tl.name_of(pid), tl.people, lang.value)  # noqa: E731
