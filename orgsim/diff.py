@@ -93,6 +93,12 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
         if a is None:
             changes.append(Change(pid, b.name, "joined", None, b, b.events))
             continue
+        if a.since != b.since:  # left and joined again in between: say both, not "no change"
+            gone = tuple(f.id for f in facts.values() if f.person == pid and f.kind == "departed"
+                         and early.at < f.on.start <= late.at) if facts else ()
+            changes.append(Change(pid, a.name, "left", a, None, gone))
+            changes.append(Change(pid, b.name, "joined", None, b, b.events[:1]))
+            continue
         kinds = []
         if a.status != b.status:
             kinds.append("on_leave" if b.status == "on_leave" else "returned")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date as date_type
 from pathlib import Path
 from typing import Any, Iterator, Union
 
@@ -103,6 +104,8 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
         if required:
             raise RecordError(f"{where}: missing field {key!r}")
         return None
+    if isinstance(value, date_type) and key in ("on", "until"):  # an unquoted YAML date: 2024-09-25
+        return value.isoformat()
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise RecordError(f"{where}: field {key!r} must be a string")
     return str(value).strip()
@@ -118,7 +121,14 @@ def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
         if unknown:
             raise RecordError(f"{where}: source has unknown field(s) {', '.join(sorted(unknown))}")
     source = clean_source(raw)
+    note = obj.get("note")
+    if note not in (None, ""):  # a record-level note is part of its source, never dropped
+        if not isinstance(note, str):
+            raise RecordError(f"{where}: field 'note' must be a string")
+        source["note"] = (source["note"] + " " + note.strip()) if source.get("note") else note.strip()
     doc, quote = source.get("document"), source.get("quote")
+    if doc and (Path(doc).name != doc or doc in (".", "..")):
+        raise RecordError(f"{where}: a cited document is a file name beside the file (like 000_….txt), not a path: {doc!r}")
     if documents is not None and doc:
         path = documents / doc
         if path.is_file():

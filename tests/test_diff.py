@@ -56,3 +56,14 @@ def test_diff_algebra_on_the_seeds(dataset_app, a, b):
     flip = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
     assert kinds(backward) == {(p, flip.get(k, k)) for p, k in kinds(forward)}
     assert diff(ca, ca).changes == ()
+
+
+def test_a_departure_and_return_between_the_days_is_shown(seeded):
+    d = _diff(seeded, "2023-11-10", "2023-12-01")
+    altman = [c for c in d.changes if c.person == "sam-altman"]
+    assert [c.change for c in altman] == ["left", "joined"]
+    facts = seeded.timeline().fact_map()
+    assert [facts[e].on.start.isoformat() for e in altman[0].events] == ["2023-11-17"]
+    assert [str(facts[e].on) for e in altman[1].events] == ["2023-11-29"]
+    back = _diff(seeded, "2023-12-01", "2023-11-10")
+    assert [c.change for c in back.changes if c.person == "sam-altman"] == ["left", "joined"]

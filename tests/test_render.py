@@ -378,3 +378,15 @@ def test_as_known_at_draws_only_what_the_store_knew_then(cli, db):
     assert "0 people in the organisation" in early.stdout and '"sam-altman"' not in early.stdout
     now = cli("render", "--at", "2024-10-15", "--store", db)
     assert "12 people in the organisation" in now.stdout
+
+
+def test_diff_picture_of_a_departure_and_return(dataset_app):
+    from orgsim.chart import chart_at
+    from orgsim.diff import diff
+    from orgsim.render.diff_dot import diff_graph
+
+    tl = dataset_app.timeline()
+    d = diff(chart_at(tl, date(2023, 11, 10)), chart_at(tl, date(2023, 12, 1)), tl.fact_map())
+    source = diff_graph(d, tl).source
+    altman = [line for line in source.splitlines() if line.strip().startswith('"sam-altman" [')][0]
+    assert "left 2023-11-17; back 2023-11-29" in altman and "not in the organisation" not in altman

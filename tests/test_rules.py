@@ -49,7 +49,9 @@ def test_a_forbidden_change_is_rejected_and_nothing_is_stored(store, name, recor
     if isinstance(err.value, RuleError):
         assert record.on in text or "would make" in text  # names the date
     assert stored_events(store) == before
-    assert stored_events(store) == stored_events(store)  # still readable
+    from datetime import date
+
+    assert open_store(store).chart(date(2024, 10, 15)).row("sam-altman").title == "CEO"  # still readable
 
 
 def test_the_error_names_the_person_date_and_reason(store):
@@ -127,3 +129,32 @@ def test_an_empty_title_means_not_reported(store):
     from datetime import date
 
     assert app_.chart(date(2024, 10, 2)).row("zed").title is None
+
+
+def _seed_file(tmp_path, event_yaml: str):
+    import shutil
+
+    from conftest import ROOT
+
+    for doc in (ROOT / "seeds").glob("*.txt"):
+        shutil.copy(doc, tmp_path / doc.name)
+    f = tmp_path / "s.yaml"
+    f.write_text("organisation: Acme\nevents:\n" + event_yaml, encoding="utf-8")
+    return f
+
+
+def test_a_record_level_note_is_kept_in_the_source(tmp_path):
+    from orgsim.interchange import read_yaml
+
+    f = _seed_file(tmp_path, "  - {kind: appointed, person: ann, title: CEO, on: 2020-01-05, note: 'my note'}\n")
+    (event,) = read_yaml(f).events
+    assert event.source == {"note": "my note"} and event.on == "2020-01-05"  # an unquoted YAML date works too
+
+
+@pytest.mark.parametrize("doc", ["/etc/passwd", "../seeds/000_064822530e0d536b.txt", "sub/x.txt", ".."])
+def test_a_cited_document_must_be_a_file_beside_the_seeds(tmp_path, doc):
+    from orgsim.interchange import read_yaml
+
+    f = _seed_file(tmp_path, f"  - {{kind: appointed, person: ann, title: CEO, on: '2020', source: {{document: '{doc}', quote: 'root'}}}}\n")
+    with pytest.raises(RecordError, match="not a path"):
+        read_yaml(f)

@@ -74,8 +74,7 @@ def test_the_page_is_self_contained(cli, db, tmp_path):
     html = _page(cli, db, tmp_path).read_text(encoding="utf-8")
     assert not re.search(r'(?:src|href)\s*=\s*"(?:https?:)?//', html)  # nothing to fetch
     assert "@import" not in html and "url(" not in html
-    data = json.loads(re.search(r'<script type="application/json" id="frames-data">(.*?)</script>', html, re.S).group(1)
-                      .replace("<\\/", "</"))
+    data = json.loads(re.search(r'<script type="application/json" id="frames-data">(.*?)</script>', html, re.S).group(1))
     assert [f["day"] for f in data][:3] == ["2023-11-01", "2023-11-17", "2023-11-29"]
     sept = [f for f in data if f["day"] == "2024-09-25"][0]
     assert any(e["person"] == "mira-murati" and "OpenAl を離れる" in e["quote"] for e in sept["events"])
@@ -174,3 +173,25 @@ def test_in_a_real_browser_the_slider_shows_the_chart_change(cli, db, tmp_path, 
     browser.save_screenshot(str(tmp_path / "timeline.png"))
     made = [u for u in _requests(browser) if not u.startswith(("file://", "data:", "about:"))]
     assert made == [], made
+
+
+@pytest.mark.needs_dot
+def test_hostile_text_cannot_break_or_script_the_page(cli, db, tmp_path, browser):
+    """A quote that opens an HTML comment and a script, a name that is an <img> with onerror:
+    the page still runs, and shows them as text."""
+    name, quote = '<img src=x onerror="document.title=1">', '<!--<script>alert(1)</script> & \u2028'
+    result = cli("append", "appointed", "eve-hostile", "--name", name, "--title", "</script><b>x</b>",
+                 "--on", "2024-10-01", "--quote", quote, "--store", db)
+    assert result.exit_code == 0, result.stderr
+    page = tmp_path / "hostile.html"
+    assert cli("timeline", "--from", "2024-09-01", "--to", "2024-10-01", "-o", page, "--store", db).exit_code == 0
+    browser.get(page.as_uri())
+    days = [d.get_attribute("data-day") for d in browser.find_elements("css selector", ".frame")]
+    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+                           browser.find_element("id", "slider"), days.index("2024-10-01"))
+    assert browser.find_element("tag name", "body").get_attribute("data-current-day") == "2024-10-01"  # JS ran
+    panel = browser.find_element("id", "events")
+    assert name in panel.text and "<!--<script>alert(1)</script>" in panel.text
+    assert panel.find_elements("css selector", "img, script, b") == []  # text, not markup
+    assert browser.title != "1"
+    assert name in _visible_names(browser)  # in the SVG as text too

@@ -99,11 +99,16 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         mine = changes.get(pid, [])
         kinds = [c.change for c in mine]
         lines = [name(pid), row.title or "(title not reported)"]
-        if "left" in kinds:
+        both = "left" in kinds and "joined" in kinds  # left and came back between the two days
+        if both:
+            went = sorted(str(facts[e].on) for c in mine if c.change == "left" for e in c.events if e in facts)
+            back = (new if a.at <= b.at else old).since
+            lines.append(("left " + ", ".join(went) + "; " if went else "left and ") + f"back {back}")
+        elif "left" in kinds:
             alum = gone_by_end.get(pid)
             lines.append(f"left {alum.departed_on}" + (f" → {alum.destination}" if alum.destination else "")
                          if alum else f"not in the organisation on {end}")
-        if "joined" in kinds:
+        if "joined" in kinds and not both:
             lines.append(f"joined {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}")
         if "on_leave" in kinds:
             lines.append(f"on leave since {new.leave_since}" + (f", until {new.leave_until}" if new.leave_until else ""))
@@ -115,8 +120,8 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             lines.append(f"on leave (since {row.leave_since})")
         if row.uncertain:
             lines.append("date partly known")
-        style = next((CHANGE_STYLES[k] for k in CHANGE_KINDS if k in kinds and k in CHANGE_STYLES),
-                     CHANGE_STYLES["unchanged"])
+        style = CHANGE_STYLES["joined"] if both else next(
+            (CHANGE_STYLES[k] for k in CHANGE_KINDS if k in kinds and k in CHANGE_STYLES), CHANGE_STYLES["unchanged"])
         tip = [f"{name(pid)} ({pid})", ""]
         if mine:
             for c in mine:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PageFrame", "timeline_page", "inline_svg"]
+__all__ = ["PageFrame", "timeline_page", "inline_svg", "script_json"]
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,21 @@ _JS = """
 """
 
 
+def script_json(data: Any) -> str:
+    """JSON safe inside a <script> element: no `<`, `>` or `&` (so no `</script>` and no `<!--`
+    can change how the browser parses the page), and no U+2028/2029."""
+    text = json.dumps(data, ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
 def timeline_page(organisation: str, frames: list[PageFrame], footer: str) -> str:
     """The whole page. Every text is escaped; frame data travels as JSON in a non-executed script tag."""
     if not frames:
         raise ValueError("a timeline needs at least one frame")
     meta = [{"day": f.day, "events": f.events} for f in frames]
-    data = json.dumps(meta, ensure_ascii=False).replace("</", "<\\/")
+    data = script_json(meta)
     title = html.escape(f"{organisation}: leadership {frames[0].day} → {frames[-1].day}")
     body = "\n".join(
         f'<div class="frame" data-day="{html.escape(f.day)}" id="frame-{i}">{inline_svg(f.svg)}</div>'
