@@ -23,6 +23,7 @@ from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreErr
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
+from orgsim.readmodel import ReadModel, View, build
 
 __all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
@@ -218,8 +219,63 @@ class OrgsimApp(Application):
     def timeline(self, org: str | None = None, as_known_at: datetime | None = None) -> Timeline:
         return self.organisation(org).timeline().as_known_at(as_known_at)
 
-    def chart(self, at: date, org: str | None = None, as_known_at: datetime | None = None) -> OrgChart:
+    def chart(
+        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool = True
+    ) -> OrgChart:
+        """The chart on day `at` (from the read model when the store has one; `alumni=False` lets it skip
+        the alumni, which only the replay path then still computes)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    return view.chart(at, alumni=alumni)
         return chart_at(self.timeline(org, as_known_at), at)
+
+    # --- the read model (SQLite files only; see orgsim/readmodel.py) --------------------------------
+    def read_model(self) -> ReadModel | None:
+        """The read-model tables of this store, when it is a SQLite file (else None: replay)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        pool = getattr(datastore, "pool", None)
+        if type(datastore).__name__ != "SQLiteDatastore" or pool is None or pool.is_sqlite_memory_mode:
+            return None
+        if getattr(self.recorder, "events_table_name", None) != "stored_events":
+            return None
+        return ReadModel(pool.db_name)
+
+    def _org_name(self, name: str | None) -> str:
+        if name is not None:
+            return name
+        names = self.organisations()
+        if not names:
+            raise StoreError("the store holds no organisation yet: run `orgsim load` first")
+        if len(names) > 1:
+            raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
+        return names[0]
+
+    def view(self, org: str | None = None) -> View | None:
+        """The organisation's fresh read model, open for reading (use it as a context manager), rebuilt
+        first when it is behind the event log; None on stores without one (replay instead)."""
+        model = self.read_model()
+        if model is None:
+            return None
+        name = self._org_name(org)
+        oid = organisation_id(name).hex
+        for _ in range(3):
+            found = model.view(oid)
+            if isinstance(found, View):
+                return found
+            if found is None:
+                self.organisation(name)  # raises the usual "no organisation" error
+            self.rebuild(name)
+        return None  # the store kept changing: replay
+
+    def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
+        """Rebuild the organisation's read model from its events (one replay, one write transaction)."""
+        model = self.read_model()
+        if model is None:
+            return
+        organisation = organisation or self.organisation(org)
+        model.write(organisation.id.hex, build(organisation.timeline(), organisation.version), organisation.version)
 
     # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
     def log_entries(

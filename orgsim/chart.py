@@ -132,6 +132,7 @@ class Fold:
         self.alumni: dict[str, tuple[Fact, _State]] = {}
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
+        self.touched: set[str] | None = None  # when a set: every person whose state a fact changed (read model)
 
     def validate(self, fact: Fact) -> None:
         """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
@@ -170,6 +171,10 @@ class Fold:
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
         self.last = fact.order
+        if self.touched is not None:
+            self.touched.add(person)
+            if kind == "departed":
+                self.touched.update(self.reports.get(person, ()))
         if kind == "appointed":
             if state is None:
                 state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))

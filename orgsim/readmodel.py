@@ -1,0 +1,388 @@
+"""The read model: each organisation's chart as dated row intervals, in tables of the SAME SQLite file.
+
+Built from a `Timeline` by one pass of `chart.Fold` (the rules live there only): facts are grouped by
+first effective day, and after each group every person the group touched gets a new row version valid
+from that day (`valid_from <= D < valid_to`; an open interval ends on `9999-12-31`). A departure closes
+the row and opens an alumnus interval. What a row's `events` and `uncertain` need is kept per tenure
+(one `_State` of the fold): the tenure's event ids and the partial-dated facts that touched it, and a
+row version holds how many of each it had then, so `uncertain` is computed for the queried day.
+
+Tables (prefix `orgsim_rm_`): `meta` (the aggregate version it reflects, the organisation's name,
+people, retractions, log hash and tip order), `rows`, `tenures`, `facts` (every stored fact by id).
+
+The model is used only when FRESH: `meta.version` equals the organisation's stored version, read in
+the same transaction as the rows. Otherwise the caller rebuilds it (replay, then one write
+transaction), so a stale or half-written model is never read. SQLite files only: PostgreSQL and
+`:memory:` stores keep replaying the aggregate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Iterator
+
+from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State
+from orgsim.dates import PartialDate
+from orgsim.domain import resolve_in
+from orgsim.facts import Fact, Timeline
+
+__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of"]
+
+FOREVER = "9999-12-31"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+    tenure INTEGER NOT NULL, title TEXT, status TEXT NOT NULL, reports_to TEXT, since TEXT,
+    leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from);
+CREATE TABLE IF NOT EXISTS orgsim_rm_alumni (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+    title TEXT, departed_on TEXT NOT NULL, destination TEXT, event TEXT NOT NULL, open_from TEXT, open_to TEXT);
+CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_when ON orgsim_rm_alumni (org_id, valid_to, valid_from);
+CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
+    org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
+    PRIMARY KEY (org_id, tenure));
+CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
+    org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (org_id, id));
+"""
+
+# --- facts as table rows ------------------------------------------------------------------------
+def fact_row(org_id: str, f: Fact) -> tuple:
+    record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
+              str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), json.dumps(record, ensure_ascii=False))
+
+
+def fact_of(fid: str, seq: int, record: str) -> Fact:
+    kind, person, on, source, title, manager, destination, until, recorded = json.loads(record)
+    return Fact(id=fid, kind=kind, person=person, on=PartialDate.parse(on), source=source, title=title,
+                manager=manager, destination=destination, until=PartialDate.parse(until) if until else None,
+                seq=seq, recorded_at=datetime.fromisoformat(recorded) if recorded else None)
+
+
+def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]],
+                people: Mapping[str, dict]) -> str:
+    """The same hash as `render.provenance.log_hash`, from the parts the read model keeps."""
+    payload = json.dumps(
+        {
+            "organisation": organisation,
+            "facts": sorted(effective_ids),
+            "retractions": sorted([list(r) for r in retractions]),
+            "people": sorted([pid, p["name"], list(p.get("aliases", ()))] for pid, p in people.items()),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+# --- building -------------------------------------------------------------------------------------
+def _opens(state: _State) -> str | None:
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
+    opens = [[i, f.on.start.isoformat(), f.on.end.isoformat()]
+             for i, f in enumerate(state.touched_by) if f.on.precision != "day"]
+    return json.dumps(opens) if opens else None
+
+
+def _events(state: _State) -> str:
+    return " ".join(state.events)  # fact ids are hex: no spaces
+
+
+def _row(person: str, day: str, tenure: int, s: _State) -> list:
+    return [person, day, FOREVER, tenure, s.title, s.status, s.reports_to, s.since, s.leave_since,
+            s.leave_until, len(s.events), len(s.touched_by)]
+
+
+def _alumnus(person: str, day: str, f: Fact, s: _State) -> list:
+    partial = f.on.precision != "day"
+    return [person, day, FOREVER, s.title, str(f.on), f.destination, f.id,
+            f.on.start.isoformat() if partial else None, f.on.end.isoformat() if partial else None]
+
+
+@dataclass
+class Built:
+    """Everything the tables hold for one organisation (see `build`)."""
+
+    meta: dict[str, Any]
+    rows: list[list]  # the columns of orgsim_rm_rows after org_id
+    alumni: list[list]  # the columns of orgsim_rm_alumni after org_id
+    tenures: dict[int, _State]
+    facts: tuple[Fact, ...]
+    fold: Fold = field(repr=False)
+
+
+class _Versions:
+    """Row versions in the making: who has an open interval, and each tenure's number."""
+
+    def __init__(self, fold: Fold, tenures: dict[int, _State] | None = None, first_tenure: int = 0) -> None:
+        self.fold = fold
+        self.rows: list[list] = []
+        self.alumni: list[list] = []
+        self.open: dict[str, list] = {}
+        self.tenure_no: dict[int, int] = {}  # id(_State) → tenure number
+        self.tenures: dict[int, _State] = tenures if tenures is not None else {}
+        self.next = first_tenure
+
+    def number(self, state: _State) -> int:
+        key = id(state)
+        if key not in self.tenure_no:
+            self.tenure_no[key] = self.next
+            self.tenures[self.next] = state
+            self.next += 1
+        return self.tenure_no[key]
+
+    def emit(self, day: str, people: Iterable[str]) -> None:
+        fold = self.fold
+        for person in sorted(people):
+            prev = self.open.pop(person, None)
+            if prev is not None:
+                prev[2] = day
+            if person in fold.rows:
+                s = fold.rows[person]
+                row = _row(person, day, self.number(s), s)
+                self.rows.append(row)
+            elif person in fold.alumni:
+                f, s = fold.alumni[person]
+                row = _alumnus(person, day, f, s)
+                self.alumni.append(row)
+            else:  # pragma: no cover  (a touched person is always in one of them)
+                continue
+            self.open[person] = row
+
+
+def build(timeline: Timeline, version: int) -> Built:
+    """The read model of a whole timeline, tagged with the aggregate `version` it reflects."""
+    fold = Fold(timeline.people)
+    fold.touched = set()
+    out = _Versions(fold)
+    effective = timeline.effective()
+    day: date | None = None
+    for fact in effective:
+        start = fact.on.start
+        if start != day and day is not None:
+            out.emit(day.isoformat(), fold.touched)
+            fold.touched.clear()
+        day = start
+        fold.apply(fact)
+    if day is not None:
+        out.emit(day.isoformat(), fold.touched)
+        fold.touched.clear()
+    retractions = [[r.id, r.target] for r in timeline.retractions]
+    meta = {
+        "name": timeline.organisation,
+        "people": timeline.people,
+        "retractions": retractions,
+        "log_hash": log_hash_of(timeline.organisation, (f.id for f in effective), retractions, timeline.people),
+        "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
+        "tenures": out.next,
+    }
+    return Built(meta, out.rows, out.alumni, out.tenures, timeline.facts, fold)
+
+
+# --- reading --------------------------------------------------------------------------------------
+class FactLookup(Mapping):
+    """Stored facts by id, fetched from the facts table on demand (and kept)."""
+
+    def __init__(self, conn: sqlite3.Connection, org_id: str, extra: Mapping[str, Fact] | None = None) -> None:
+        self.conn, self.org_id = conn, org_id
+        self.cache: dict[str, Fact | None] = dict(extra or {})
+        self._len: int | None = None
+
+    def fetch(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self.cache]
+        for n in range(0, len(wanted), 500):
+            chunk = wanted[n:n + 500]
+            for i in chunk:
+                self.cache[i] = None
+            marks = ",".join("?" * len(chunk))
+            for fid, seq, record in self.conn.execute(
+                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})", [self.org_id, *chunk]
+            ):
+                self.cache[fid] = fact_of(fid, seq, record)
+
+    def __getitem__(self, fid: str) -> Fact:
+        if fid not in self.cache:
+            self.fetch([fid])
+        fact = self.cache[fid]
+        if fact is None:
+            raise KeyError(fid)
+        return fact
+
+    def __contains__(self, fid: object) -> bool:
+        try:
+            self[fid]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ? ORDER BY seq", (self.org_id,)):
+            yield fid
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.conn.execute("SELECT count(*) FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,)).fetchone()[0]
+        return self._len
+
+
+@dataclass(frozen=True)
+class StoredTimeline(Timeline):
+    """A `Timeline` for renderers answered from the read model: `fact_map()` looks facts up by id,
+    and the footer's log hash is the stored one. `facts` holds only what was looked up."""
+
+    lookup: Any = None
+    stored_log_hash: str | None = None
+
+    def fact_map(self) -> Mapping[str, Fact]:  # type: ignore[override]
+        return self.lookup
+
+
+class View:
+    """One organisation's fresh read model, read inside one SQLite read transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any]) -> None:
+        self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
+        self.name: str = meta["name"]
+        self.people: dict[str, dict[str, Any]] = meta["people"]
+        self.facts = FactLookup(conn, org_id)
+        self._keys: dict[str, set[str]] | None = None
+
+    def close(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.close()
+
+    def __enter__(self) -> View:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def name_of(self, person: str) -> str:
+        entry = self.people.get(person)
+        return entry["name"] if entry else person
+
+    def resolve(self, text: str) -> str:
+        """A person's id from an id, name or alias, exactly as `Organisation.resolve` answers."""
+        if self._keys is None:
+            from orgsim.domain import people_keys
+
+            self._keys = people_keys(self.people)
+        return resolve_in(text, self.people, self._keys, self.name)
+
+    def log_hash(self) -> str:
+        value = self.meta.get("log_hash")
+        if value is None:
+            gone = {t for _, t in self.meta["retractions"]}
+            ids = [fid for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,))
+                   if fid not in gone]
+            value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], self.people)
+        return value
+
+    def chart(self, at: date, alumni: bool = True) -> OrgChart:
+        """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni)."""
+        day = at.isoformat()
+        name_of, rows, gone = self.name_of, [], []
+        for (person, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
+             opens) in self.conn.execute(
+            "SELECT r.person, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
+            "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
+            (self.org_id, day, day),
+        ):
+            uncertain = opens is not None and any(i < n_touched and a <= day <= b for i, a, b in json.loads(opens))
+            rows.append(Row(person, name_of(person), title, status, reports_to, uncertain, since, leave_since,
+                            leave_until, tuple(events.split(" ")[:n_events]) if events else ()))
+        if alumni:
+            for person, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
+                "SELECT person, title, departed_on, destination, event, open_from, open_to FROM orgsim_rm_alumni "
+                "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?",
+                (self.org_id, day, day),
+            ):
+                uncertain = open_from is not None and open_from <= day <= open_to
+                gone.append(Alumnus(person, name_of(person), title, departed_on, destination, uncertain, event))
+        rows.sort(key=lambda r: r.id)
+        gone.sort(key=lambda a: a.id)
+        return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+
+    def timeline(self, cited: Iterable[str] = ()) -> StoredTimeline:
+        """A timeline for the renderers: the people, the cited facts (others looked up on demand),
+        the retractions' ids, and the stored log hash."""
+        self.facts.fetch(cited)
+        facts = tuple(sorted((f for f in self.facts.cache.values() if f is not None), key=lambda f: f.seq))
+        return StoredTimeline(self.name, self.people, facts, (), lookup=self.facts, stored_log_hash=self.log_hash())
+
+
+class ReadModel:
+    """The read-model tables of one SQLite store file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 7:
+            conn.executescript(SCHEMA)
+        return conn
+
+    @staticmethod
+    def stored_version(conn: sqlite3.Connection, org_id: str) -> int | None:
+        row = conn.execute("SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (org_id,)).fetchone()
+        return row[0] if row else None
+
+    def view(self, org_id: str) -> View | None | int:
+        """The fresh model (an open read transaction), or the stored version when the model is stale or
+        missing (the caller rebuilds), or None when the store has no such organisation."""
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            version = self.stored_version(conn, org_id)
+            if version is None:
+                conn.execute("COMMIT")
+                conn.close()
+                return None
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if row is None or row[0] != version:
+                conn.execute("COMMIT")
+                conn.close()
+                return version
+            return View(conn, org_id, version, json.loads(row[1]))
+        except BaseException:
+            conn.close()
+            raise
+
+    def write(self, org_id: str, built: Built, version: int) -> None:
+        """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id):
+                conn.execute("COMMIT")  # someone else already wrote a model at least as new
+                return
+            for table in ("meta", "rows", "alumni", "tenures", "facts"):
+                conn.execute(f"DELETE FROM orgsim_rm_{table} WHERE org_id = ?", (org_id,))
+            conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             ([org_id, *r] for r in built.rows))
+            conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             ([org_id, *r] for r in built.alumni))
+            conn.executemany("INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                             ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in built.facts))
+            conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
