@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from orgsim.chart import OrgChart, chart_at
 from orgsim.domain import PERSON_ID, Directory, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
@@ -361,7 +362,10 @@ class OrgsimApp(Application):
         """Load a dataset all or nothing, in ONE save; what is already stored is skipped, so loading twice
         adds nothing. `progress(n)` is called after each of the dataset's events is checked."""
 
+        loaded: list[Organisation] = []
+
         def work(org: Organisation) -> LoadReport:
+            loaded[:] = [org]
             people = events = skipped = 0
             for p in dataset.people:
                 if p.id not in org.people:
@@ -382,7 +386,17 @@ class OrgsimApp(Application):
                     progress(n)
             return LoadReport(org.name, people, events, skipped)
 
-        return self._retrying(dataset.organisation, work, create=True)
+        report = self._retrying(dataset.organisation, work, create=True)
+        self._refresh(loaded[0])
+        return report
+
+    def _refresh(self, organisation: Organisation) -> None:
+        """Rebuild the read model from an aggregate just saved (no replay). It is only a cache: when
+        this fails (e.g. the file is busy), the next read finds it stale and rebuilds it."""
+        try:
+            self.rebuild(organisation=organisation)
+        except sqlite3.Error:
+            pass
 
     def _apply_record(self, org: Organisation, rec: Any, timestamp: datetime | None) -> tuple[int, bool]:
         """One command of a dataset → (people added, stored?). Already stored: not stored again."""
@@ -474,10 +488,7 @@ class OrgsimApp(Application):
         """`appointed` with an unknown person creates them; returns 1 when it did."""
         if rec.kind != "appointed":
             return 0
-        try:
-            known = org.resolve(rec.person)
-        except UnknownPersonError:
-            known = None
+        known = org.lookup(rec.person) if name_key(rec.person) else None
         if known is not None:
             name = org.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):

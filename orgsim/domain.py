@@ -258,6 +258,13 @@ class Organisation(Aggregate):
         """A person's id from their id, display name or an alias, in any case."""
         return resolve_in(text, self.people, self._keys, self.name)
 
+    def lookup(self, text: str) -> str | None:
+        """Like `resolve`, but None for someone unknown (without looking for close spellings, which
+        costs a scan of every name: an import of thousands of new people must not pay it each time)."""
+        if text.strip() not in self.people and not self._keys.get(name_key(text)):
+            return None
+        return self.resolve(text)
+
     # --- commands --------------------------------------------------------------------------------
     def add_person(
         self,

@@ -51,14 +51,38 @@ def diff(
         raise OrgsimError("choose --json (the changes as data) or --format/-o (a picture), not both")
     a, b = _day(from_, "FROM"), _day(to, "TO")
     known = moment(as_known_at)
-    timeline = open_store(store).timeline(org, as_known_at=known)
-    facts = timeline.fact_map()
-    d = chart_diff(chart_at(timeline, a), chart_at(timeline, b), facts)
+    app_ = open_store(store)
+    view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
+    if view is not None:
+        with view:
+            chart_a, chart_b = view.chart(a), view.chart(b)
+            view.facts.fetch(_fresh_events(chart_a, chart_b) | _fresh_events(chart_b, chart_a))
+            _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
+        return
+    timeline = app_.timeline(org, as_known_at=known)
+    _show(chart_at(timeline, a), chart_at(timeline, b), timeline.fact_map(), lambda cited: timeline,
+          json, output, fmt, lang, known)
+
+
+def _fresh_events(early, late) -> set[str]:
+    """The facts a diff may cite: each row's events the other chart's row lacks, and the departures."""
+    before = {r.id: r.events for r in early.rows}
+    out = {a.event for a in late.alumni}
+    for r in late.rows:
+        out.update(e for e in r.events if e not in before.get(r.id, ()))
+    return out
+
+
+def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:
+    """Print or draw the diff of two charts; `timeline_of(cited ids)` gives the renderer's timeline."""
+    d = chart_diff(chart_a, chart_b, facts)
     if output is not None or fmt is not None:
         from orgsim.render.diff_dot import diff_graph
 
         kind = output_format(fmt, output)
-        write_output(picture_bytes(diff_graph(d, timeline, lang=lang.value), kind), output, kind)
+        cited = {e for c in d.changes for e in c.events} | {x.event for x in (*chart_a.alumni, *chart_b.alumni)}
+        graph = diff_graph(d, timeline_of(cited), lang=lang.value)
+        write_output(picture_bytes(graph, kind), output, kind)
         if output is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
     elif json:
