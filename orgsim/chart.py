@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check"]
+__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check", "row_of", "alumnus_of"]
 
 
 @dataclass(frozen=True)
@@ -247,37 +247,40 @@ def check(timeline: Timeline) -> None:
     replay(timeline.effective(), timeline.people)
 
 
+def row_of(person: str, s: _State, name: str, at: date) -> Row:
+    """A person's row on day `at` from their state in a fold (uncertain: a touching fact's date is open)."""
+    return Row(
+        id=person,
+        name=name,
+        title=s.title,
+        status=s.status,
+        reports_to=s.reports_to,
+        uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
+        since=s.since,
+        leave_since=s.leave_since,
+        leave_until=s.leave_until,
+        events=tuple(s.events),
+    )
+
+
+def alumnus_of(person: str, f: Fact, s: _State, name: str, at: date) -> Alumnus:
+    """Someone who had left by day `at`: their state when they left and the departure fact `f`."""
+    return Alumnus(
+        id=person,
+        name=name,
+        title=s.title,
+        departed_on=str(f.on),
+        destination=f.destination,
+        uncertain=f.on.is_open_on(at),
+        event=f.id,
+    )
+
+
 def chart_at(timeline: Timeline, at: date) -> OrgChart:
     """The organisation on day `at`. Rows touched by a fact whose partial date is still open are uncertain."""
     rows, alumni = replay(timeline.effective(), timeline.people, until=at)
-    out = []
-    for person, s in rows.items():
-        out.append(
-            Row(
-                id=person,
-                name=timeline.name_of(person),
-                title=s.title,
-                status=s.status,
-                reports_to=s.reports_to,
-                uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
-                since=s.since,
-                leave_since=s.leave_since,
-                leave_until=s.leave_until,
-                events=tuple(s.events),
-            )
-        )
-    gone = [
-        Alumnus(
-            id=person,
-            name=timeline.name_of(person),
-            title=s.title,
-            departed_on=str(f.on),
-            destination=f.destination,
-            uncertain=f.on.is_open_on(at),
-            event=f.id,
-        )
-        for person, (f, s) in alumni.items()
-    ]
+    out = [row_of(person, s, timeline.name_of(person), at) for person, s in rows.items()]
+    gone = [alumnus_of(person, f, s, timeline.name_of(person), at) for person, (f, s) in alumni.items()]
     return OrgChart(
         organisation=timeline.organisation,
         at=at,

@@ -21,17 +21,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 
-from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State
+from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
-from orgsim.domain import resolve_in
+from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of"]
+__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of", "seeded_organisation", "chart_after"]
 
 FOREVER = "9999-12-31"
 
@@ -42,10 +43,12 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
     tenure INTEGER NOT NULL, title TEXT, status TEXT NOT NULL, reports_to TEXT, since TEXT,
     leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person);
 CREATE TABLE IF NOT EXISTS orgsim_rm_alumni (
     org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
     title TEXT, departed_on TEXT NOT NULL, destination TEXT, event TEXT NOT NULL, open_from TEXT, open_to TEXT);
 CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_when ON orgsim_rm_alumni (org_id, valid_to, valid_from);
+CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_person ON orgsim_rm_alumni (org_id, person);
 CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
     org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
     PRIMARY KEY (org_id, tenure));
@@ -87,7 +90,7 @@ def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: It
 # --- building -------------------------------------------------------------------------------------
 def _opens(state: _State) -> str | None:
     """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
-    opens = [[i, f.on.start.isoformat(), f.on.end.isoformat()]
+    opens = [[i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
              for i, f in enumerate(state.touched_by) if f.on.precision != "day"]
     return json.dumps(opens) if opens else None
 
@@ -188,6 +191,19 @@ def build(timeline: Timeline, version: int) -> Built:
 
 
 # --- reading --------------------------------------------------------------------------------------
+class _Mark:
+    """What the fold keeps of a past fact in a state seeded from the read model: its date (for
+    `uncertain` and messages), and for a departure its id and destination."""
+
+    __slots__ = ("on", "id", "destination")
+
+    def __init__(self, on: Any, id: str | None = None, destination: str | None = None) -> None:
+        self.on, self.id, self.destination = on, id, destination
+
+
+_CLOSED = _Mark(PartialDate(1, 1, 1))  # a past fact dated to the day: never open again
+
+
 class FactLookup(Mapping):
     """Stored facts by id, fetched from the facts table on demand (and kept)."""
 
@@ -215,6 +231,9 @@ class FactLookup(Mapping):
         if fact is None:
             raise KeyError(fid)
         return fact
+
+    def __setitem__(self, fid: str, fact: Fact) -> None:  # a fact recorded by this command (not stored yet)
+        self.cache[fid] = fact
 
     def __contains__(self, fid: object) -> bool:
         try:
@@ -273,8 +292,6 @@ class View:
     def resolve(self, text: str) -> str:
         """A person's id from an id, name or alias, exactly as `Organisation.resolve` answers."""
         if self._keys is None:
-            from orgsim.domain import people_keys
-
             self._keys = people_keys(self.people)
         return resolve_in(text, self.people, self._keys, self.name)
 
@@ -299,7 +316,7 @@ class View:
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
             (self.org_id, day, day),
         ):
-            uncertain = opens is not None and any(i < n_touched and a <= day <= b for i, a, b in json.loads(opens))
+            uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
             rows.append(Row(person, name_of(person), title, status, reports_to, uncertain, since, leave_since,
                             leave_until, tuple(events.split(" ")[:n_events]) if events else ()))
         if alumni:
@@ -313,6 +330,38 @@ class View:
         rows.sort(key=lambda r: r.id)
         gone.sort(key=lambda a: a.id)
         return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+
+    def tip(self) -> tuple[Fold, dict[int, int]]:
+        """The fold's state after every effective fact (the open intervals), to check and apply a fact
+        that lands after all of them; and each state's tenure number (by `id()`)."""
+        fold = Fold(self.people)
+        tenure_of: dict[int, int] = {}
+        for (person, tenure, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched,
+             events, opens) in self.conn.execute(
+            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "WHERE r.org_id = ? AND r.valid_to = ?",
+            (self.org_id, FOREVER),
+        ):
+            touched: list[Any] = [_CLOSED] * n_touched
+            for o in json.loads(opens) if opens else ():
+                if o[0] < n_touched:
+                    touched[o[0]] = _Mark(PartialDate.parse(o[3]))
+            state = _State(title, status, reports_to, since, leave_since, leave_until,
+                           events.split(" ")[:n_events] if events else [], touched)
+            fold.rows[person] = state
+            tenure_of[id(state)] = tenure
+            if reports_to is not None:
+                fold.reports.setdefault(reports_to, set()).add(person)
+        for person, title, departed_on, destination, event in self.conn.execute(
+            "SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to = ?",
+            (self.org_id, FOREVER),
+        ):
+            fold.alumni[person] = (_Mark(departed_on, event, destination), _State(title, "active", None, ""))
+        last = self.meta.get("last")
+        fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
+        return fold, tenure_of
 
     def timeline(self, cited: Iterable[str] = ()) -> StoredTimeline:
         """A timeline for the renderers: the people, the cited facts (others looked up on demand),
@@ -330,7 +379,7 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 7:
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 9:
             conn.executescript(SCHEMA)
         return conn
 
@@ -386,3 +435,89 @@ class ReadModel:
             raise
         finally:
             conn.close()
+
+    def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
+               tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact]) -> bool:
+        """Bring the model from `old_version` to `new_version` after facts that landed after every other
+        (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
+        and new ones start on that day. Nothing is written (False) when the model or the log moved
+        meanwhile: the next read then finds it stale and rebuilds it."""
+        day = fold.last[0].isoformat()
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if row is None or row[0] != old_version or self.stored_version(conn, org_id) != new_version:
+                conn.execute("ROLLBACK")
+                return False
+            for person in sorted(touched):
+                for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
+                    conn.execute(f"DELETE FROM {table} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                                 (org_id, person, day, FOREVER))
+                    conn.execute(f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                                 (day, org_id, person, FOREVER))
+                if person in fold.rows:
+                    s = fold.rows[person]
+                    tenure = tenure_of.get(id(s))
+                    if tenure is None:
+                        tenure = tenure_of[id(s)] = meta["tenures"]
+                        meta["tenures"] += 1
+                    conn.execute("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)", (org_id, tenure, _events(s), _opens(s)))
+                    conn.execute("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [org_id, *_row(person, day, tenure, s)])
+                elif person in fold.alumni:
+                    f, s = fold.alumni[person]
+                    conn.execute("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", [org_id, *_alumnus(person, day, f, s)])
+                    if id(s) in tenure_of:
+                        conn.execute("UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
+                                     (_events(s), org_id, tenure_of[id(s)]))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            meta = {**meta, "last": [day, fold.last[1]], "log_hash": None}
+            conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
+                         (new_version, json.dumps(meta, ensure_ascii=False), org_id))
+            conn.execute("COMMIT")
+            return True
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+
+def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
+    """An `Organisation` at the view's version without a replay: people and names from the model, its
+    kept tip fold from the open intervals, stored facts looked up by id (for the duplicate check). Only
+    for a command whose fact lands after every effective one: `facts` and `retractions` are empty."""
+    fold, tenure_of = view.tip()
+    org = object.__new__(Organisation)
+    org._id = uuid.UUID(view.org_id)
+    org._version = view.version
+    org._created_on = org._modified_on = None
+    org._pending_events = []
+    org.name = view.name
+    org.people = {pid: dict(p) for pid, p in view.people.items()}
+    fold.people = org.people
+    org.facts, org.retractions = [], []
+    org._by_id = view.facts
+    org._keys = people_keys(org.people)
+    org._tip = fold
+    org._proposed = None
+    return org, tenure_of
+
+
+def chart_after(before: OrgChart, fold: Fold, touched: Iterable[str], name_of: Any) -> OrgChart:
+    """The chart on `before`'s day after facts on that day that land last: `before` with the touched
+    persons' rows (or alumni entries) taken from `fold`."""
+    at = before.at
+    rows = {r.id: r for r in before.rows}
+    gone = {a.id: a for a in before.alumni}
+    for person in touched:
+        rows.pop(person, None)
+        gone.pop(person, None)
+        if person in fold.rows:
+            rows[person] = row_of(person, fold.rows[person], name_of(person), at)
+        elif person in fold.alumni:
+            f, s = fold.alumni[person]
+            gone[person] = alumnus_of(person, f, s, name_of(person), at)
+    return OrgChart(before.organisation, at, tuple(sorted(rows.values(), key=lambda r: r.id)),
+                    tuple(sorted(gone.values(), key=lambda a: a.id)))
