@@ -24,7 +24,7 @@ from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreErr
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
-from orgsim.readmodel import ReadModel, View, build, chart_after, seeded_organisation
+from orgsim.readmodel import ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation
 
 __all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
@@ -172,15 +172,6 @@ class LoadReport:
     people_added: int
     events_added: int
     events_already_stored: int
-
-
-def _fresh_events(before: OrgChart, after: OrgChart) -> set[str]:
-    """The facts a diff of two charts may cite: each row's events the earlier row lacks, and departures."""
-    known = {r.id: r.events for r in before.rows}
-    out = {a.event for a in after.alumni if a.id in known}
-    for r in after.rows:
-        out.update(e for e in r.events if e not in known.get(r.id, ()))
-    return out
 
 
 def _project(aggregate: Any, events: Any) -> Any:
@@ -498,18 +489,20 @@ class OrgsimApp(Application):
                     return people[person]["name"] if person in people else person
 
                 after = chart_after(before, fold, touched, name_of)
-                view.facts.fetch(_fresh_events(before, after))
+                view.facts.fetch(cited_by_diff(before, after))
                 facts = {k: v for k, v in view.facts.cache.items() if v is not None}
                 if dry_run:
                     return Recorded(stored, before, after, False, facts)
+                added = {e.person: people[e.person] for e in organisation.pending_events
+                         if isinstance(e, Organisation.PersonAdded)}
                 try:
                     self.save(organisation)
                 except IntegrityError:
                     continue
             model = self.read_model()
             try:
-                model.append(organisation.id.hex, old_version, organisation.version, {**view.meta, "people": people},
-                             fold, tenure_of, touched, [stored])
+                model.append(organisation.id.hex, old_version, organisation.version, view.meta,
+                             fold, tenure_of, touched, [stored], added)
             except sqlite3.Error:
                 pass  # only a cache: the next read finds it stale and rebuilds it
             return Recorded(stored, before, after, True, facts)

@@ -18,6 +18,7 @@ transaction), so a stale or half-written model is never read. SQLite files only:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -32,9 +33,10 @@ from orgsim.dates import PartialDate
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of", "seeded_organisation", "chart_after"]
+__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
+FORMAT = 2  # the layout of the tables' contents: a model of another format is stale (rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
@@ -52,6 +54,10 @@ CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_person ON orgsim_rm_alumni (org_id, 
 CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
     org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
     PRIMARY KEY (org_id, tenure));
+CREATE TABLE IF NOT EXISTS orgsim_rm_people (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org_id, person));
+CREATE TABLE IF NOT EXISTS orgsim_rm_names (org_id TEXT NOT NULL, key TEXT NOT NULL, person TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS orgsim_rm_names_key ON orgsim_rm_names (org_id, key);
 CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (org_id, id));
@@ -64,11 +70,35 @@ def fact_row(org_id: str, f: Fact) -> tuple:
     return (org_id, f.id, f.seq, f.on.start.isoformat(), json.dumps(record, ensure_ascii=False))
 
 
+_parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
+
+
 def fact_of(fid: str, seq: int, record: str) -> Fact:
     kind, person, on, source, title, manager, destination, until, recorded = json.loads(record)
-    return Fact(id=fid, kind=kind, person=person, on=PartialDate.parse(on), source=source, title=title,
-                manager=manager, destination=destination, until=PartialDate.parse(until) if until else None,
+    return Fact(id=fid, kind=kind, person=person, on=_parse_date(on), source=source, title=title,
+                manager=manager, destination=destination, until=_parse_date(until) if until else None,
                 seq=seq, recorded_at=datetime.fromisoformat(recorded) if recorded else None)
+
+
+def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
+    """The facts `diff.diff(early, late)` may look up (to fetch them in a few queries, not one each):
+    a leaver's departure, a newcomer's events, and a changed row's events the earlier row lacks."""
+    if early.at > late.at:
+        early, late = late, early
+    before = {r.id: r for r in early.rows}
+    after = {r.id: r for r in late.rows}
+    departures = {a.id: a.event for a in late.alumni}
+    out: set[str] = set()
+    for pid, a in before.items():
+        if pid not in after and pid in departures:
+            out.add(departures[pid])
+    for pid, b in after.items():
+        a = before.get(pid)
+        if a is None:
+            out.update(b.events)
+        elif (a.status, a.title, a.reports_to) != (b.status, b.title, b.reports_to):
+            out.update(e for e in b.events if e not in a.events)
+    return out
 
 
 def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]],
@@ -118,6 +148,7 @@ class Built:
     rows: list[list]  # the columns of orgsim_rm_rows after org_id
     alumni: list[list]  # the columns of orgsim_rm_alumni after org_id
     tenures: dict[int, _State]
+    people: dict[str, dict[str, Any]]
     facts: tuple[Fact, ...]
     fold: Fold = field(repr=False)
 
@@ -180,17 +211,67 @@ def build(timeline: Timeline, version: int) -> Built:
         fold.touched.clear()
     retractions = [[r.id, r.target] for r in timeline.retractions]
     meta = {
+        "format": FORMAT,
         "name": timeline.organisation,
-        "people": timeline.people,
         "retractions": retractions,
         "log_hash": log_hash_of(timeline.organisation, (f.id for f in effective), retractions, timeline.people),
         "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
         "tenures": out.next,
     }
-    return Built(meta, out.rows, out.alumni, out.tenures, timeline.facts, fold)
+    return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
 
 
 # --- reading --------------------------------------------------------------------------------------
+class Lazy(Mapping):
+    """A mapping read from a table on demand: `one(key)` fetches one value (None: absent), `every()`
+    all of them (for iteration). Writes stay in memory (a command's own additions)."""
+
+    def __init__(self, one: Any, every: Any) -> None:
+        self.one, self.every = one, every
+        self.cache: dict[Any, Any] = {}
+        self.complete = False
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        cache = self.cache
+        if key not in cache:
+            if self.complete:
+                return default
+            cache[key] = self.one(key)
+        value = cache[key]
+        return default if value is None else value
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.cache[key] = value
+
+    def setdefault(self, key: Any, default: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            self.cache[key] = value = default
+        return value
+
+    def _all(self) -> dict[Any, Any]:
+        if not self.complete:
+            for key, value in self.every().items():
+                self.cache.setdefault(key, value)
+            self.complete = True
+        return {k: v for k, v in self.cache.items() if v is not None}
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
 class _Mark:
     """What the fold keeps of a past fact in a state seeded from the read model: its date (for
     `uncertain` and messages), and for a departure its id and destination."""
@@ -270,9 +351,27 @@ class View:
     def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any]) -> None:
         self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
         self.name: str = meta["name"]
-        self.people: dict[str, dict[str, Any]] = meta["people"]
+        self.people = Lazy(self._person, self._everyone)
+        self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
         self.facts = FactLookup(conn, org_id)
-        self._keys: dict[str, set[str]] | None = None
+
+    def _person(self, pid: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM orgsim_rm_people WHERE org_id = ? AND person = ?", (self.org_id, pid)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _everyone(self) -> dict[str, dict[str, Any]]:
+        rows = self.conn.execute("SELECT person, data FROM orgsim_rm_people WHERE org_id = ? ORDER BY rowid", (self.org_id,))
+        return {pid: json.loads(data) for pid, data in rows}
+
+    def _named(self, key: str) -> set[str] | None:
+        rows = self.conn.execute("SELECT person FROM orgsim_rm_names WHERE org_id = ? AND key = ?", (self.org_id, key))
+        return {pid for (pid,) in rows} or None
+
+    def _names(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for key, pid in self.conn.execute("SELECT key, person FROM orgsim_rm_names WHERE org_id = ? ORDER BY rowid", (self.org_id,)):
+            out.setdefault(key, set()).add(pid)
+        return out
 
     def close(self) -> None:
         if self.conn.in_transaction:
@@ -291,9 +390,7 @@ class View:
 
     def resolve(self, text: str) -> str:
         """A person's id from an id, name or alias, exactly as `Organisation.resolve` answers."""
-        if self._keys is None:
-            self._keys = people_keys(self.people)
-        return resolve_in(text, self.people, self._keys, self.name)
+        return resolve_in(text, self.people, self.keys, self.name)
 
     def log_hash(self) -> str:
         value = self.meta.get("log_hash")
@@ -301,32 +398,34 @@ class View:
             gone = {t for _, t in self.meta["retractions"]}
             ids = [fid for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,))
                    if fid not in gone]
-            value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], self.people)
+            value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
         return value
 
     def chart(self, at: date, alumni: bool = True) -> OrgChart:
         """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni)."""
         day = at.isoformat()
-        name_of, rows, gone = self.name_of, [], []
-        for (person, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
+        rows, gone = [], []
+        for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
              opens) in self.conn.execute(
-            "SELECT r.person, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
-            "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "LEFT JOIN orgsim_rm_people p ON p.org_id = r.org_id AND p.person = r.person "
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
             (self.org_id, day, day),
         ):
             uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
-            rows.append(Row(person, name_of(person), title, status, reports_to, uncertain, since, leave_since,
+            rows.append(Row(person, name or person, title, status, reports_to, uncertain, since, leave_since,
                             leave_until, tuple(events.split(" ")[:n_events]) if events else ()))
         if alumni:
-            for person, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
-                "SELECT person, title, departed_on, destination, event, open_from, open_to FROM orgsim_rm_alumni "
-                "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?",
+            for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
+                "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
+                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ?",
                 (self.org_id, day, day),
             ):
                 uncertain = open_from is not None and open_from <= day <= open_to
-                gone.append(Alumnus(person, name_of(person), title, departed_on, destination, uncertain, event))
+                gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
         rows.sort(key=lambda r: r.id)
         gone.sort(key=lambda a: a.id)
         return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
@@ -371,6 +470,14 @@ class View:
         return StoredTimeline(self.name, self.people, facts, (), lookup=self.facts, stored_log_hash=self.log_hash())
 
 
+def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
+    """People (in registration order) and the name index `resolve` reads."""
+    conn.executemany("INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
+                     ((org_id, pid, p["name"], json.dumps(p, ensure_ascii=False)) for pid, p in people.items()))
+    conn.executemany("INSERT INTO orgsim_rm_names VALUES (?,?,?)",
+                     ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)))
+
+
 class ReadModel:
     """The read-model tables of one SQLite store file."""
 
@@ -379,7 +486,7 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 9:
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 12:
             conn.executescript(SCHEMA)
         return conn
 
@@ -400,11 +507,12 @@ class ReadModel:
                 conn.close()
                 return None
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            if row is None or row[0] != version:
+            meta = json.loads(row[1]) if row is not None and row[0] == version else None
+            if meta is None or meta.get("format") != FORMAT:
                 conn.execute("COMMIT")
                 conn.close()
                 return version
-            return View(conn, org_id, version, json.loads(row[1]))
+            return View(conn, org_id, version, meta)
         except BaseException:
             conn.close()
             raise
@@ -414,11 +522,12 @@ class ReadModel:
         conn = self.connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
-            row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            if row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id):
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if (row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id)
+                    and json.loads(row[1]).get("format") == FORMAT):
                 conn.execute("COMMIT")  # someone else already wrote a model at least as new
                 return
-            for table in ("meta", "rows", "alumni", "tenures", "facts"):
+            for table in ("meta", "rows", "alumni", "tenures", "facts", "people", "names"):
                 conn.execute(f"DELETE FROM orgsim_rm_{table} WHERE org_id = ?", (org_id,))
             conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              ([org_id, *r] for r in built.rows))
@@ -427,6 +536,7 @@ class ReadModel:
             conn.executemany("INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
                              ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()))
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in built.facts))
+            _write_people(conn, org_id, built.people)
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
             conn.execute("COMMIT")
         except BaseException:
@@ -437,7 +547,8 @@ class ReadModel:
             conn.close()
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
-               tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact]) -> bool:
+               tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
+               people: Mapping[str, dict[str, Any]] | None = None) -> bool:
         """Bring the model from `old_version` to `new_version` after facts that landed after every other
         (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
         and new ones start on that day. Nothing is written (False) when the model or the log moved
@@ -471,6 +582,7 @@ class ReadModel:
                         conn.execute("UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
                                      (_events(s), org_id, tenure_of[id(s)]))
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            _write_people(conn, org_id, people or {})
             meta = {**meta, "last": [day, fold.last[1]], "log_hash": None}
             conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
                          (new_version, json.dumps(meta, ensure_ascii=False), org_id))
@@ -495,11 +607,11 @@ def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
     org._created_on = org._modified_on = None
     org._pending_events = []
     org.name = view.name
-    org.people = {pid: dict(p) for pid, p in view.people.items()}
+    org.people = view.people  # looked up on demand; a person added by this command stays in memory
     fold.people = org.people
     org.facts, org.retractions = [], []
     org._by_id = view.facts
-    org._keys = people_keys(org.people)
+    org._keys = view.keys
     org._tip = fold
     org._proposed = None
     return org, tenure_of

@@ -16,6 +16,7 @@ from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
+from orgsim.readmodel import cited_by_diff
 from orgsim.render.text import diff_text
 
 
@@ -56,21 +57,12 @@ def diff(
     if view is not None:
         with view:
             chart_a, chart_b = view.chart(a), view.chart(b)
-            view.facts.fetch(_fresh_events(chart_a, chart_b) | _fresh_events(chart_b, chart_a))
+            view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
     timeline = app_.timeline(org, as_known_at=known)
     _show(chart_at(timeline, a), chart_at(timeline, b), timeline.fact_map(), lambda cited: timeline,
           json, output, fmt, lang, known)
-
-
-def _fresh_events(early, late) -> set[str]:
-    """The facts a diff may cite: each row's events the other chart's row lacks, and the departures."""
-    before = {r.id: r.events for r in early.rows}
-    out = {a.event for a in late.alumni}
-    for r in late.rows:
-        out.update(e for e in r.events if e not in before.get(r.id, ()))
-    return out
 
 
 def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:
