@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
     leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_reports ON orgsim_rm_rows (org_id, reports_to) WHERE valid_to = '9999-12-31';
 CREATE TABLE IF NOT EXISTS orgsim_rm_alumni (
     org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
     title TEXT, departed_on TEXT NOT NULL, destination TEXT, event TEXT NOT NULL, open_from TEXT, open_to TEXT);
@@ -252,6 +253,15 @@ class Lazy(Mapping):
     def __setitem__(self, key: Any, value: Any) -> None:
         self.cache[key] = value
 
+    def pop(self, key: Any, default: Any = None) -> Any:
+        value = self.get(key)
+        self.cache[key] = None
+        return default if value is None else value
+
+    def __delitem__(self, key: Any) -> None:
+        if self.pop(key) is None:
+            raise KeyError(key)
+
     def setdefault(self, key: Any, default: Any) -> Any:
         value = self.get(key)
         if value is None:
@@ -431,33 +441,62 @@ class View:
         return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
 
     def tip(self) -> tuple[Fold, dict[int, int]]:
-        """The fold's state after every effective fact (the open intervals), to check and apply a fact
-        that lands after all of them; and each state's tenure number (by `id()`)."""
+        """The fold's state after every effective fact (the open intervals), read person by person as
+        the rules ask (`Lazy`), to check and apply a fact that lands after all of them; and each
+        loaded state's tenure number (by `id()`)."""
         fold = Fold(self.people)
         tenure_of: dict[int, int] = {}
-        for (person, tenure, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched,
-             events, opens) in self.conn.execute(
-            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
-            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
-            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-            "WHERE r.org_id = ? AND r.valid_to = ?",
-            (self.org_id, FOREVER),
-        ):
+        conn, oid = self.conn, self.org_id
+
+        def state(row: tuple) -> _State:
+            (tenure, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events, opens) = row
             touched: list[Any] = [_CLOSED] * n_touched
             for o in json.loads(opens) if opens else ():
                 if o[0] < n_touched:
-                    touched[o[0]] = _Mark(PartialDate.parse(o[3]))
-            state = _State(title, status, reports_to, since, leave_since, leave_until,
-                           events.split(" ")[:n_events] if events else [], touched)
-            fold.rows[person] = state
-            tenure_of[id(state)] = tenure
-            if reports_to is not None:
-                fold.reports.setdefault(reports_to, set()).add(person)
-        for person, title, departed_on, destination, event in self.conn.execute(
-            "SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to = ?",
-            (self.org_id, FOREVER),
-        ):
-            fold.alumni[person] = (_Mark(departed_on, event, destination), _State(title, "active", None, ""))
+                    touched[o[0]] = _Mark(_parse_date(o[3]))
+            s = _State(title, status, reports_to, since, leave_since, leave_until,
+                       events.split(" ")[:n_events] if events else [], touched)
+            tenure_of[id(s)] = tenure
+            return s
+
+        select = ("SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+                  "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+                  "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+                  f"WHERE r.org_id = ? AND r.valid_to = '{FOREVER}'")
+
+        def one_row(person: str) -> _State | None:
+            row = conn.execute(select + " AND r.person = ?", (oid, person)).fetchone()
+            return state(row[1:]) if row else None
+
+        def every_row() -> dict[str, _State]:
+            return {row[0]: state(row[1:]) for row in conn.execute(select, (oid,))}
+
+        def reports_of(manager: str) -> set[str] | None:
+            rows = conn.execute(f"SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND reports_to = ? AND valid_to = '{FOREVER}'",
+                                (oid, manager))
+            return {p for (p,) in rows} or None
+
+        def every_report() -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            for p, m in conn.execute(f"SELECT person, reports_to FROM orgsim_rm_rows WHERE org_id = ? AND valid_to = '{FOREVER}' "
+                                     "AND reports_to IS NOT NULL", (oid,)):
+                out.setdefault(m, set()).add(p)
+            return out
+
+        alumni_select = (f"SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
+                         f"WHERE org_id = ? AND valid_to = '{FOREVER}'")
+
+        def gone(row: tuple) -> tuple[_Mark, _State]:
+            _, title, departed_on, destination, event = row
+            return _Mark(_parse_date(departed_on), event, destination), _State(title, "active", None, "")
+
+        def one_alumnus(person: str) -> tuple | None:
+            row = conn.execute(alumni_select + " AND person = ?", (oid, person)).fetchone()
+            return gone(row) if row else None
+
+        fold.rows = Lazy(one_row, every_row)  # type: ignore[assignment]
+        fold.reports = Lazy(reports_of, every_report)  # type: ignore[assignment]
+        fold.alumni = Lazy(one_alumnus, lambda: {r[0]: gone(r) for r in conn.execute(alumni_select, (oid,))})  # type: ignore[assignment]
         last = self.meta.get("last")
         fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
         return fold, tenure_of
@@ -486,7 +525,7 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 12:
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 13:
             conn.executescript(SCHEMA)
         return conn
 
