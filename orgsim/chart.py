@@ -165,9 +165,11 @@ class Fold:
         if new is not None:
             self.reports.setdefault(new, set()).add(person)
 
-    def apply(self, fact: Fact) -> None:
-        """Apply one fact (effective order), raising RuleError when it is impossible on its date."""
-        self.validate(fact)
+    def apply(self, fact: Fact, checked: bool = False) -> None:
+        """Apply one fact (effective order), raising RuleError when it is impossible on its date
+        (`checked`: the caller has just validated it against this very state)."""
+        if not checked:
+            self.validate(fact)
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
         self.last = fact.order

@@ -215,7 +215,9 @@ class Organisation(Aggregate):
         tip = getattr(self, "_tip", None)
         if tip is not None:
             if tip.last is None or fact.order >= tip.last:
-                tip.apply(fact)  # validated by propose(): the fact lands after every other
+                # validated by propose() against this tip when it is the last proposal; otherwise check
+                proposed = self._proposed
+                tip.apply(fact, checked=proposed is not None and proposed[0].id == fact.id and proposed[1] + 1 == fact.seq)
             else:
                 self._tip = None
 
