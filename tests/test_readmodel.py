@@ -148,7 +148,10 @@ def test_appends_fast_and_backdated_keep_the_model_equal_to_replay(seeded_file, 
             got = seeded_file.record(rec, dry_run=dry)
             want = memory.record(rec, dry_run=dry)
             assert got.fact.id == want.fact.id and got.stored == want.stored == (not dry)
-            assert got.before == want.before and got.after == want.after
+            assert got.before.rows == want.before.rows and got.after.rows == want.after.rows
+            gone = {a.id for a in got.after.alumni}  # the fast path keeps only the alumni the change makes
+            assert set(got.after.alumni) == {a for a in want.after.alumni if a.id in gone}
+            assert set(got.after.alumni) >= set(want.after.alumni) - set(want.before.alumni)
             d_got, d_want = diff(got.before, got.after, got.facts), diff(want.before, want.after, want.facts)
             assert d_got.as_json() == d_want.as_json()
         assert fresh(seeded_file) or rec.on == "2023-05"  # the backdated one leaves it stale until read

@@ -56,7 +56,9 @@ def diff(
     view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
     if view is not None:
         with view:
-            chart_a, chart_b = view.chart(a), view.chart(b)
+            picture = output is not None or fmt is not None
+            # a diff reads the alumni of the later day only (who left); a picture draws both days'
+            chart_a, chart_b = view.chart(a, alumni=picture or a > b), view.chart(b, alumni=picture or b >= a)
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
