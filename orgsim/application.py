@@ -271,12 +271,15 @@ class OrgsimApp(Application):
         return None  # the store kept changing: replay
 
     def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
-        """Rebuild the organisation's read model from its events (one replay, one write transaction)."""
+        """Rebuild the organisation's read model from its events (one replay, one write transaction), or
+        from `organisation`, an aggregate this process has just validated and saved."""
         model = self.read_model()
         if model is None:
             return
+        checked = organisation is not None
         organisation = organisation or self.organisation(org)
-        model.write(organisation.id.hex, build(organisation.timeline(), organisation.version), organisation.version)
+        built = build(organisation.timeline(), organisation.version, checked=checked)
+        model.write(organisation.id.hex, built, organisation.version)
 
     # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
     def log_entries(

@@ -102,7 +102,7 @@ class _FactEvent(Aggregate.Event):
                 kind=self.kind,
                 person=self.person,
                 on=PartialDate.parse(self.on),
-                source=dict(self.source),
+                source=self.source,  # shared with the event, not copied: nothing mutates either
                 seq=self.originator_version,
                 recorded_at=self.timestamp,
                 **self.fields(),

@@ -193,8 +193,9 @@ class _Versions:
             self.open[person] = row
 
 
-def build(timeline: Timeline, version: int) -> Built:
-    """The read model of a whole timeline, tagged with the aggregate `version` it reflects."""
+def build(timeline: Timeline, version: int, checked: bool = False) -> Built:
+    """The read model of a whole timeline, tagged with the aggregate `version` it reflects
+    (`checked`: the timeline was validated by the caller, e.g. an aggregate just saved)."""
     fold = Fold(timeline.people)
     fold.touched = set()
     out = _Versions(fold)
@@ -206,7 +207,7 @@ def build(timeline: Timeline, version: int) -> Built:
             out.emit(day.isoformat(), fold.touched)
             fold.touched.clear()
         day = start
-        fold.apply(fact)
+        fold.apply(fact, checked=checked)
     if day is not None:
         out.emit(day.isoformat(), fold.touched)
         fold.touched.clear()
