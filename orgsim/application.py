@@ -333,8 +333,11 @@ class OrgsimApp(Application):
         return int(row["n"] if isinstance(row, dict) else row[0])
 
     # --- writing -----------------------------------------------------------------------------------
-    def _retrying(self, name: str | None, work: Callable[[Organisation], T], create: bool = False) -> T:
-        """get → work → save; a concurrent writer's conflict reloads and re-validates."""
+    def _retrying(
+        self, name: str | None, work: Callable[[Organisation], T], create: bool = False, refresh: bool = True
+    ) -> T:
+        """get → work → save; a concurrent writer's conflict reloads and re-validates. After the save the
+        read model is rebuilt from the aggregate in hand (no second replay) unless `refresh` is off."""
         for attempt in range(self.MAX_RETRIES):
             if attempt:
                 time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
@@ -356,6 +359,8 @@ class OrgsimApp(Application):
                 self.save(org, *pending)
             except IntegrityError:
                 continue
+            if refresh:
+                self._refresh(org)
             return result
         raise StoreError("the store kept changing under this command: try again")
 
@@ -365,10 +370,7 @@ class OrgsimApp(Application):
         """Load a dataset all or nothing, in ONE save; what is already stored is skipped, so loading twice
         adds nothing. `progress(n)` is called after each of the dataset's events is checked."""
 
-        loaded: list[Organisation] = []
-
         def work(org: Organisation) -> LoadReport:
-            loaded[:] = [org]
             people = events = skipped = 0
             for p in dataset.people:
                 if p.id not in org.people:
@@ -389,9 +391,7 @@ class OrgsimApp(Application):
                     progress(n)
             return LoadReport(org.name, people, events, skipped)
 
-        report = self._retrying(dataset.organisation, work, create=True)
-        self._refresh(loaded[0])
-        return report
+        return self._retrying(dataset.organisation, work, create=True)
 
     def _refresh(self, organisation: Organisation) -> None:
         """Rebuild the read model from an aggregate just saved (no replay). It is only a cache: when
