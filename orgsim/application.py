@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,10 +20,11 @@ from eventsourcing.persistence import IntegrityError
 from orgsim.chart import OrgChart, chart_at
 from orgsim.domain import PERSON_ID, Directory, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
+from orgsim.readmodel import ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation
 
 __all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
@@ -218,8 +220,66 @@ class OrgsimApp(Application):
     def timeline(self, org: str | None = None, as_known_at: datetime | None = None) -> Timeline:
         return self.organisation(org).timeline().as_known_at(as_known_at)
 
-    def chart(self, at: date, org: str | None = None, as_known_at: datetime | None = None) -> OrgChart:
+    def chart(
+        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool = True
+    ) -> OrgChart:
+        """The chart on day `at` (from the read model when the store has one; `alumni=False` lets it skip
+        the alumni, which only the replay path then still computes)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    return view.chart(at, alumni=alumni)
         return chart_at(self.timeline(org, as_known_at), at)
+
+    # --- the read model (SQLite files only; see orgsim/readmodel.py) --------------------------------
+    def read_model(self) -> ReadModel | None:
+        """The read-model tables of this store, when it is a SQLite file (else None: replay)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        pool = getattr(datastore, "pool", None)
+        if type(datastore).__name__ != "SQLiteDatastore" or pool is None or pool.is_sqlite_memory_mode:
+            return None
+        if getattr(self.recorder, "events_table_name", None) != "stored_events":
+            return None
+        return ReadModel(pool.db_name)
+
+    def _org_name(self, name: str | None) -> str:
+        if name is not None:
+            return name
+        names = self.organisations()
+        if not names:
+            raise StoreError("the store holds no organisation yet: run `orgsim load` first")
+        if len(names) > 1:
+            raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
+        return names[0]
+
+    def view(self, org: str | None = None) -> View | None:
+        """The organisation's fresh read model, open for reading (use it as a context manager), rebuilt
+        first when it is behind the event log; None on stores without one (replay instead)."""
+        model = self.read_model()
+        if model is None:
+            return None
+        name = self._org_name(org)
+        oid = organisation_id(name).hex
+        for _ in range(3):
+            found = model.view(oid)
+            if isinstance(found, View):
+                return found
+            if found is None:
+                self.organisation(name)  # raises the usual "no organisation" error
+            self.rebuild(name)
+        return None  # the store kept changing: replay
+
+    def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
+        """Rebuild the organisation's read model from its events (one replay, one write transaction), or
+        from `organisation`, an aggregate this process has just validated and saved."""
+        model = self.read_model()
+        if model is None:
+            return
+        checked = organisation is not None
+        organisation = organisation or self.organisation(org)
+        built = build(organisation.timeline(), organisation.version, checked=checked)
+        model.write(organisation.id.hex, built, organisation.version)
 
     # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
     def log_entries(
@@ -273,8 +333,11 @@ class OrgsimApp(Application):
         return int(row["n"] if isinstance(row, dict) else row[0])
 
     # --- writing -----------------------------------------------------------------------------------
-    def _retrying(self, name: str | None, work: Callable[[Organisation], T], create: bool = False) -> T:
-        """get → work → save; a concurrent writer's conflict reloads and re-validates."""
+    def _retrying(
+        self, name: str | None, work: Callable[[Organisation], T], create: bool = False, refresh: bool = True
+    ) -> T:
+        """get → work → save; a concurrent writer's conflict reloads and re-validates. After the save the
+        read model is rebuilt from the aggregate in hand (no second replay) unless `refresh` is off."""
         for attempt in range(self.MAX_RETRIES):
             if attempt:
                 time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
@@ -296,6 +359,8 @@ class OrgsimApp(Application):
                 self.save(org, *pending)
             except IntegrityError:
                 continue
+            if refresh:
+                self._refresh(org)
             return result
         raise StoreError("the store kept changing under this command: try again")
 
@@ -327,6 +392,14 @@ class OrgsimApp(Application):
             return LoadReport(org.name, people, events, skipped)
 
         return self._retrying(dataset.organisation, work, create=True)
+
+    def _refresh(self, organisation: Organisation) -> None:
+        """Rebuild the read model from an aggregate just saved (no replay). It is only a cache: when
+        this fails (e.g. the file is busy), the next read finds it stale and rebuilds it."""
+        try:
+            self.rebuild(organisation=organisation)
+        except sqlite3.Error:
+            pass
 
     def _apply_record(self, org: Organisation, rec: Any, timestamp: datetime | None) -> tuple[int, bool]:
         """One command of a dataset → (people added, stored?). Already stored: not stored again."""
@@ -366,6 +439,9 @@ class OrgsimApp(Application):
         self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None
     ) -> Recorded:
         """Validate one change against the whole timeline and store it (unless `dry_run`)."""
+        fast = self._record_at_tip(rec, org, dry_run, timestamp)
+        if fast is not None:
+            return fast
 
         def work(organisation: Organisation) -> Recorded:
             self._ensure_person(organisation, rec, timestamp)
@@ -378,6 +454,64 @@ class OrgsimApp(Application):
         if dry_run:  # the same work on a copy nobody saves
             return work(self.organisation(org))
         return self._retrying(org, work)
+
+    def _record_at_tip(
+        self, rec: EventRecord, org: str | None, dry_run: bool, timestamp: datetime | None
+    ) -> Recorded | None:
+        """`record` without a replay, when the store has a fresh read model and the change is dated on
+        or after every effective fact (news arriving in date order): the aggregate is seeded from the
+        model's open intervals, so the same `propose`/`record` code checks the same rules against the
+        same state and builds the same events, which the library stores with the usual optimistic
+        concurrency. None: not applicable, take the replay path."""
+        try:
+            when = PartialDate.parse(rec.on)
+        except OrgsimError:
+            return None  # the replay path reports it
+        for attempt in range(self.MAX_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
+            view = self.view(org)
+            if view is None:
+                return None
+            with view:
+                last = view.meta.get("last")
+                if last is not None and when.start.isoformat() < last[0]:
+                    return None  # backdated: later facts may depend on it, replay
+                organisation, tenure_of = seeded_organisation(view)
+                fold = organisation._tip
+                old_version = organisation.version
+                self._ensure_person(organisation, rec, timestamp)
+                fact = self._propose(organisation, rec)
+                # every row, and (to keep the command fast) only the alumni the change makes: a diff
+                # of the two charts and what `append` prints are the same as with every alumnus
+                before = view.chart(fact.on.start, alumni=False)
+                fold.touched = set()
+                stored = organisation.record(fact, timestamp=timestamp)
+                touched, fold.touched = fold.touched, None
+                people = organisation.people
+
+                def name_of(person: str) -> str:
+                    return people[person]["name"] if person in people else person
+
+                after = chart_after(before, fold, touched, name_of)
+                view.facts.fetch(cited_by_diff(before, after))
+                facts = {k: v for k, v in view.facts.cache.items() if v is not None}
+                if dry_run:
+                    return Recorded(stored, before, after, False, facts)
+                added = {e.person: people[e.person] for e in organisation.pending_events
+                         if isinstance(e, Organisation.PersonAdded)}
+                try:
+                    self.save(organisation)
+                except IntegrityError:
+                    continue
+            model = self.read_model()
+            try:
+                model.append(organisation.id.hex, old_version, organisation.version, view.meta,
+                             fold, tenure_of, touched, [stored], added)
+            except sqlite3.Error:
+                pass  # only a cache: the next read finds it stale and rebuilds it
+            return Recorded(stored, before, after, True, facts)
+        raise StoreError("the store kept changing under this command: try again")
 
     def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None) -> Retraction:
         """Withdraw a stored fact: it stays in the log, and stops counting from now on."""
@@ -418,10 +552,7 @@ class OrgsimApp(Application):
         """`appointed` with an unknown person creates them; returns 1 when it did."""
         if rec.kind != "appointed":
             return 0
-        try:
-            known = org.resolve(rec.person)
-        except UnknownPersonError:
-            known = None
+        known = org.lookup(rec.person) if name_key(rec.person) else None
         if known is not None:
             name = org.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):

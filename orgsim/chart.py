@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check"]
+__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check", "row_of", "alumnus_of"]
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,7 @@ class Fold:
         self.alumni: dict[str, tuple[Fact, _State]] = {}
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
+        self.touched: set[str] | None = None  # when a set: every person whose state a fact changed (read model)
 
     def validate(self, fact: Fact) -> None:
         """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
@@ -164,12 +165,18 @@ class Fold:
         if new is not None:
             self.reports.setdefault(new, set()).add(person)
 
-    def apply(self, fact: Fact) -> None:
-        """Apply one fact (effective order), raising RuleError when it is impossible on its date."""
-        self.validate(fact)
+    def apply(self, fact: Fact, checked: bool = False) -> None:
+        """Apply one fact (effective order), raising RuleError when it is impossible on its date
+        (`checked`: the caller has just validated it against this very state)."""
+        if not checked:
+            self.validate(fact)
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
         self.last = fact.order
+        if self.touched is not None:
+            self.touched.add(person)
+            if kind == "departed":
+                self.touched.update(self.reports.get(person, ()))
         if kind == "appointed":
             if state is None:
                 state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
@@ -242,37 +249,40 @@ def check(timeline: Timeline) -> None:
     replay(timeline.effective(), timeline.people)
 
 
+def row_of(person: str, s: _State, name: str, at: date) -> Row:
+    """A person's row on day `at` from their state in a fold (uncertain: a touching fact's date is open)."""
+    return Row(
+        id=person,
+        name=name,
+        title=s.title,
+        status=s.status,
+        reports_to=s.reports_to,
+        uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
+        since=s.since,
+        leave_since=s.leave_since,
+        leave_until=s.leave_until,
+        events=tuple(s.events),
+    )
+
+
+def alumnus_of(person: str, f: Fact, s: _State, name: str, at: date) -> Alumnus:
+    """Someone who had left by day `at`: their state when they left and the departure fact `f`."""
+    return Alumnus(
+        id=person,
+        name=name,
+        title=s.title,
+        departed_on=str(f.on),
+        destination=f.destination,
+        uncertain=f.on.is_open_on(at),
+        event=f.id,
+    )
+
+
 def chart_at(timeline: Timeline, at: date) -> OrgChart:
     """The organisation on day `at`. Rows touched by a fact whose partial date is still open are uncertain."""
     rows, alumni = replay(timeline.effective(), timeline.people, until=at)
-    out = []
-    for person, s in rows.items():
-        out.append(
-            Row(
-                id=person,
-                name=timeline.name_of(person),
-                title=s.title,
-                status=s.status,
-                reports_to=s.reports_to,
-                uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
-                since=s.since,
-                leave_since=s.leave_since,
-                leave_until=s.leave_until,
-                events=tuple(s.events),
-            )
-        )
-    gone = [
-        Alumnus(
-            id=person,
-            name=timeline.name_of(person),
-            title=s.title,
-            departed_on=str(f.on),
-            destination=f.destination,
-            uncertain=f.on.is_open_on(at),
-            event=f.id,
-        )
-        for person, (f, s) in alumni.items()
-    ]
+    out = [row_of(person, s, timeline.name_of(person), at) for person, s in rows.items()]
+    gone = [alumnus_of(person, f, s, timeline.name_of(person), at) for person, (f, s) in alumni.items()]
     return OrgChart(
         organisation=timeline.organisation,
         at=at,

@@ -17,6 +17,7 @@ from orgsim.errors import DateError
 __all__ = ["PartialDate", "parse_day"]
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARSED: dict[str, "PartialDate"] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,16 @@ class PartialDate:
             text = str(text)
         if not isinstance(text, str):
             raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        known = _PARSED.get(text)
+        if known is not None:
+            return known
+        parsed = cls._parse(text)
+        if len(_PARSED) < 100_000:  # dates repeat across a history: parse each text once
+            _PARSED[text] = parsed
+        return parsed
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         match = _PATTERN.match(text.strip())
         if not match:
             raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")

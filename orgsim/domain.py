@@ -48,6 +48,35 @@ def name_key(text: str) -> str:
     return _IGNORED_IN_NAMES.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+def people_keys(people: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """The name index `resolve_in` reads: every id, name and alias's `name_key` → person ids."""
+    keys: dict[str, set[str]] = {}
+    for pid, p in people.items():
+        for key in {pid, p["name"], *p.get("aliases", ())}:
+            keys.setdefault(name_key(key), set()).add(pid)
+    return keys
+
+
+def resolve_in(text: str, people: dict[str, dict[str, Any]], keys: dict[str, set[str]], organisation: str) -> str:
+    """A person's id from their id, display name or an alias, in any case (`Organisation.resolve`)."""
+    if text.strip() in people:
+        return text.strip()
+    key = name_key(text)
+    if not key:
+        raise UnknownPersonError("a person is required (an id, a name or an alias)")
+    hits = sorted(keys.get(key, ()))
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        names = ", ".join(f"{people[h]['name']} ({h})" for h in hits)
+        raise AmbiguousPersonError(f"{text!r} could be any of: {names}; use an id")
+    close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.75)
+    guesses = sorted({pid for k in close for pid in keys[k]})
+    hint = ("did you mean " + " or ".join(f"{people[g]['name']} ({g})" for g in guesses) + "?") if guesses \
+        else "see `orgsim people`"
+    raise UnknownPersonError(f"unknown person {text!r} in {organisation}: {hint}")
+
+
 def slugify(text: str) -> str:
     """`Mark Chen` → `mark-chen`; non-ASCII names give an empty slug (the caller must pick an id)."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
@@ -73,7 +102,7 @@ class _FactEvent(Aggregate.Event):
                 kind=self.kind,
                 person=self.person,
                 on=PartialDate.parse(self.on),
-                source=dict(self.source),
+                source=self.source,  # shared with the event, not copied: nothing mutates either
                 seq=self.originator_version,
                 recorded_at=self.timestamp,
                 **self.fields(),
@@ -186,7 +215,9 @@ class Organisation(Aggregate):
         tip = getattr(self, "_tip", None)
         if tip is not None:
             if tip.last is None or fact.order >= tip.last:
-                tip.apply(fact)  # validated by propose(): the fact lands after every other
+                # validated by propose() against this tip when it is the last proposal; otherwise check
+                proposed = self._proposed
+                tip.apply(fact, checked=proposed is not None and proposed[0].id == fact.id and proposed[1] + 1 == fact.seq)
             else:
                 self._tip = None
 
@@ -227,22 +258,14 @@ class Organisation(Aggregate):
 
     def resolve(self, text: str) -> str:
         """A person's id from their id, display name or an alias, in any case."""
-        if text.strip() in self.people:
-            return text.strip()
-        key = name_key(text)
-        if not key:
-            raise UnknownPersonError("a person is required (an id, a name or an alias)")
-        hits = sorted(self._keys.get(key, ()))
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            names = ", ".join(f"{self.people[h]['name']} ({h})" for h in hits)
-            raise AmbiguousPersonError(f"{text!r} could be any of: {names}; use an id")
-        close = difflib.get_close_matches(key, list(self._keys), n=3, cutoff=0.75)
-        guesses = sorted({pid for k in close for pid in self._keys[k]})
-        hint = ("did you mean " + " or ".join(f"{self.people[g]['name']} ({g})" for g in guesses) + "?") if guesses \
-            else "see `orgsim people`"
-        raise UnknownPersonError(f"unknown person {text!r} in {self.name}: {hint}")
+        return resolve_in(text, self.people, self._keys, self.name)
+
+    def lookup(self, text: str) -> str | None:
+        """Like `resolve`, but None for someone unknown (without looking for close spellings, which
+        costs a scan of every name: an import of thousands of new people must not pay it each time)."""
+        if text.strip() not in self.people and not self._keys.get(name_key(text)):
+            return None
+        return self.resolve(text)
 
     # --- commands --------------------------------------------------------------------------------
     def add_person(

@@ -16,6 +16,7 @@ from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
+from orgsim.readmodel import cited_by_diff
 from orgsim.render.text import diff_text
 
 
@@ -51,14 +52,31 @@ def diff(
         raise OrgsimError("choose --json (the changes as data) or --format/-o (a picture), not both")
     a, b = _day(from_, "FROM"), _day(to, "TO")
     known = moment(as_known_at)
-    timeline = open_store(store).timeline(org, as_known_at=known)
-    facts = timeline.fact_map()
-    d = chart_diff(chart_at(timeline, a), chart_at(timeline, b), facts)
+    app_ = open_store(store)
+    view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
+    if view is not None:
+        with view:
+            picture = output is not None or fmt is not None
+            # a diff reads the alumni of the later day only (who left); a picture draws both days'
+            chart_a, chart_b = view.chart(a, alumni=picture or a > b), view.chart(b, alumni=picture or b >= a)
+            view.facts.fetch(cited_by_diff(chart_a, chart_b))
+            _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
+        return
+    timeline = app_.timeline(org, as_known_at=known)
+    _show(chart_at(timeline, a), chart_at(timeline, b), timeline.fact_map(), lambda cited: timeline,
+          json, output, fmt, lang, known)
+
+
+def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:
+    """Print or draw the diff of two charts; `timeline_of(cited ids)` gives the renderer's timeline."""
+    d = chart_diff(chart_a, chart_b, facts)
     if output is not None or fmt is not None:
         from orgsim.render.diff_dot import diff_graph
 
         kind = output_format(fmt, output)
-        write_output(picture_bytes(diff_graph(d, timeline, lang=lang.value), kind), output, kind)
+        cited = {e for c in d.changes for e in c.events} | {x.event for x in (*chart_a.alumni, *chart_b.alumni)}
+        graph = diff_graph(d, timeline_of(cited), lang=lang.value)
+        write_output(picture_bytes(graph, kind), output, kind)
         if output is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
     elif json:

@@ -91,10 +91,18 @@ def render(
     """
     kind = output_format(fmt, output)
     app_ = open_store(store)
-    organisation = app_.organisation(org)
-    timeline = organisation.timeline().as_known_at(moment(as_known_at))
-    person = organisation.resolve(root) if root is not None else None
-    graph = chart_graph(chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
+    known = moment(as_known_at)
+    view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
+    if view is not None:
+        with view:
+            person = view.resolve(root) if root is not None else None
+            chart = view.chart(at_day(at))
+            graph = chart_graph(chart, view.timeline(), root=person, depth=depth, lang=lang.value, alumni=alumni)
+    else:
+        organisation = app_.organisation(org)
+        timeline = organisation.timeline().as_known_at(known)
+        person = organisation.resolve(root) if root is not None else None
+        graph = chart_graph(chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
     write_output(picture_bytes(graph, kind), output, kind)
     if output is not None:
         typer.echo(f"Wrote {output} ({kind}).", err=True)

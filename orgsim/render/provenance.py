@@ -16,7 +16,11 @@ __all__ = ["log_hash", "fact_text", "event_lines", "documents", "footer_lines"]
 
 
 def log_hash(timeline: Timeline) -> str:
-    """12 hex characters of sha256 over the effective facts' ids, the retractions and the people."""
+    """12 hex characters of sha256 over the effective facts' ids, the retractions and the people
+    (a timeline read from the read model carries the stored value: `stored_log_hash`)."""
+    stored = getattr(timeline, "stored_log_hash", None)
+    if stored is not None:
+        return stored
     payload = json.dumps(
         {
             "organisation": timeline.organisation,

@@ -1,0 +1,675 @@
+"""The read model: each organisation's chart as dated row intervals, in tables of the SAME SQLite file.
+
+Built from a `Timeline` by one pass of `chart.Fold` (the rules live there only): facts are grouped by
+first effective day, and after each group every person the group touched gets a new row version valid
+from that day (`valid_from <= D < valid_to`; an open interval ends on `9999-12-31`). A departure closes
+the row and opens an alumnus interval. What a row's `events` and `uncertain` need is kept per tenure
+(one `_State` of the fold): the tenure's event ids and the partial-dated facts that touched it, and a
+row version holds how many of each it had then, so `uncertain` is computed for the queried day.
+
+Tables (prefix `orgsim_rm_`): `meta` (the aggregate version it reflects, the organisation's name,
+people, retractions, log hash and tip order), `rows`, `tenures`, `facts` (every stored fact by id).
+
+The model is used only when FRESH: `meta.version` equals the organisation's stored version, read in
+the same transaction as the rows. Otherwise the caller rebuilds it (replay, then one write
+transaction), so a stale or half-written model is never read. SQLite files only: PostgreSQL and
+`:memory:` stores keep replaying the aggregate.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Iterator
+
+from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
+from orgsim.dates import PartialDate
+from orgsim.domain import Organisation, people_keys, resolve_in
+from orgsim.facts import Fact, Timeline
+
+__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+
+FOREVER = "9999-12-31"
+FORMAT = 2  # the layout of the tables' contents: a model of another format is stale (rebuilt)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+    tenure INTEGER NOT NULL, title TEXT, status TEXT NOT NULL, reports_to TEXT, since TEXT,
+    leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person);
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_reports ON orgsim_rm_rows (org_id, reports_to) WHERE valid_to = '9999-12-31';
+CREATE TABLE IF NOT EXISTS orgsim_rm_alumni (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+    title TEXT, departed_on TEXT NOT NULL, destination TEXT, event TEXT NOT NULL, open_from TEXT, open_to TEXT);
+CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_when ON orgsim_rm_alumni (org_id, valid_to, valid_from);
+CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_person ON orgsim_rm_alumni (org_id, person);
+CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
+    org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
+    PRIMARY KEY (org_id, tenure));
+CREATE TABLE IF NOT EXISTS orgsim_rm_people (
+    org_id TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org_id, person));
+CREATE TABLE IF NOT EXISTS orgsim_rm_names (org_id TEXT NOT NULL, key TEXT NOT NULL, person TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS orgsim_rm_names_key ON orgsim_rm_names (org_id, key);
+CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
+    org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (org_id, id));
+"""
+
+# --- facts as table rows ------------------------------------------------------------------------
+def fact_row(org_id: str, f: Fact) -> tuple:
+    record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
+              str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), json.dumps(record, ensure_ascii=False))
+
+
+_parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
+
+
+def fact_of(fid: str, seq: int, record: str) -> Fact:
+    kind, person, on, source, title, manager, destination, until, recorded = json.loads(record)
+    return Fact(id=fid, kind=kind, person=person, on=_parse_date(on), source=source, title=title,
+                manager=manager, destination=destination, until=_parse_date(until) if until else None,
+                seq=seq, recorded_at=datetime.fromisoformat(recorded) if recorded else None)
+
+
+def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
+    """The facts `diff.diff(early, late)` may look up (to fetch them in a few queries, not one each):
+    a leaver's departure, a newcomer's events, and a changed row's events the earlier row lacks."""
+    if early.at > late.at:
+        early, late = late, early
+    before = {r.id: r for r in early.rows}
+    after = {r.id: r for r in late.rows}
+    departures = {a.id: a.event for a in late.alumni}
+    out: set[str] = set()
+    for pid, a in before.items():
+        if pid not in after and pid in departures:
+            out.add(departures[pid])
+    for pid, b in after.items():
+        a = before.get(pid)
+        if a is None:
+            out.update(b.events)
+        elif (a.status, a.title, a.reports_to) != (b.status, b.title, b.reports_to):
+            out.update(e for e in b.events if e not in a.events)
+    return out
+
+
+def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]],
+                people: Mapping[str, dict]) -> str:
+    """The same hash as `render.provenance.log_hash`, from the parts the read model keeps."""
+    payload = json.dumps(
+        {
+            "organisation": organisation,
+            "facts": sorted(effective_ids),
+            "retractions": sorted([list(r) for r in retractions]),
+            "people": sorted([pid, p["name"], list(p.get("aliases", ()))] for pid, p in people.items()),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+# --- building -------------------------------------------------------------------------------------
+def _opens(state: _State) -> str | None:
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
+    opens = [[i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
+             for i, f in enumerate(state.touched_by) if f.on.precision != "day"]
+    return json.dumps(opens) if opens else None
+
+
+def _events(state: _State) -> str:
+    return " ".join(state.events)  # fact ids are hex: no spaces
+
+
+def _row(person: str, day: str, tenure: int, s: _State) -> list:
+    return [person, day, FOREVER, tenure, s.title, s.status, s.reports_to, s.since, s.leave_since,
+            s.leave_until, len(s.events), len(s.touched_by)]
+
+
+def _alumnus(person: str, day: str, f: Fact, s: _State) -> list:
+    partial = f.on.precision != "day"
+    return [person, day, FOREVER, s.title, str(f.on), f.destination, f.id,
+            f.on.start.isoformat() if partial else None, f.on.end.isoformat() if partial else None]
+
+
+@dataclass
+class Built:
+    """Everything the tables hold for one organisation (see `build`)."""
+
+    meta: dict[str, Any]
+    rows: list[list]  # the columns of orgsim_rm_rows after org_id
+    alumni: list[list]  # the columns of orgsim_rm_alumni after org_id
+    tenures: dict[int, _State]
+    people: dict[str, dict[str, Any]]
+    facts: tuple[Fact, ...]
+    fold: Fold = field(repr=False)
+
+
+class _Versions:
+    """Row versions in the making: who has an open interval, and each tenure's number."""
+
+    def __init__(self, fold: Fold, tenures: dict[int, _State] | None = None, first_tenure: int = 0) -> None:
+        self.fold = fold
+        self.rows: list[list] = []
+        self.alumni: list[list] = []
+        self.open: dict[str, list] = {}
+        self.tenure_no: dict[int, int] = {}  # id(_State) → tenure number
+        self.tenures: dict[int, _State] = tenures if tenures is not None else {}
+        self.next = first_tenure
+
+    def number(self, state: _State) -> int:
+        key = id(state)
+        if key not in self.tenure_no:
+            self.tenure_no[key] = self.next
+            self.tenures[self.next] = state
+            self.next += 1
+        return self.tenure_no[key]
+
+    def emit(self, day: str, people: Iterable[str]) -> None:
+        fold = self.fold
+        for person in sorted(people):
+            prev = self.open.pop(person, None)
+            if prev is not None:
+                prev[2] = day
+            if person in fold.rows:
+                s = fold.rows[person]
+                row = _row(person, day, self.number(s), s)
+                self.rows.append(row)
+            elif person in fold.alumni:
+                f, s = fold.alumni[person]
+                row = _alumnus(person, day, f, s)
+                self.alumni.append(row)
+            else:  # pragma: no cover  (a touched person is always in one of them)
+                continue
+            self.open[person] = row
+
+
+def build(timeline: Timeline, version: int, checked: bool = False) -> Built:
+    """The read model of a whole timeline, tagged with the aggregate `version` it reflects
+    (`checked`: the timeline was validated by the caller, e.g. an aggregate just saved)."""
+    fold = Fold(timeline.people)
+    fold.touched = set()
+    out = _Versions(fold)
+    effective = timeline.effective()
+    day: date | None = None
+    for fact in effective:
+        start = fact.on.start
+        if start != day and day is not None:
+            out.emit(day.isoformat(), fold.touched)
+            fold.touched.clear()
+        day = start
+        fold.apply(fact, checked=checked)
+    if day is not None:
+        out.emit(day.isoformat(), fold.touched)
+        fold.touched.clear()
+    retractions = [[r.id, r.target] for r in timeline.retractions]
+    meta = {
+        "format": FORMAT,
+        "name": timeline.organisation,
+        "retractions": retractions,
+        "log_hash": log_hash_of(timeline.organisation, (f.id for f in effective), retractions, timeline.people),
+        "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
+        "tenures": out.next,
+    }
+    return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
+
+
+# --- reading --------------------------------------------------------------------------------------
+class Lazy(Mapping):
+    """A mapping read from a table on demand: `one(key)` fetches one value (None: absent), `every()`
+    all of them (for iteration). Writes stay in memory (a command's own additions)."""
+
+    def __init__(self, one: Any, every: Any) -> None:
+        self.one, self.every = one, every
+        self.cache: dict[Any, Any] = {}
+        self.complete = False
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        cache = self.cache
+        if key not in cache:
+            if self.complete:
+                return default
+            cache[key] = self.one(key)
+        value = cache[key]
+        return default if value is None else value
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.cache[key] = value
+
+    def pop(self, key: Any, default: Any = None) -> Any:
+        value = self.get(key)
+        self.cache[key] = None
+        return default if value is None else value
+
+    def __delitem__(self, key: Any) -> None:
+        if self.pop(key) is None:
+            raise KeyError(key)
+
+    def setdefault(self, key: Any, default: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            self.cache[key] = value = default
+        return value
+
+    def _all(self) -> dict[Any, Any]:
+        if not self.complete:
+            for key, value in self.every().items():
+                self.cache.setdefault(key, value)
+            self.complete = True
+        return {k: v for k, v in self.cache.items() if v is not None}
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _Mark:
+    """What the fold keeps of a past fact in a state seeded from the read model: its date (for
+    `uncertain` and messages), and for a departure its id and destination."""
+
+    __slots__ = ("on", "id", "destination")
+
+    def __init__(self, on: Any, id: str | None = None, destination: str | None = None) -> None:
+        self.on, self.id, self.destination = on, id, destination
+
+
+_CLOSED = _Mark(PartialDate(1, 1, 1))  # a past fact dated to the day: never open again
+
+
+class FactLookup(Mapping):
+    """Stored facts by id, fetched from the facts table on demand (and kept)."""
+
+    def __init__(self, conn: sqlite3.Connection, org_id: str, extra: Mapping[str, Fact] | None = None) -> None:
+        self.conn, self.org_id = conn, org_id
+        self.cache: dict[str, Fact | None] = dict(extra or {})
+        self._len: int | None = None
+
+    def fetch(self, ids: Iterable[str]) -> None:
+        wanted = [i for i in set(ids) if i not in self.cache]
+        for n in range(0, len(wanted), 500):
+            chunk = wanted[n:n + 500]
+            for i in chunk:
+                self.cache[i] = None
+            marks = ",".join("?" * len(chunk))
+            for fid, seq, record in self.conn.execute(
+                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})", [self.org_id, *chunk]
+            ):
+                self.cache[fid] = fact_of(fid, seq, record)
+
+    def __getitem__(self, fid: str) -> Fact:
+        if fid not in self.cache:
+            self.fetch([fid])
+        fact = self.cache[fid]
+        if fact is None:
+            raise KeyError(fid)
+        return fact
+
+    def __setitem__(self, fid: str, fact: Fact) -> None:  # a fact recorded by this command (not stored yet)
+        self.cache[fid] = fact
+
+    def __contains__(self, fid: object) -> bool:
+        try:
+            self[fid]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ? ORDER BY seq", (self.org_id,)):
+            yield fid
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.conn.execute("SELECT count(*) FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,)).fetchone()[0]
+        return self._len
+
+
+@dataclass(frozen=True)
+class StoredTimeline(Timeline):
+    """A `Timeline` for renderers answered from the read model: `fact_map()` looks facts up by id,
+    and the footer's log hash is the stored one. `facts` holds only what was looked up."""
+
+    lookup: Any = None
+    stored_log_hash: str | None = None
+
+    def fact_map(self) -> Mapping[str, Fact]:  # type: ignore[override]
+        return self.lookup
+
+
+class View:
+    """One organisation's fresh read model, read inside one SQLite read transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any]) -> None:
+        self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
+        self.name: str = meta["name"]
+        self.people = Lazy(self._person, self._everyone)
+        self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
+        self.facts = FactLookup(conn, org_id)
+
+    def _person(self, pid: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM orgsim_rm_people WHERE org_id = ? AND person = ?", (self.org_id, pid)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def _everyone(self) -> dict[str, dict[str, Any]]:
+        rows = self.conn.execute("SELECT person, data FROM orgsim_rm_people WHERE org_id = ? ORDER BY rowid", (self.org_id,))
+        return {pid: json.loads(data) for pid, data in rows}
+
+    def _named(self, key: str) -> set[str] | None:
+        rows = self.conn.execute("SELECT person FROM orgsim_rm_names WHERE org_id = ? AND key = ?", (self.org_id, key))
+        return {pid for (pid,) in rows} or None
+
+    def _names(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for key, pid in self.conn.execute("SELECT key, person FROM orgsim_rm_names WHERE org_id = ? ORDER BY rowid", (self.org_id,)):
+            out.setdefault(key, set()).add(pid)
+        return out
+
+    def close(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.close()
+
+    def __enter__(self) -> View:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def name_of(self, person: str) -> str:
+        entry = self.people.get(person)
+        return entry["name"] if entry else person
+
+    def resolve(self, text: str) -> str:
+        """A person's id from an id, name or alias, exactly as `Organisation.resolve` answers."""
+        return resolve_in(text, self.people, self.keys, self.name)
+
+    def log_hash(self) -> str:
+        value = self.meta.get("log_hash")
+        if value is None:
+            gone = {t for _, t in self.meta["retractions"]}
+            ids = [fid for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,))
+                   if fid not in gone]
+            value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
+        return value
+
+    def chart(self, at: date, alumni: bool = True) -> OrgChart:
+        """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni)."""
+        day = at.isoformat()
+        rows, gone = [], []
+        for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
+             opens) in self.conn.execute(
+            "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "LEFT JOIN orgsim_rm_people p ON p.org_id = r.org_id AND p.person = r.person "
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
+            (self.org_id, day, day),
+        ):
+            uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+            rows.append(Row(person, name or person, title, status, reports_to, uncertain, since, leave_since,
+                            leave_until, tuple(events.split(" ")[:n_events]) if events else ()))
+        if alumni:
+            for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
+                "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
+                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ?",
+                (self.org_id, day, day),
+            ):
+                uncertain = open_from is not None and open_from <= day <= open_to
+                gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
+        rows.sort(key=lambda r: r.id)
+        gone.sort(key=lambda a: a.id)
+        return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+
+    def tip(self) -> tuple[Fold, dict[int, int]]:
+        """The fold's state after every effective fact (the open intervals), read person by person as
+        the rules ask (`Lazy`), to check and apply a fact that lands after all of them; and each
+        loaded state's tenure number (by `id()`)."""
+        fold = Fold(self.people)
+        tenure_of: dict[int, int] = {}
+        conn, oid = self.conn, self.org_id
+
+        def state(row: tuple) -> _State:
+            (tenure, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events, opens) = row
+            touched: list[Any] = [_CLOSED] * n_touched
+            for o in json.loads(opens) if opens else ():
+                if o[0] < n_touched:
+                    touched[o[0]] = _Mark(_parse_date(o[3]))
+            s = _State(title, status, reports_to, since, leave_since, leave_until,
+                       events.split(" ")[:n_events] if events else [], touched)
+            tenure_of[id(s)] = tenure
+            return s
+
+        select = ("SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+                  "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+                  "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+                  f"WHERE r.org_id = ? AND r.valid_to = '{FOREVER}'")
+
+        def one_row(person: str) -> _State | None:
+            row = conn.execute(select + " AND r.person = ?", (oid, person)).fetchone()
+            return state(row[1:]) if row else None
+
+        def every_row() -> dict[str, _State]:
+            return {row[0]: state(row[1:]) for row in conn.execute(select, (oid,))}
+
+        def reports_of(manager: str) -> set[str] | None:
+            rows = conn.execute(f"SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND reports_to = ? AND valid_to = '{FOREVER}'",
+                                (oid, manager))
+            return {p for (p,) in rows} or None
+
+        def every_report() -> dict[str, set[str]]:
+            out: dict[str, set[str]] = {}
+            for p, m in conn.execute(f"SELECT person, reports_to FROM orgsim_rm_rows WHERE org_id = ? AND valid_to = '{FOREVER}' "
+                                     "AND reports_to IS NOT NULL", (oid,)):
+                out.setdefault(m, set()).add(p)
+            return out
+
+        alumni_select = (f"SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
+                         f"WHERE org_id = ? AND valid_to = '{FOREVER}'")
+
+        def gone(row: tuple) -> tuple[_Mark, _State]:
+            _, title, departed_on, destination, event = row
+            return _Mark(_parse_date(departed_on), event, destination), _State(title, "active", None, "")
+
+        def one_alumnus(person: str) -> tuple | None:
+            row = conn.execute(alumni_select + " AND person = ?", (oid, person)).fetchone()
+            return gone(row) if row else None
+
+        fold.rows = Lazy(one_row, every_row)  # type: ignore[assignment]
+        fold.reports = Lazy(reports_of, every_report)  # type: ignore[assignment]
+        fold.alumni = Lazy(one_alumnus, lambda: {r[0]: gone(r) for r in conn.execute(alumni_select, (oid,))})  # type: ignore[assignment]
+        last = self.meta.get("last")
+        fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
+        return fold, tenure_of
+
+    def timeline(self, cited: Iterable[str] = ()) -> StoredTimeline:
+        """A timeline for the renderers: the people, the cited facts (others looked up on demand),
+        the retractions' ids, and the stored log hash."""
+        self.facts.fetch(cited)
+        facts = tuple(sorted((f for f in self.facts.cache.values() if f is not None), key=lambda f: f.seq))
+        return StoredTimeline(self.name, self.people, facts, (), lookup=self.facts, stored_log_hash=self.log_hash())
+
+
+def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
+    """People (in registration order) and the name index `resolve` reads."""
+    conn.executemany("INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
+                     ((org_id, pid, p["name"], json.dumps(p, ensure_ascii=False)) for pid, p in people.items()))
+    conn.executemany("INSERT INTO orgsim_rm_names VALUES (?,?,?)",
+                     ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)))
+
+
+class ReadModel:
+    """The read-model tables of one SQLite store file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 13:
+            conn.executescript(SCHEMA)
+        return conn
+
+    @staticmethod
+    def stored_version(conn: sqlite3.Connection, org_id: str) -> int | None:
+        row = conn.execute("SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (org_id,)).fetchone()
+        return row[0] if row else None
+
+    def view(self, org_id: str) -> View | None | int:
+        """The fresh model (an open read transaction), or the stored version when the model is stale or
+        missing (the caller rebuilds), or None when the store has no such organisation."""
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            version = self.stored_version(conn, org_id)
+            if version is None:
+                conn.execute("COMMIT")
+                conn.close()
+                return None
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            meta = json.loads(row[1]) if row is not None and row[0] == version else None
+            if meta is None or meta.get("format") != FORMAT:
+                conn.execute("COMMIT")
+                conn.close()
+                return version
+            return View(conn, org_id, version, meta)
+        except BaseException:
+            conn.close()
+            raise
+
+    def write(self, org_id: str, built: Built, version: int) -> None:
+        """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if (row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id)
+                    and json.loads(row[1]).get("format") == FORMAT):
+                conn.execute("COMMIT")  # someone else already wrote a model at least as new
+                return
+            for table in ("meta", "rows", "alumni", "tenures", "facts", "people", "names"):
+                conn.execute(f"DELETE FROM orgsim_rm_{table} WHERE org_id = ?", (org_id,))
+            conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                             ([org_id, *r] for r in built.rows))
+            conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)",
+                             ([org_id, *r] for r in built.alumni))
+            conn.executemany("INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                             ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in built.facts))
+            _write_people(conn, org_id, built.people)
+            conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
+               tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
+               people: Mapping[str, dict[str, Any]] | None = None) -> bool:
+        """Bring the model from `old_version` to `new_version` after facts that landed after every other
+        (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
+        and new ones start on that day. Nothing is written (False) when the model or the log moved
+        meanwhile: the next read then finds it stale and rebuilds it."""
+        day = fold.last[0].isoformat()
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            if row is None or row[0] != old_version or self.stored_version(conn, org_id) != new_version:
+                conn.execute("ROLLBACK")
+                return False
+            for person in sorted(touched):
+                for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
+                    conn.execute(f"DELETE FROM {table} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                                 (org_id, person, day, FOREVER))
+                    conn.execute(f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                                 (day, org_id, person, FOREVER))
+                if person in fold.rows:
+                    s = fold.rows[person]
+                    tenure = tenure_of.get(id(s))
+                    if tenure is None:
+                        tenure = tenure_of[id(s)] = meta["tenures"]
+                        meta["tenures"] += 1
+                    conn.execute("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)", (org_id, tenure, _events(s), _opens(s)))
+                    conn.execute("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [org_id, *_row(person, day, tenure, s)])
+                elif person in fold.alumni:
+                    f, s = fold.alumni[person]
+                    conn.execute("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", [org_id, *_alumnus(person, day, f, s)])
+                    if id(s) in tenure_of:
+                        conn.execute("UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
+                                     (_events(s), org_id, tenure_of[id(s)]))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            _write_people(conn, org_id, people or {})
+            meta = {**meta, "last": [day, fold.last[1]], "log_hash": None}
+            conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
+                         (new_version, json.dumps(meta, ensure_ascii=False), org_id))
+            conn.execute("COMMIT")
+            return True
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+
+def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
+    """An `Organisation` at the view's version without a replay: people and names from the model, its
+    kept tip fold from the open intervals, stored facts looked up by id (for the duplicate check). Only
+    for a command whose fact lands after every effective one: `facts` and `retractions` are empty."""
+    fold, tenure_of = view.tip()
+    org = object.__new__(Organisation)
+    org._id = uuid.UUID(view.org_id)
+    org._version = view.version
+    org._created_on = org._modified_on = None
+    org._pending_events = []
+    org.name = view.name
+    org.people = view.people  # looked up on demand; a person added by this command stays in memory
+    fold.people = org.people
+    org.facts, org.retractions = [], []
+    org._by_id = view.facts
+    org._keys = view.keys
+    org._tip = fold
+    org._proposed = None
+    return org, tenure_of
+
+
+def chart_after(before: OrgChart, fold: Fold, touched: Iterable[str], name_of: Any) -> OrgChart:
+    """The chart on `before`'s day after facts on that day that land last: `before` with the touched
+    persons' rows (or alumni entries) taken from `fold`."""
+    at = before.at
+    rows = {r.id: r for r in before.rows}
+    gone = {a.id: a for a in before.alumni}
+    for person in touched:
+        rows.pop(person, None)
+        gone.pop(person, None)
+        if person in fold.rows:
+            rows[person] = row_of(person, fold.rows[person], name_of(person), at)
+        elif person in fold.alumni:
+            f, s = fold.alumni[person]
+            gone[person] = alumnus_of(person, f, s, name_of(person), at)
+    return OrgChart(before.organisation, at, tuple(sorted(rows.values(), key=lambda r: r.id)),
+                    tuple(sorted(gone.values(), key=lambda a: a.id)))

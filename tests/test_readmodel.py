@@ -1,0 +1,219 @@
+"""The read model (orgsim/readmodel.py) answers exactly as a replay does, and is never used when stale.
+
+Real SQLite files; the replay side is `chart_at` over the aggregate's timeline (what PostgreSQL and
+memory stores still do), or a `:memory:` store given the same commands.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from orgsim.application import open_store
+from orgsim.chart import chart_at
+from orgsim.diff import diff
+from orgsim.domain import organisation_id
+from orgsim.interchange import EventRecord, read_jsonl
+from orgsim.readmodel import View
+from orgsim.render.dot import chart_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def days_of(timeline, step: int = 1) -> list[date]:
+    """Every effective start and end, the days around them, and a day long after."""
+    found = {date(2100, 1, 1)}
+    for f in timeline.facts:
+        for d in (f.on.start, f.on.end) + ((f.until.start, f.until.end) if f.until else ()):
+            found.update((d - timedelta(days=1), d, d + timedelta(days=1)))
+    return sorted(found)[::step]
+
+
+def assert_same_as_replay(app_, step: int = 1) -> int:
+    timeline = app_.timeline()
+    view = app_.view()
+    assert isinstance(view, View)
+    days = days_of(timeline, step)
+    with view:
+        for day in days:
+            replayed, modelled = chart_at(timeline, day), view.chart(day)
+            assert modelled.as_json() == replayed.as_json(), day
+            assert modelled.alumni == replayed.alumni, day
+            assert modelled == replayed, day
+    return len(days)
+
+
+def fresh(app_) -> bool:
+    model = app_.read_model()
+    found = model.view(organisation_id(app_.organisations()[0]).hex)
+    if isinstance(found, View):
+        found.close()
+        return True
+    return False
+
+
+@pytest.fixture
+def seeded_file(tmp_path, dataset):
+    app_ = open_store(str(tmp_path / "orgsim.db"), create=True)
+    app_.load(dataset)
+    return app_
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated history (300 people, 3,000 events) imported into a SQLite file."""
+    where = tmp_path_factory.mktemp("generated")
+    history = where / "history.jsonl"
+    with history.open("w") as out:
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--people", "300", "--events", "3000",
+                        "--seed", "7"], stdout=out, check=True)
+    store = str(where / "gen.db")
+    app_ = open_store(store, create=True)
+    app_.load(read_jsonl(history, "Generated"))
+    return store
+
+
+def test_load_builds_a_fresh_model_equal_to_replay_on_every_day(seeded_file):
+    assert fresh(seeded_file)
+    assert assert_same_as_replay(seeded_file) > 50
+
+
+def test_generated_history_model_equals_replay(generated):
+    app_ = open_store(generated)
+    assert fresh(app_)
+    assert assert_same_as_replay(app_, step=7) > 100
+
+
+def test_memory_store_has_no_model_and_still_answers(dataset):
+    app_ = open_store(":memory:", create=True)
+    app_.load(dataset)
+    assert app_.read_model() is None and app_.view() is None
+    assert app_.chart(date(2024, 10, 15)).row("sam-altman") is not None
+
+
+def test_render_dot_is_byte_identical_to_the_replay_path(cli, seeded_file, generated):
+    for app_, store, root in ((seeded_file, None, "sam-altman"), (open_store(generated), generated, None)):
+        store = store or app_.read_model().path
+        timeline = app_.timeline()
+        for day in ("2016-03-01", "2020-06-30", "2024-10-15", "2025-01-01"):
+            for args, kwargs in (([], {}), (["--alumni"], {"alumni": True})):
+                out = cli("render", "--at", day, "--format", "dot", "--store", store, *args)
+                assert out.exit_code == 0, out.stderr
+                want = chart_graph(chart_at(timeline, date.fromisoformat(day)), timeline, **kwargs).source
+                assert out.stdout == want
+        if root:
+            out = cli("render", "--at", "2024-10-15", "--root", root, "--depth", "1", "--lang", "ja", "--format", "dot",
+                      "--store", store)
+            person = app_.organisation().resolve(root)
+            want = chart_graph(chart_at(timeline, date(2024, 10, 15)), timeline, root=person, depth=1, lang="ja").source
+            assert out.exit_code == 0 and out.stdout == want
+
+
+def test_diff_json_text_and_dot_identical_to_the_replay_path(cli, seeded_file, generated):
+    for store in (seeded_file.read_model().path, generated):
+        for a, b in (("2023-01-01", "2024-10-15"), ("2024-10-15", "2019-05-01"), ("2018-01", "2018-02")):
+            modelled = cli("diff", a, b, "--json", "--store", store)
+            replayed = cli("diff", a, b, "--json", "--store", store, "--as-known-at", "2999-01-01")
+            assert modelled.exit_code == 0 and replayed.exit_code == 0, modelled.stderr + replayed.stderr
+            m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
+            assert m.pop("as_known_at") is None and r.pop("as_known_at")
+            assert m == r
+            for extra in ([], ["--format", "dot"]):
+                assert cli("diff", a, b, "--store", store, *extra).stdout == \
+                    cli("diff", a, b, "--store", store, "--as-known-at", "2999-01-01", *extra).stdout
+
+
+COMMANDS = [
+    EventRecord("appointed", "Jane Doe", "2024-11", title="COO", manager="sam-altman", source={"note": "press"}),
+    EventRecord("reports_to", "jane-doe", "2024-11-20", manager="mark-chen", source={"note": "memo"}),
+    EventRecord("on_leave", "jane-doe", "2024-12", until="2025-02", source={"note": "leave"}),
+    EventRecord("returned", "jane-doe", "2025-02-10", source={"note": "back"}),
+    EventRecord("departed", "sam-altman", "2025-03", destination="Elsewhere", source={"note": "made up for a test"}),
+    EventRecord("appointed", "sam-altman", "2025-06-01", title="CEO", source={"note": "back again"}),
+    EventRecord("appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "backdated"}),
+]
+
+
+def test_appends_fast_and_backdated_keep_the_model_equal_to_replay(seeded_file, dataset):
+    memory = open_store(":memory:", create=True)
+    memory.load(dataset)
+    for rec in COMMANDS:
+        for dry in (True, False):
+            got = seeded_file.record(rec, dry_run=dry)
+            want = memory.record(rec, dry_run=dry)
+            assert got.fact.id == want.fact.id and got.stored == want.stored == (not dry)
+            assert got.before.rows == want.before.rows and got.after.rows == want.after.rows
+            gone = {a.id for a in got.after.alumni}  # the fast path keeps only the alumni the change makes
+            assert set(got.after.alumni) == {a for a in want.after.alumni if a.id in gone}
+            assert set(got.after.alumni) >= set(want.after.alumni) - set(want.before.alumni)
+            d_got, d_want = diff(got.before, got.after, got.facts), diff(want.before, want.after, want.facts)
+            assert d_got.as_json() == d_want.as_json()
+        assert fresh(seeded_file)  # updated in place, or (backdated) rebuilt from the replayed aggregate
+        assert_same_as_replay(seeded_file, step=3)
+        assert fresh(seeded_file)
+    assert seeded_file.event_count() == memory.event_count()
+
+
+def test_the_fast_path_refuses_what_the_replay_refuses(seeded_file, dataset):
+    memory = open_store(":memory:", create=True)
+    memory.load(dataset)
+    bad = [
+        EventRecord("returned", "sam-altman", "2025-01-01", source={"note": "x"}),
+        EventRecord("reports_to", "sam-altman", "2025-01-01", manager="mark-chen", source={"note": "x"}),
+        EventRecord("departed", "mira-murati", "2025-01-01", source={"note": "x"}),
+    ]
+    for rec in bad:
+        with pytest.raises(Exception) as fast:
+            seeded_file.record(rec)
+        with pytest.raises(Exception) as slow:
+            memory.record(rec)
+        assert type(fast.value) is type(slow.value) and str(fast.value) == str(slow.value)
+    assert seeded_file.event_count() == memory.event_count()
+
+
+def test_retraction_and_correction_then_model_equals_replay(seeded_file):
+    app_ = seeded_file
+    target = app_.record(COMMANDS[0]).fact
+    app_.correct(target.id, "the month was wrong", {"on": "2024-10"})
+    assert fresh(app_)  # rebuilt from the aggregate the command had replayed anyway
+    assert_same_as_replay(app_, step=2)
+    departure = next(f for f in app_.timeline().effective() if f.kind == "departed")
+    app_.retract(departure.id, "not reported after all")
+    assert_same_as_replay(app_, step=2)
+
+
+def test_a_stale_model_is_rebuilt_never_used(seeded_file, tmp_path):
+    """Events written without touching the model (as an older orgsim or another tool would) make it stale."""
+    app_ = seeded_file
+    store = app_.read_model().path
+    day = date(2025, 3, 1)
+    before = app_.chart(day)
+    org = app_.organisation()
+    fact = org.propose("departed", "mark-chen", "2025-02-01", source={"note": "test"})
+    org.record(fact)
+    app_.save(org)  # the library's save only: the model still says the old version
+    assert not fresh(app_)
+    with sqlite3.connect(store) as conn:
+        version = conn.execute("SELECT version FROM orgsim_rm_meta").fetchone()[0]
+    assert version == org.version - 1
+    after = app_.chart(day)  # rebuilt, not read stale
+    assert before.row("mark-chen") is not None and after.row("mark-chen") is None
+    assert after == chart_at(app_.timeline(), day)
+    assert fresh(app_)
+
+
+def test_cli_show_uses_the_model_and_matches_replay(cli, generated):
+    for day in ("2017-07-01", "2024-06-30"):
+        modelled = cli("show", "--at", day, "--json", "--store", generated)
+        replayed = cli("show", "--at", day, "--json", "--store", generated, "--as-known-at", "2999-01-01")
+        m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
+        m.pop("as_known_at"), r.pop("as_known_at")
+        assert m == r and len(m["people"]) > 50
+        assert cli("show", "--at", day, "--store", generated).stdout.splitlines()[1:] == \
+            cli("show", "--at", day, "--store", generated, "--as-known-at", "2999-01-01").stdout.splitlines()[1:-1]
