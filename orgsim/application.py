@@ -20,7 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from orgsim.chart import OrgChart, chart_at
 from orgsim.domain import PERSON_ID, Directory, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
@@ -553,12 +553,24 @@ class OrgsimApp(Application):
         if rec.kind != "appointed":
             return 0
         known = org.lookup(rec.person) if name_key(rec.person) else None
+        where = rec.where + ": " if rec.where else ""
         if known is not None:
             name = org.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):
-                raise RecordError(f"{rec.where + ': ' if rec.where else ''}{rec.person!r} is already {name} ({known}); "
+                raise RecordError(f"{where}{rec.person!r} is already {name} ({known}); "
                                   f"--name only names a new person: give the new person a new id")
+            mine = {name_key(k) for k in (known, name, *org.people[known]["aliases"])}
+            extra = [a for a in rec.aliases if name_key(a) not in mine]
+            if extra:
+                raise RecordError(f"{where}{rec.person!r} is already {name} ({known}); --alias only names a new person "
+                                  f"(not stored: {', '.join(extra)})")
             return 0
+        if not rec.name and not rec.where:  # typed at the CLI without --name: a near miss is a typo, not a new person
+            try:
+                org.resolve(rec.person)
+            except UnknownPersonError as err:
+                if "did you mean" in str(err):
+                    raise UnknownPersonError(f"{where}{err} To add a new person, give --name.") from None
         pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
         if not pid:
             raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")

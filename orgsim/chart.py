@@ -105,6 +105,14 @@ def _fail(fact: Fact, people: dict, reason: str) -> RuleError:
     return err
 
 
+def _order_unknown(earlier: Any, later: Any) -> bool:
+    """Two dates whose order the calendar cannot settle: they overlap and one is only a month or a
+    year (two facts on the same day are ordered by when they were recorded)."""
+    if earlier.precision == "day" and later.precision == "day":
+        return False
+    return later.start <= earlier.end and earlier.start <= later.end
+
+
 def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: dict) -> None:
     if manager == fact.person:
         raise _fail(fact, people, "cannot report to themselves")
@@ -140,14 +148,18 @@ class Fold:
         if person not in people:
             raise _fail(fact, people, "unknown person")
         state = rows.get(person)
+        if state is None:
+            gone = self.alumni.get(person)
+            if gone is not None and _order_unknown(gone[0].on, fact.on):
+                raise _fail(fact, people, f"falls within the partly known date of their departure ({gone[0].on}, event "
+                                          f"{gone[0].id}), so which came first is not known: give a more precise date")
+            if kind != "appointed":
+                when = f" (departed {gone[0].on})" if gone else ""
+                raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed":
             if fact.manager is not None:
                 _check_manager(fact, fact.manager, rows, people)
             return
-        if state is None:
-            gone = self.alumni.get(person)
-            when = f" (departed {gone[0].on})" if gone else ""
-            raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":

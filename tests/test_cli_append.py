@@ -116,3 +116,19 @@ def test_name_for_an_existing_person_is_refused_not_ignored(cli, db):
     result = cli("append", "appointed", "Kevin", "--name", "Kevin Other", "--title", "Z", "--on", "2025-02", "--store", db)
     assert result.exit_code == 1 and "is already Kevin Weil (kevin-weil)" in result.stderr
     assert stored_events(db) == before
+
+
+def test_alias_for_an_existing_person_is_refused_not_ignored(cli, db):
+    before = stored_events(db)
+    result = cli("append", "appointed", "sam-altman", "--alias", "Samuel", "--title", "CEO", "--on", "2025-01", "--store", db)
+    assert result.exit_code == 1 and "--alias only names a new person" in result.stderr and "Samuel" in result.stderr
+    assert stored_events(db) == before
+
+
+def test_a_typo_in_appointed_does_not_create_a_person(cli, db):
+    before = stored_events(db)
+    result = cli("append", "appointed", "Mira Murat", "--title", "CTO", "--on", "2025-01", "--store", db)
+    assert result.exit_code == 1 and "did you mean Mira Murati (mira-murati)?" in result.stderr and "--name" in result.stderr
+    assert stored_events(db) == before
+    ok = cli("append", "appointed", "Mira Murat", "--name", "Mira Murat", "--title", "CTO", "--on", "2025-01", "--store", db)
+    assert ok.exit_code == 0, ok.stderr  # with --name, a new person on purpose

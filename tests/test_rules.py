@@ -158,3 +158,24 @@ def test_a_cited_document_must_be_a_file_beside_the_seeds(tmp_path, doc):
     f = _seed_file(tmp_path, f"  - {{kind: appointed, person: ann, title: CEO, on: '2020', source: {{document: '{doc}', quote: 'root'}}}}\n")
     with pytest.raises(RecordError, match="not a path"):
         read_yaml(f)
+
+
+def test_a_departure_too_coarse_to_order_against_a_later_fact_is_refused(store):
+    """Departing 'in 2024' cannot be placed against the 2024-09-25 promotion: refused, not re-ordered."""
+    before = stored_events(store)
+    with pytest.raises(RuleError, match=r"would make the stored event .* partly known date of their departure \(2024,"):
+        open_store(store).record(EventRecord("departed", "mark-chen", "2024"))
+    assert stored_events(store) == before
+    open_store(store).record(EventRecord("departed", "mark-chen", "2024-10-01"))  # a precise date is fine
+
+
+@pytest.mark.parametrize("where", ["sqlite", "memory"])
+def test_a_return_inside_a_partly_known_departure_is_refused_on_every_path(tmp_path, dataset, where):
+    """Landing after every other fact (the SQLite read model's fast path) or not, the same rule holds."""
+    app_ = open_store(":memory:" if where == "memory" else str(tmp_path / "f.db"), create=True)
+    app_.load(dataset)
+    app_.record(EventRecord("appointed", "zoe-new", "2025-01-10", title="Engineer", name="Zoe New"))
+    app_.record(EventRecord("departed", "zoe-new", "2025-03"))
+    with pytest.raises(RuleError, match=r"partly known date of their departure \(2025-03,"):
+        app_.record(EventRecord("appointed", "zoe-new", "2025-03-20", title="Engineer"))
+    app_.record(EventRecord("appointed", "zoe-new", "2025-04-02", title="Engineer"))  # after the month: fine
