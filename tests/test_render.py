@@ -390,3 +390,27 @@ def test_diff_picture_of_a_departure_and_return(dataset_app):
     source = diff_graph(d, tl).source
     altman = [line for line in source.splitlines() if line.strip().startswith('"sam-altman" [')][0]
     assert "left 2023-11-17; back 2023-11-29" in altman and "not in the organisation" not in altman
+
+
+def test_a_chart_past_the_node_budget_draws_the_levels_that_fit():
+    """Teams of 12 four levels deep (1,885 people, no team folds): past MAX_NODES boxes the picture
+    draws whole levels and folds the rest into 'N reports below' boxes, and the title says so."""
+    from orgsim.render.dot import MAX_NODES
+
+    rows, level = [Row("r", "Root", "CEO", "active", None)], ["r"]
+    for depth in range(3):
+        nxt = []
+        for parent in level:
+            for k in range(12):
+                pid = f"{parent}-{k:02d}"
+                rows.append(Row(pid, pid, None, "active", parent))
+                nxt.append(pid)
+        level = nxt
+    chart = OrgChart("Deep", date(2025, 1, 1), tuple(sorted(rows, key=lambda r: r.id)))
+    assert len(chart.rows) == 1 + 12 + 144 + 1728 > MAX_NODES
+    source = chart_graph(chart, Timeline("Deep", {}, ())).source
+    drawn = set(re.findall(r'^\t+"?([\w-]+)"? \[label=', source, flags=re.M))
+    people = {p for p in drawn if not p.startswith("_")}
+    assert len(people) == 1 + 12 + 144 and len(drawn) <= MAX_NODES + 20  # three levels, then folds
+    assert source.count("_below_") >= 144 and "2 levels below the top" in source
+    assert chart_graph(chart, Timeline("Deep", {}, ()), depth=3).source.count("_below_") == 0  # asked for: obeyed

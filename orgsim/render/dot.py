@@ -21,12 +21,15 @@ from orgsim.render.style import (
     middle, new_graph, panel_attrs, person_attrs, person_lines,
 )
 
-__all__ = ["chart_graph", "Layout", "layout", "MAX_REPORTS", "MAX_UNREPORTED"]
+__all__ = ["chart_graph", "Layout", "layout", "MAX_REPORTS", "MAX_UNREPORTED", "MAX_NODES"]
 
 #: A manager with more direct reports than this shows the first ones and one "N more" box.
 MAX_REPORTS = 12
 #: The "not reported" group shows at most this many people, then one "N more" box.
 MAX_UNREPORTED = 48
+#: A picture with no --depth draws at most about this many boxes: past it, the deepest levels that do
+#: not fit fold into "N reports below" boxes (readable, and Graphviz lays it out in seconds).
+MAX_NODES = 1500
 
 
 @dataclass
@@ -106,6 +109,11 @@ def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
     return out
 
 
+def _boxes(lay: Layout) -> int:
+    """How many boxes a layout draws: people, "N more"/"N below" boxes and the not-reported group."""
+    return len(lay.drawn) + len(lay.folded) + len(lay.unreported) + bool(lay.unreported_hidden)
+
+
 def _subtree(chart: OrgChart, root: str) -> list[Row]:
     kids: dict[str, list[Row]] = {}
     for r in chart.rows:
@@ -153,6 +161,12 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
     """The chart as a Graphviz Digraph, with a legend, provenance tooltips and a footer naming the data."""
     facts = timeline.fact_map()
     lay = layout(chart, root, depth, max_reports)
+    if depth is None and _boxes(lay) > MAX_NODES:  # too big to read: draw the levels that fit
+        fits = 0
+        while fits < 64 and _boxes(layout(chart, root, fits + 1, max_reports)) <= MAX_NODES:
+            fits += 1
+        depth = fits
+        lay = layout(chart, root, depth, max_reports)
     names = {r.id: display_name(r.id, r.name, timeline.people, lang) for r in chart.rows}
     g = new_graph("orgchart", _title(chart, timeline, lay, root, depth, lang))
     cited: list[str] = []
