@@ -1,6 +1,6 @@
 # Two commands: `make demo` and `make test`. Both set everything up first (uv, the locked Python
-# dependencies, Graphviz; for tests also headless Chromium), so a fresh clone needs only Python >= 3.11
-# and make.
+# dependencies, Graphviz; for tests also PostgreSQL's server and headless Chromium), so a fresh clone
+# needs only Python >= 3.11 and make.
 RUN   := scripts/uv run --locked --quiet
 STORE ?= orgsim.db
 
@@ -25,7 +25,7 @@ diagrams: setup
 	@rm -f .diagrams.db .diagrams.db-*
 
 test:
-	@scripts/bootstrap.sh --browser
+	@scripts/bootstrap.sh --tests
 	$(RUN) pytest -q
 
 clean:

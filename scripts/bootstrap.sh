@@ -1,6 +1,6 @@
 #!/bin/sh
 # Everything `make demo` and `make test` need on a fresh Debian or macOS machine with Python >= 3.11
-# and make: uv, the locked Python dependencies, and Graphviz's `dot`; with --browser (for `make
+# and make: uv, the locked Python dependencies, and Graphviz's `dot`; with --tests (for `make
 # test`) also headless Chromium and its driver, for the timeline page's end-to-end test. Safe to
 # run again.
 set -eu
@@ -48,8 +48,26 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja family 2>/dev/
   fi
 fi
 
-# 5. With --browser: Chromium and chromedriver for the timeline's browser test
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }; then
+# 5. With --tests (for `make test`): PostgreSQL's server binaries, for the store tests
+pg_found() {
+  command -v initdb >/dev/null 2>&1 || [ -x /usr/local/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+if [ "${1:-}" = "--tests" ] && ! pg_found; then
+  if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+      stop "PostgreSQL is missing; run as root: apt-get install -y postgresql"; fi
+    say "installing PostgreSQL for the store tests ($SUDO apt-get install postgresql)"
+    { $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+      || stop "could not install PostgreSQL; run: sudo apt-get install -y postgresql"
+  elif command -v brew >/dev/null 2>&1; then
+    brew install postgresql@15 || stop "could not install PostgreSQL; run: brew install postgresql@15"
+  else
+    stop "PostgreSQL is missing; install it (Debian: apt-get install postgresql), then make test again"
+  fi
+fi
+
+# 6. With --tests: Chromium and chromedriver for the timeline's browser test
+if [ "${1:-}" = "--tests" ] && ! { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }; then
   if command -v apt-get >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
       stop "Chromium is missing; run as root: apt-get install -y chromium chromium-driver"; fi

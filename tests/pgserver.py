@@ -26,7 +26,8 @@ def find_binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    for candidate in [f"/usr/local/bin/{name}"] + sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True):
+    brew = sorted(glob.glob(f"/opt/homebrew/opt/postgresql@*/bin/{name}") + glob.glob(f"/usr/local/opt/postgresql@*/bin/{name}"))
+    for candidate in [f"/usr/local/bin/{name}"] + sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True) + brew:
         if os.access(candidate, os.X_OK):
             return candidate
     return None
