@@ -1,8 +1,8 @@
 #!/bin/sh
 # Everything `make demo` and `make test` need on a fresh Debian or macOS machine with Python >= 3.11
 # and make: uv, the locked Python dependencies, and Graphviz's `dot`; with --tests (for `make
-# test`) also headless Chromium and its driver, for the timeline page's end-to-end test. Safe to
-# run again.
+# test`) also PostgreSQL's server (the store tests start a throwaway one) and headless Chromium with
+# its driver (the timeline page's end-to-end test). Safe to run again.
 set -eu
 cd "$(dirname "$0")/.."
 
