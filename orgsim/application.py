@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import random
 import sqlite3
 import time
@@ -26,7 +27,7 @@ from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
 from orgsim.readmodel import ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation
 
-__all__ = ["OrgsimApp", "open_store", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
+__all__ = ["OrgsimApp", "open_store", "removed_if_failed", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
 DEFAULT_STORE = "orgsim.db"
 T = TypeVar("T")
@@ -128,6 +129,21 @@ def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
                 reason = reason.replace(password, "***")
             raise StoreError(f"cannot open the store {shown}: {reason}") from None
     raise AssertionError("unreachable")
+
+
+@contextmanager
+def removed_if_failed(store: str | None) -> Iterator[None]:
+    """Around a command that may create a SQLite store: if it fails, a file it created is removed, so
+    a failed first load or import leaves nothing behind (an existing store is never touched)."""
+    path = store_env(store).get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
+    fresh = path is not None and not Path(path).exists()
+    try:
+        yield
+    except BaseException:
+        if fresh:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(path + suffix).unlink(missing_ok=True)
+        raise
 
 
 def _check_sqlite_file(path: Path, create: bool) -> None:

@@ -102,3 +102,21 @@ def test_python_dash_m_and_console_script_run(db):
     out = subprocess.run([sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
                          capture_output=True, text=True, check=True).stdout
     assert json.loads(out)["organisation"] == "OpenAI"
+
+
+def test_show_text_names_a_departure_whose_month_is_still_open(cli, db):
+    out = cli("show", "--at", "2024-02-15", "--store", db).stdout
+    assert "Andrej Karpathy" not in out.split("Left, on a date")[0]  # not in the tree
+    assert "Left, on a date known only to its month or year (may still be here): Andrej Karpathy (2024-02)" in out
+    assert "Left, on a date" not in cli("show", "--at", "2024-03-01", "--store", db).stdout
+
+
+def test_a_failed_first_load_leaves_no_store_behind(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("organisation: X\nevents:\n  - {kind: departed, person: nobody, on: '2024'}\n")
+    store = tmp_path / "new.db"
+    result = cli("load", bad, "--store", store)
+    assert result.exit_code == 1 and not store.exists()
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert cli("import", empty, "--org", "X", "--store", store).exit_code == 1 and not store.exists()

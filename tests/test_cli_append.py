@@ -34,7 +34,7 @@ def test_dry_run_prints_the_same_change_and_stores_nothing(cli, db):
     assert "nothing was stored" in dry.stderr and stored_events(db) == before
     real = cli(*args)
     assert real.exit_code == 0
-    assert real.stdout.split("\n", 1)[1] == dry.stdout.split("\n", 1)[1] + "Event id: " + real.stdout.split("Event id: ")[1]
+    assert real.stdout.split("\n", 1)[1] == dry.stdout.split("\n", 1)[1].replace(" (not stored)", "")  # the same change, the same id
     assert len(stored_events(db)) == len(before) + 1
 
 
@@ -132,3 +132,8 @@ def test_a_typo_in_appointed_does_not_create_a_person(cli, db):
     assert stored_events(db) == before
     ok = cli("append", "appointed", "Mira Murat", "--name", "Mira Murat", "--title", "CTO", "--on", "2025-01", "--store", db)
     assert ok.exit_code == 0, ok.stderr  # with --name, a new person on purpose
+
+
+def test_dry_run_prints_the_event_id_it_would_store(cli, db):
+    result = cli("append", "departed", "mark-chen", "--on", "2024-11-01", "--dry-run", "--store", db)
+    assert result.exit_code == 0 and "Event id: " in result.stdout and "(not stored)" in result.stdout

@@ -54,10 +54,9 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
     typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {name} ({fact.person}) {fact.describe()}, {fact.on}"))
     if not fact.source:
         typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
+    typer.echo(f"Event id: {fact.id}" + (" (not stored)" if dry_run else ""))
     if dry_run:
         typer.echo("Dry run: nothing was stored.", err=True)
-    else:
-        typer.echo(f"Event id: {fact.id}")
 
 
 def _record(kind: str, person: str, on: str, source: dict[str, str], **fields: Any) -> EventRecord:

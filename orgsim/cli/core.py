@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from orgsim.application import open_store
+from orgsim.application import open_store, removed_if_failed
 from orgsim.cli.common import (
     AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, with_as_known_at,
 )
@@ -27,8 +27,8 @@ def load(
     Example: orgsim load seeds/openai.yaml --store team.db
     """
     dataset = read_yaml(file or bundled_seeds())
-    app_ = open_store(store, create=True)
-    report = app_.load(dataset)
+    with removed_if_failed(store):
+        report = open_store(store, create=True).load(dataset)
     if json:
         print_json({
             "organisation": report.organisation,
@@ -58,7 +58,7 @@ def show(
     Example: orgsim show --at 2024-06-01 --as-known-at 2024-08-01 --json
     """
     known = moment(as_known_at)
-    chart = open_store(store).chart(at_day(at), org, as_known_at=known, alumni=False)
+    chart = open_store(store).chart(at_day(at), org, as_known_at=known, alumni=not json)  # the tree names departures still open that day
     if json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:

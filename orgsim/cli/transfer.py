@@ -15,7 +15,7 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
-from orgsim.application import open_store
+from orgsim.application import open_store, removed_if_failed
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, write_output
 from orgsim.errors import StoreError
 from orgsim.interchange import read_jsonl
@@ -55,21 +55,21 @@ def import_(
 
     Example: orgsim import history.jsonl --org OpenAI
     """
-    try:
-        app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
-    except StoreError as err:
-        raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
-    name = org
-    if name is None:
-        known = app_.organisations()
-        if len(known) != 1:
-            raise StoreError(
-                "pass --org NAME: the store holds " + (f"several organisations ({', '.join(known)})" if known else "no organisation yet")
-            )
-        name = known[0]
-    dataset = read_jsonl(file, name)
-    with _progress(len(dataset.events)) as progress:
-        report = app_.load(dataset, progress=progress)
+    with removed_if_failed(store):
+        try:
+            app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
+        except StoreError as err:
+            raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
+        name = org
+        if name is None:
+            known = app_.organisations()
+            if len(known) != 1:
+                raise StoreError("pass --org NAME: the store holds "
+                                 + (f"several organisations ({', '.join(known)})" if known else "no organisation yet"))
+            name = known[0]
+        dataset = read_jsonl(file, name)
+        with _progress(len(dataset.events)) as progress:
+            report = app_.load(dataset, progress=progress)
     if json:
         print_json({
             "organisation": report.organisation, "people_added": report.people_added,

@@ -45,6 +45,10 @@ def chart_tree(chart: OrgChart) -> str:
     if loose:
         lines.append("Reporting line not reported:")
         lines.extend("  " + row_label(r) for r in loose)
+    open_departures = [a for a in chart.alumni if a.uncertain]
+    if open_departures:  # gone from the tree, but the date is only a month or year still open today
+        lines.append("Left, on a date known only to its month or year (may still be here): "
+                     + ", ".join(f"{a.name} ({a.departed_on})" for a in open_departures))
     if any(r.uncertain for r in chart.rows):
         lines.append("* a change on this row has a date known only to its month or year, still open on this day")
     return "\n".join(lines)
