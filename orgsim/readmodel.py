@@ -19,6 +19,7 @@ transaction), so a stale or half-written model is never read. SQLite files only:
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 import hashlib
 import json
 import sqlite3
@@ -530,6 +531,23 @@ class ReadModel:
             conn.executescript(SCHEMA)
         return conn
 
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): committed when the block ends with it still open,
+        rolled back on any error, the connection closed either way."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
     @staticmethod
     def stored_version(conn: sqlite3.Connection, org_id: str) -> int | None:
         row = conn.execute("SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (org_id,)).fetchone()
@@ -559,9 +577,7 @@ class ReadModel:
 
     def write(self, org_id: str, built: Built, version: int) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
-        conn = self.connect()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._writing() as conn:
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
             if (row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id)
                     and json.loads(row[1]).get("format") == FORMAT):
@@ -578,13 +594,6 @@ class ReadModel:
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in built.facts))
             _write_people(conn, org_id, built.people)
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
                tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
@@ -594,9 +603,7 @@ class ReadModel:
         and new ones start on that day. Nothing is written (False) when the model or the log moved
         meanwhile: the next read then finds it stale and rebuilds it."""
         day = fold.last[0].isoformat()
-        conn = self.connect()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._writing() as conn:
             row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
             if row is None or row[0] != old_version or self.stored_version(conn, org_id) != new_version:
                 conn.execute("ROLLBACK")
@@ -626,14 +633,7 @@ class ReadModel:
             meta = {**meta, "last": [day, fold.last[1]], "log_hash": None}
             conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
                          (new_version, json.dumps(meta, ensure_ascii=False), org_id))
-            conn.execute("COMMIT")
             return True
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
 
 
 def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
