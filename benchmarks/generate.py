@@ -37,7 +37,7 @@ class Org:
         self.on_leave: set[str] = set()
         self.active: list[str] = []  # for uniform choice
         self.index: dict[str, int] = {}
-        self.alumni: list[str] = []
+        self.alumni: list[tuple[str, date]] = []  # (person, last day their departure can mean)
         self.count = 0
 
     def _add(self, pid: str, manager: str | None) -> None:
@@ -86,6 +86,16 @@ def _on(day: date, rng: random.Random) -> str:
     return day.isoformat()
 
 
+def _last_day(on: str) -> date:
+    """The last day a (possibly partial) date can mean: a rehire must come after it."""
+    if len(on) == 4:
+        return date(int(on), 12, 31)
+    if len(on) == 7:
+        y, m = int(on[:4]), int(on[5:])
+        return date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+    return date.fromisoformat(on)
+
+
 def generate(people: int, events: int, seed: int) -> Iterator[dict]:
     rng = random.Random(seed)
     org = Org(rng)
@@ -108,8 +118,9 @@ def generate(people: int, events: int, seed: int) -> Iterator[dict]:
         target = 1 + (people - 1) * i // (events - 1)
         roll = rng.random()
         if len(org.active) < target or len(org.active) < 20:
-            if org.alumni and roll < 0.03:  # a rehire
-                pid = org.alumni.pop(rng.randrange(len(org.alumni)))
+            k = rng.randrange(len(org.alumni)) if org.alumni and roll < 0.03 else None
+            if k is not None and org.alumni[k][1] < day:  # a rehire, after the departure's period
+                pid = org.alumni.pop(k)[0]
                 boss = org.pick()
                 org._add(pid, boss)
                 yield event("appointed", pid, day, title=rng.choice(TITLES), reports_to=boss)
@@ -131,8 +142,9 @@ def generate(people: int, events: int, seed: int) -> Iterator[dict]:
                 yield event("reports_to", rep, day, manager=boss)
                 i += 1
             org._remove(pid)
-            org.alumni.append(pid)
-            yield event("departed", pid, day, to=rng.choice([None, "a competitor", "a start-up"]))
+            rec = event("departed", pid, day, to=rng.choice([None, "a competitor", "a start-up"]))
+            org.alumni.append((pid, _last_day(rec["on"])))
+            yield rec
             i += 1
         elif roll < 0.30:  # a leave, or a return from one
             pid = org.pick()
