@@ -7,7 +7,7 @@ same changes with before/after swapped and joined↔left, on_leave↔returned. E
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Fact
@@ -80,22 +80,42 @@ def _new_events(before: Row, after: Row, kind: str, facts: Mapping[str, Fact]) -
     return tuple(picked or fresh)
 
 
+def _departures_of(facts: Mapping[str, Fact]) -> Callable[[str], Iterable[Fact]]:
+    """person → their departure facts. A mapping that indexes them itself (the read model's
+    `FactLookup.departures_of`) answers directly; any other mapping is indexed once, when first asked."""
+    own = getattr(facts, "departures_of", None)
+    if own is not None:
+        return own
+    index: dict[str, list[Fact]] | None = None
+
+    def of(pid: str) -> list[Fact]:
+        nonlocal index
+        if index is None:
+            index = {}
+            for f in facts.values():
+                if f.kind == "departed":
+                    index.setdefault(f.person, []).append(f)
+        return index.get(pid, [])
+
+    return of
+
+
 def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list[Change]:
     changes: list[Change] = []
-    departures = {a.id: a.event for a in late.alumni}
+    departures = _departures_of(facts)
+    left = {a.id: a.event for a in late.alumni}
     a_rows = {r.id: r for r in early.rows}
     b_rows = {r.id: r for r in late.rows}
     for pid in sorted(a_rows.keys() | b_rows.keys()):
         a, b = a_rows.get(pid), b_rows.get(pid)
         if b is None:
-            changes.append(Change(pid, a.name, "left", a, None, (departures[pid],) if pid in departures else ()))
+            changes.append(Change(pid, a.name, "left", a, None, (left[pid],) if pid in left else ()))
             continue
         if a is None:
             changes.append(Change(pid, b.name, "joined", None, b, b.events))
             continue
         if a.since != b.since:  # left and joined again in between: say both, not "no change"
-            gone = tuple(f.id for f in facts.values() if f.person == pid and f.kind == "departed"
-                         and early.at < f.on.start <= late.at) if facts else ()
+            gone = tuple(f.id for f in sorted(departures(pid), key=lambda f: f.seq) if early.at < f.on.start <= late.at)
             changes.append(Change(pid, a.name, "left", a, None, gone))
             changes.append(Change(pid, b.name, "joined", None, b, b.events[:1]))
             continue

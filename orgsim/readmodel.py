@@ -22,6 +22,7 @@ import functools
 from contextlib import contextmanager
 import hashlib
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Mapping
@@ -45,13 +46,18 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
     org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
     tenure INTEGER NOT NULL, title TEXT, status TEXT NOT NULL, reports_to TEXT, since TEXT,
     leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from);
+DROP INDEX IF EXISTS orgsim_rm_rows_when;
+CREATE INDEX IF NOT EXISTS orgsim_rm_rows_day ON orgsim_rm_rows (
+    org_id, valid_to, valid_from, person, tenure, title, status, reports_to, since, leave_since, leave_until,
+    n_events, n_touched);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_reports ON orgsim_rm_rows (org_id, reports_to) WHERE valid_to = '9999-12-31';
 CREATE TABLE IF NOT EXISTS orgsim_rm_alumni (
     org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
     title TEXT, departed_on TEXT NOT NULL, destination TEXT, event TEXT NOT NULL, open_from TEXT, open_to TEXT);
-CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_when ON orgsim_rm_alumni (org_id, valid_to, valid_from);
+DROP INDEX IF EXISTS orgsim_rm_alumni_when;
+CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_day ON orgsim_rm_alumni (
+    org_id, valid_to, valid_from, person, title, departed_on, destination, event, open_from, open_to);
 CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_person ON orgsim_rm_alumni (org_id, person);
 CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
     org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
@@ -64,6 +70,8 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (org_id, id));
 """
+_OBJECTS = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+
 
 # --- facts as table rows ------------------------------------------------------------------------
 def fact_row(org_id: str, f: Fact) -> tuple:
@@ -317,6 +325,13 @@ class FactLookup(Mapping):
             ):
                 self.cache[fid] = fact_of(fid, seq, record)
 
+    def departures_of(self, person: str) -> list[Fact]:
+        """The person's departures still in effect (each one opened an alumni interval)."""
+        ids = [e for (e,) in self.conn.execute(
+            "SELECT DISTINCT event FROM orgsim_rm_alumni WHERE org_id = ? AND person = ?", (self.org_id, person))]
+        self.fetch(ids)
+        return [self[e] for e in ids]
+
     def __getitem__(self, fid: str) -> Fact:
         if fid not in self.cache:
             self.fetch([fid])
@@ -413,9 +428,12 @@ class View:
             value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
         return value
 
-    def chart(self, at: date, alumni: bool = True) -> OrgChart:
-        """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni)."""
+    def chart(self, at: date, alumni: bool = True, left_after: date | None = None) -> OrgChart:
+        """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni;
+        `left_after`: only the alumni whose departure, or last change as alumni, came after that day —
+        all a diff from that day needs)."""
         day = at.isoformat()
+        left_day = left_after.isoformat() if left_after is not None else ""
         rows, gone = [], []
         for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
              opens) in self.conn.execute(
@@ -433,8 +451,8 @@ class View:
             for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
                 "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
                 "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
-                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ?",
-                (self.org_id, day, day),
+                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?",
+                (self.org_id, day, day, left_day),
             ):
                 uncertain = open_from is not None and open_from <= day <= open_to
                 gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
@@ -527,7 +545,8 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE 'orgsim_rm_%'").fetchone()[0] < 13:
+        present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'orgsim^_rm^_%' ESCAPE '^'")}
+        if present != _OBJECTS:  # a new store, or one with an older schema (e.g. the indexes before covering ones)
             conn.executescript(SCHEMA)
         return conn
 

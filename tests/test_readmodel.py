@@ -116,17 +116,24 @@ def test_render_dot_is_byte_identical_to_the_replay_path(cli, seeded_file, gener
 
 
 def test_diff_json_text_and_dot_identical_to_the_replay_path(cli, seeded_file, generated):
+    rejoined = 0  # people who left and came back between the two days (the departures come from the model)
     for store in (seeded_file.read_model().path, generated):
-        for a, b in (("2023-01-01", "2024-10-15"), ("2024-10-15", "2019-05-01"), ("2018-01", "2018-02")):
+        for a, b in (("2023-01-01", "2024-10-15"), ("2024-10-15", "2019-05-01"), ("2018-01", "2018-02"),
+                     ("2023-11-10", "2023-12-01"), ("2016-01-01", "2024-12-31")):
             modelled = cli("diff", a, b, "--json", "--store", store)
             replayed = cli("diff", a, b, "--json", "--store", store, "--as-known-at", "2999-01-01")
             assert modelled.exit_code == 0 and replayed.exit_code == 0, modelled.stderr + replayed.stderr
             m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
             assert m.pop("as_known_at") is None and r.pop("as_known_at")
             assert m == r
+            changes = [(c["person"], c["change"]) for c in m["changes"]]
+            both = {p for p, k in changes if k == "left"} & {p for p, k in changes if k == "joined"}
+            rejoined += len(both)
+            assert all(c["events"] for c in m["changes"] if c["person"] in both and c["change"] == "left")
             for extra in ([], ["--format", "dot"]):
                 assert cli("diff", a, b, "--store", store, *extra).stdout == \
                     cli("diff", a, b, "--store", store, "--as-known-at", "2999-01-01", *extra).stdout
+    assert rejoined >= 2  # Altman in November 2023, and the generated history's rehires
 
 
 COMMANDS = [

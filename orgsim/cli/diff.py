@@ -57,8 +57,11 @@ def diff(
     if view is not None:
         with view:
             picture = output is not None or fmt is not None
-            # a diff reads the alumni of the later day only (who left); a picture draws both days'
-            chart_a, chart_b = view.chart(a, alumni=picture or a > b), view.chart(b, alumni=picture or b >= a)
+            # a diff reads the alumni of the later day only, and of those only who left after the earlier
+            # day; a picture draws both days' alumni
+            early = min(a, b)
+            chart_a = view.chart(a, alumni=picture or a > b, left_after=None if picture else early)
+            chart_b = view.chart(b, alumni=picture or b >= a, left_after=None if picture else early)
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
