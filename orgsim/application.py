@@ -162,7 +162,8 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What one command did (or, on a dry run, would do): the fact and the charts on its day."""
+    """What one command did (or, on a dry run, would do): the fact and the charts on its day (on the
+    read model's fast path, only the part of them the change touches: its people and their managers)."""
 
     fact: Fact
     before: OrgChart
@@ -498,13 +499,18 @@ class OrgsimApp(Application):
                 old_version = organisation.version
                 self._ensure_person(organisation, rec, timestamp)
                 fact = self._propose(organisation, rec)
-                # every row, and (to keep the command fast) only the alumni the change makes: a diff
-                # of the two charts and what `append` prints are the same as with every alumnus
-                before = view.chart(fact.on.start, alumni=False)
                 fold.touched = set()
                 stored = organisation.record(fact, timestamp=timestamp)
                 touched, fold.touched = fold.touched, None
                 people = organisation.people
+                # to keep the command fast, the charts hold only the rows of the people the change
+                # touches and of their managers (for names), and only the alumni the change makes: a
+                # diff of the two, and what `append` prints, are the same as with the whole charts
+                day = fact.on.start
+                managers = {fold.rows[p].reports_to for p in touched if p in fold.rows}
+                before = view.chart(day, alumni=False, persons=touched)
+                managers |= {r.reports_to for r in before.rows}
+                before = view.chart(day, alumni=False, persons=touched | (managers - {None}))
 
                 def name_of(person: str) -> str:
                     return people[person]["name"] if person in people else person

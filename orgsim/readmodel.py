@@ -428,12 +428,17 @@ class View:
             value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
         return value
 
-    def chart(self, at: date, alumni: bool = True, left_after: date | None = None) -> OrgChart:
+    def chart(self, at: date, alumni: bool = True, left_after: date | None = None,
+              persons: Iterable[str] | None = None) -> OrgChart:
         """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni;
         `left_after`: only the alumni whose departure, or last change as alumni, came after that day —
-        all a diff from that day needs)."""
+        all a diff from that day needs; `persons`: only these people's rows, a part of the chart)."""
         day = at.isoformat()
         left_day = left_after.isoformat() if left_after is not None else ""
+        only, wanted = "", []
+        if persons is not None:
+            wanted = sorted(set(persons))
+            only = f" AND r.person IN ({','.join('?' * len(wanted))})"
         rows, gone = [], []
         for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
              opens) in self.conn.execute(
@@ -441,8 +446,8 @@ class View:
             "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
             "LEFT JOIN orgsim_rm_people p ON p.org_id = r.org_id AND p.person = r.person "
-            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
-            (self.org_id, day, day),
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,
+            (self.org_id, day, day, *wanted),
         ):
             uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
             rows.append(Row(person, name or person, title, status, reports_to, uncertain, since, leave_since,
