@@ -238,10 +238,11 @@ class OrgsimApp(Application):
         return self.organisation(org).timeline().as_known_at(as_known_at)
 
     def chart(
-        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool = True
+        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool | str = True
     ) -> OrgChart:
-        """The chart on day `at` (from the read model when the store has one; `alumni=False` lets it skip
-        the alumni, which only the replay path then still computes)."""
+        """The chart on day `at` (from the read model when the store has one; `alumni=False`, or "open"
+        for those whose departure date is still open that day, lets it skip the alumni, which only the
+        replay path then still computes)."""
         if as_known_at is None:
             view = self.view(org)
             if view is not None:

@@ -428,11 +428,13 @@ class View:
             value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
         return value
 
-    def chart(self, at: date, alumni: bool = True, left_after: date | None = None,
+    def chart(self, at: date, alumni: bool | str = True, left_after: date | None = None,
               persons: Iterable[str] | None = None) -> OrgChart:
-        """The chart on day `at`: the row versions valid that day (`alumni=False`: without the alumni;
-        `left_after`: only the alumni whose departure, or last change as alumni, came after that day —
-        all a diff from that day needs; `persons`: only these people's rows, a part of the chart)."""
+        """The chart on day `at`: the row versions valid that day. `alumni=False`: without the alumni;
+        `alumni="open"`: only those whose departure's month or year is still open that day (all the
+        text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
+        after that day (all a diff from that day needs); `persons`: only these people's rows, a part of
+        the chart."""
         day = at.isoformat()
         left_day = left_after.isoformat() if left_after is not None else ""
         only, wanted = "", []
@@ -456,8 +458,9 @@ class View:
             for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
                 "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
                 "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
-                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?",
-                (self.org_id, day, day, left_day),
+                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
+                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else ""),
+                (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ())),
             ):
                 uncertain = open_from is not None and open_from <= day <= open_to
                 gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))

@@ -164,9 +164,26 @@ def with_as_known_at(data: dict[str, Any], known: datetime | None, after: str = 
     return out
 
 
+def json_text(data: Any) -> str:
+    """JSON, UTF-8 kept readable, keys in a stable order: the top two levels one entry per line, each
+    deeper value (a person, a change, a source) compact on its line. (`indent=` everywhere would take
+    the standard library's pure-Python encoder: ~0.2 s more for a chart of 10,000 people.)"""
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def block(value: Any, pad: str, deeper: Any) -> str:
+        if isinstance(value, dict) and value:
+            items = [f"{pad}  {compact(str(k))}: {deeper(v, pad + '  ')}" for k, v in value.items()]
+            return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+        if isinstance(value, (list, tuple)) and value:
+            return "[\n" + ",\n".join(f"{pad}  {deeper(v, pad + '  ')}" for v in value) + f"\n{pad}]"
+        return compact(value)
+
+    return block(data, "", lambda value, pad: block(value, pad, lambda v, _: compact(v)))
+
+
 def print_json(data: Any) -> None:
-    """JSON to stdout, UTF-8 kept readable, keys in a stable order."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """JSON to stdout (see `json_text`)."""
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def write_output(data: bytes, output: Path | None, fmt: str) -> None:
