@@ -437,10 +437,13 @@ class View:
         the chart."""
         day = at.isoformat()
         left_day = left_after.isoformat() if left_after is not None else ""
-        only, wanted = "", []
+        only, wanted, keep = "", [], None
         if persons is not None:
             wanted = sorted(set(persons))
-            only = f" AND r.person IN ({','.join('?' * len(wanted))})"
+            if len(wanted) > 30_000:  # past SQLite's limit on parameters: the day's rows, filtered here
+                keep, wanted = set(wanted), []
+            else:  # a few: found by person; many: the day's rows (the unary + keeps the day's index)
+                only = f" AND {'' if len(wanted) <= 2000 else '+'}r.person IN ({','.join('?' * len(wanted))})"
         rows, gone = [], []
         for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
              opens) in self.conn.execute(
@@ -451,6 +454,8 @@ class View:
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,
             (self.org_id, day, day, *wanted),
         ):
+            if keep is not None and person not in keep:
+                continue
             uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
             rows.append(Row(person, name or person, title, status, reports_to, uncertain, since, leave_since,
                             leave_until, tuple(events.split(" ")[:n_events]) if events else ()))
@@ -467,6 +472,32 @@ class View:
         rows.sort(key=lambda r: r.id)
         gone.sort(key=lambda a: a.id)
         return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+
+    def changed(self, a: date, b: date) -> set[str]:
+        """Who has a different row version on day `a` than on day `b` (joined, left, or any change in
+        between): everyone else's row is the same on both days."""
+        early, late = sorted((a.isoformat(), b.isoformat()))
+        return {person for (person,) in self.conn.execute(
+            "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
+            "UNION SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
+            (self.org_id, early, late, early, self.org_id, late, early, late))}
+
+    def diff_charts(self, a: date, b: date) -> tuple[OrgChart, OrgChart]:
+        """The parts of the charts on days `a` and `b` that a diff reads: the rows of the people whose
+        row differs and of their managers (for names), and the alumni who left after the earlier day.
+        `diff.diff` of the two gives the same changes as of the whole charts."""
+        early = min(a, b)
+        people = self.changed(a, b)
+        if len(people) > 2000:  # most of a big organisation: the whole days cost less than picking
+            return self.chart(a, alumni=a > b, left_after=early), self.chart(b, alumni=b >= a, left_after=early)
+        chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
+        chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
+        managers = {r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people
+        if managers:
+            extra_a, extra_b = self.chart(a, alumni=False, persons=managers), self.chart(b, alumni=False, persons=managers)
+            chart_a, chart_b = (OrgChart(c.organisation, c.at, tuple(sorted((*c.rows, *x.rows), key=lambda r: r.id)), c.alumni)
+                                for c, x in ((chart_a, extra_a), (chart_b, extra_b)))
+        return chart_a, chart_b
 
     def tip(self) -> tuple[Fold, dict[int, int]]:
         """The fold's state after every effective fact (the open intervals), read person by person as

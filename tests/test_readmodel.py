@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
@@ -237,3 +239,19 @@ def test_cli_show_uses_the_model_and_matches_replay(cli, generated):
         assert m == r and len(m["people"]) > 50
         assert cli("show", "--at", day, "--store", generated).stdout.splitlines()[1:] == \
             cli("show", "--at", day, "--store", generated, "--as-known-at", "2999-01-01").stdout.splitlines()[1:-1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(date(2015, 1, 1), date(2025, 6, 1)), st.dates(date(2015, 1, 1), date(2025, 6, 1)))
+def test_diff_charts_give_the_diff_of_the_whole_days(generated, a, b):
+    """`View.diff_charts` reads only the rows that differ (and their managers): same changes, same causes."""
+    app_ = open_store(generated)
+    timeline = app_.timeline()
+    facts = timeline.fact_map()
+    view = app_.view()
+    with view:
+        part_a, part_b = view.diff_charts(a, b)
+        whole_a, whole_b = chart_at(timeline, a), chart_at(timeline, b)
+        assert set(part_a.rows) <= set(whole_a.rows) and set(part_b.rows) <= set(whole_b.rows)
+        assert diff(part_a, part_b, facts).as_json() == diff(whole_a, whole_b, facts).as_json()
+        assert diff(part_a, part_b, view.facts).as_json() == diff(whole_a, whole_b, facts).as_json()

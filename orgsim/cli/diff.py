@@ -56,12 +56,10 @@ def diff(
     view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
     if view is not None:
         with view:
-            picture = output is not None or fmt is not None
-            # a diff reads the alumni of the later day only, and of those only who left after the earlier
-            # day; a picture draws both days' alumni
-            early = min(a, b)
-            chart_a = view.chart(a, alumni=picture or a > b, left_after=None if picture else early)
-            chart_b = view.chart(b, alumni=picture or b >= a, left_after=None if picture else early)
+            if output is not None or fmt is not None:  # a picture draws both whole days
+                chart_a, chart_b = view.chart(a), view.chart(b)
+            else:  # text and JSON read only the rows that differ (and their managers' names)
+                chart_a, chart_b = view.diff_charts(a, b)
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
