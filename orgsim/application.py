@@ -518,7 +518,7 @@ class OrgsimApp(Application):
 
                 after = chart_after(before, fold, touched, name_of)
                 view.facts.fetch(cited_by_diff(before, after))
-                facts = {k: v for k, v in view.facts.cache.items() if v is not None}
+                facts = view.facts.fetched()
                 if dry_run:
                     return Recorded(stored, before, after, False, facts)
                 added = {e.person: people[e.person] for e in organisation.pending_events

@@ -35,7 +35,7 @@ from orgsim.dates import PartialDate
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "fact_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
 FORMAT = 2  # the layout of the tables' contents: a model of another format is stale (rebuilt)
@@ -83,11 +83,12 @@ def fact_row(org_id: str, f: Fact) -> tuple:
 _parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
 
 
-def fact_of(fid: str, seq: int, record: str) -> Fact:
-    kind, person, on, source, title, manager, destination, until, recorded = json.loads(record)
-    return Fact(id=fid, kind=kind, person=person, on=_parse_date(on), source=source, title=title,
-                manager=manager, destination=destination, until=_parse_date(until) if until else None,
-                seq=seq, recorded_at=datetime.fromisoformat(recorded) if recorded else None)
+def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
+    """Facts from (id, seq, record) rows; the records decoded in one call (many calls cost more)."""
+    records = json.loads("[" + ",".join(record for _, _, record in rows) + "]")
+    return [Fact(fid, kind, person, _parse_date(on), source, title, manager, destination,
+                 _parse_date(until) if until else None, seq, datetime.fromisoformat(recorded) if recorded else None)
+            for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(rows, records)]
 
 
 def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
@@ -106,7 +107,7 @@ def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
         a = before.get(pid)
         if a is None:
             out.update(b.events)
-        elif (a.status, a.title, a.reports_to) != (b.status, b.title, b.reports_to):
+        elif (a.status, a.title, a.reports_to, a.since) != (b.status, b.title, b.reports_to, b.since):
             out.update(e for e in b.events if e not in a.events)
     return out
 
@@ -315,15 +316,18 @@ class FactLookup(Mapping):
 
     def fetch(self, ids: Iterable[str]) -> None:
         wanted = [i for i in set(ids) if i not in self.cache]
+        found: list[tuple[str, int, str]] = []
         for n in range(0, len(wanted), 500):
             chunk = wanted[n:n + 500]
-            for i in chunk:
-                self.cache[i] = None
             marks = ",".join("?" * len(chunk))
-            for fid, seq, record in self.conn.execute(
-                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})", [self.org_id, *chunk]
-            ):
-                self.cache[fid] = fact_of(fid, seq, record)
+            found += self.conn.execute(
+                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})", [self.org_id, *chunk])
+        self.cache.update(dict.fromkeys(wanted))
+        self.cache.update((f.id, f) for f in facts_of(found))
+
+    def fetched(self) -> dict[str, Fact]:
+        """The facts looked up so far, as a plain dict (cheaper to read many times than this mapping)."""
+        return {fid: f for fid, f in self.cache.items() if f is not None}
 
     def departures_of(self, person: str) -> list[Fact]:
         """The person's departures still in effect (each one opened an alumni interval)."""
