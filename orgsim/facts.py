@@ -30,13 +30,14 @@ def clean_source(source: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
 
 
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without building an encoder on every call
+#: (the same bytes: the ids of stored facts must never change).
+_ID_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str]) -> str:
     """A stable id from a fact's content: the same cited change always gets the same id."""
-    payload = json.dumps(
-        {"kind": kind, "person": person, "on": on, "details": details, "source": source},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+    payload = _ID_ENCODER.encode({"kind": kind, "person": person, "on": on, "details": details, "source": source})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
 
 

@@ -7,6 +7,7 @@ quote must occur in it verbatim.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -111,6 +112,11 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
     return str(value).strip()
 
 
+@functools.lru_cache(maxsize=1024)  # a history cites the same few documents on thousands of lines
+def _bare_file_name(doc: str) -> bool:
+    return Path(doc).name == doc and doc not in (".", "..")
+
+
 def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
     raw = obj.get("source")
     if raw is not None and not isinstance(raw, (str, dict)):
@@ -127,7 +133,7 @@ def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
             raise RecordError(f"{where}: field 'note' must be a string")
         source["note"] = (source["note"] + " " + note.strip()) if source.get("note") else note.strip()
     doc, quote = source.get("document"), source.get("quote")
-    if doc and (Path(doc).name != doc or doc in (".", "..")):
+    if doc and not _bare_file_name(doc):
         raise RecordError(f"{where}: a cited document is a file name beside the file (like 000_….txt), not a path: {doc!r}")
     if documents is not None and doc:
         path = documents / doc

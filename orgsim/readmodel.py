@@ -65,11 +65,14 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     PRIMARY KEY (org_id, id));
 """
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False), built once
+
+
 # --- facts as table rows ------------------------------------------------------------------------
 def fact_row(org_id: str, f: Fact) -> tuple:
     record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
               str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
-    return (org_id, f.id, f.seq, f.on.start.isoformat(), json.dumps(record, ensure_ascii=False))
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), _ENCODER.encode(record))
 
 
 _parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
