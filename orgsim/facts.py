@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +28,11 @@ def clean_source(source: Any) -> dict[str, str]:
         return {}
     if isinstance(source, str):
         return {"note": source} if source.strip() else {}
-    return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
+    # the keys (and the documents, cited again and again) are interned: one string each in memory
+    out = {intern(str(k)): str(v) for k, v in dict(source).items() if v not in (None, "")}
+    if "document" in out:
+        out["document"] = intern(out["document"])
+    return out
 
 
 #: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without building an encoder on every call

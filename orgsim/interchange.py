@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
@@ -52,7 +53,7 @@ class PersonRecord:
     where: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large import holds 200,000 of them
 class EventRecord:
     """One change as a record says it; people are named as the record names them (id, name or alias)."""
 
@@ -101,6 +102,8 @@ class Dataset:
 
 def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
     value = obj.get(key)
+    if value.__class__ is str and value:  # the usual case, first
+        return intern(value.strip())
     if value is None or value == "":
         if required:
             raise RecordError(f"{where}: missing field {key!r}")
@@ -109,7 +112,7 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
         return value.isoformat()
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise RecordError(f"{where}: field {key!r} must be a string")
-    return str(value).strip()
+    return intern(str(value).strip())
 
 
 @functools.lru_cache(maxsize=1024)  # a history cites the same few documents on thousands of lines
