@@ -37,7 +37,7 @@ def clean_source(source: Any) -> dict[str, str]:
 
 #: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without building an encoder on every call
 #: (the same bytes: the ids of stored facts must never change).
-_ID_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+_ID_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False)
 
 
 def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str]) -> str:
@@ -61,11 +61,11 @@ class Fact:
     until: PartialDate | None = None
     seq: int = 0
     recorded_at: datetime | None = None
+    #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
+    order: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def order(self) -> tuple:
-        """Effective order: first day of the effective date, then recording order."""
-        return (self.on.start, self.seq)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (self.on.start, self.seq))
 
     def details(self) -> dict[str, Any]:
         """The kind-specific fields, as the import format names them."""

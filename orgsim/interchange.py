@@ -53,7 +53,7 @@ class PersonRecord:
     where: str = ""
 
 
-@dataclass(frozen=True, slots=True)  # slots: a large import holds 200,000 of them
+@dataclass(frozen=True)
 class EventRecord:
     """One change as a record says it; people are named as the record names them (id, name or alias)."""
 

@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     PRIMARY KEY (org_id, id));
 """
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps(…, ensure_ascii=False), built once
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
 
 
 # --- facts as table rows ------------------------------------------------------------------------
