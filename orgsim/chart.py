@@ -131,7 +131,8 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
         if boss in seen:  # an existing cycle cannot happen, but never loop forever
             break
         seen.add(boss)
-        boss = rows[boss].reports_to if boss in rows else None
+        above = rows.get(boss)
+        boss = above.reports_to if above is not None else None
 
 
 class Fold:

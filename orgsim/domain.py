@@ -368,18 +368,20 @@ class Organisation(Aggregate):
         return self._trigger_fact(fresh, timestamp)
 
     def _trigger_fact(self, fresh: Fact, timestamp: datetime | None) -> Fact:
-        event_class = {
-            "appointed": self.Appointed, "departed": self.Departed, "on_leave": self.OnLeave,
-            "returned": self.Returned, "reports_to": self.ReportsTo,
-        }[fresh.kind]
+        kind = fresh.kind
         kwargs: dict[str, Any] = {"fact_id": fresh.id, "person": fresh.person, "on": str(fresh.on), "source": fresh.source}
-        kwargs.update({
-            "appointed": {"title": fresh.title, "manager": fresh.manager},
-            "departed": {"destination": fresh.destination},
-            "on_leave": {"until": str(fresh.until) if fresh.until else None},
-            "returned": {},
-            "reports_to": {"manager": fresh.manager},
-        }[fresh.kind])
+        if kind == "appointed":
+            event_class, kwargs["title"], kwargs["manager"] = self.Appointed, fresh.title, fresh.manager
+        elif kind == "departed":
+            event_class, kwargs["destination"] = self.Departed, fresh.destination
+        elif kind == "on_leave":
+            event_class, kwargs["until"] = self.OnLeave, str(fresh.until) if fresh.until else None
+        elif kind == "returned":
+            event_class = self.Returned
+        elif kind == "reports_to":
+            event_class, kwargs["manager"] = self.ReportsTo, fresh.manager
+        else:
+            raise KeyError(kind)
         self.trigger_event(event_class, timestamp=timestamp, **kwargs)
         return self._by_id[fresh.id]
 
