@@ -1,7 +1,7 @@
 """`orgsim import FILE` and `orgsim export`: the store's history as JSON Lines, in and out.
 
 Import is all or nothing: every line is parsed and checked against the whole timeline first, then
-everything is written in ONE save (one SQLite transaction), so a bad line, Ctrl-C or a kill leaves
+every event is written in ONE transaction (`OrgsimApp.load`), so a bad line, Ctrl-C or a kill leaves
 the store exactly as it was.
 """
 
