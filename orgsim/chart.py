@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
@@ -113,12 +113,16 @@ def _order_unknown(earlier: Any, later: Any) -> bool:
     return later.start <= earlier.end and earlier.start <= later.end
 
 
-def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: dict) -> None:
+def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: dict, reports: Any = None) -> None:
+    """The manager is someone else, in the organisation, and not below the person (`reports`: the
+    fold's index of direct reports; someone nobody reports to is below no one, so no walk is needed)."""
     if manager == fact.person:
         raise _fail(fact, people, "cannot report to themselves")
     if manager not in rows:
         who = people.get(manager, {}).get("name", manager)
         raise _fail(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
+    if reports is not None and not reports.get(fact.person):
+        return  # a cycle needs someone in the chain above the manager to report to the person
     seen = {manager}
     boss = rows[manager].reports_to
     while boss is not None:
@@ -127,7 +131,8 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
         if boss in seen:  # an existing cycle cannot happen, but never loop forever
             break
         seen.add(boss)
-        boss = rows[boss].reports_to if boss in rows else None
+        above = rows.get(boss)
+        boss = above.reports_to if above is not None else None
 
 
 class Fold:
@@ -141,6 +146,9 @@ class Fold:
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
         self.touched: set[str] | None = None  # when a set: every person whose state a fact changed (read model)
+        #: When set, called with the last effective day before the first fact of a later day is applied
+        #: (the read model records each day's row versions while the fold runs).
+        self.day_ended: Callable[[date], None] | None = None
 
     def validate(self, fact: Fact) -> None:
         """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
@@ -158,7 +166,7 @@ class Fold:
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed":
             if fact.manager is not None:
-                _check_manager(fact, fact.manager, rows, people)
+                _check_manager(fact, fact.manager, rows, people, self.reports)
             return
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
@@ -167,7 +175,7 @@ class Fold:
         if kind == "reports_to":
             if fact.manager is None:
                 raise _fail(fact, people, "a reporting line needs a manager")
-            _check_manager(fact, fact.manager, rows, people)
+            _check_manager(fact, fact.manager, rows, people, self.reports)
         if kind not in ("departed", "on_leave", "returned", "reports_to"):
             raise _fail(fact, people, f"unknown kind of change {kind!r}")
 
@@ -184,6 +192,8 @@ class Fold:
             self.validate(fact)
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
+        if self.day_ended is not None and self.last is not None and fact.on.start != self.last[0]:
+            self.day_ended(self.last[0])
         self.last = fact.order
         if self.touched is not None:
             self.touched.add(person)

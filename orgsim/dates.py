@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from orgsim.errors import DateError
@@ -27,6 +27,19 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    # `start` and the text, computed once: a fold of 200,000 facts asks for them millions of times
+    _first: date = field(init=False, repr=False, compare=False)
+    _text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_first", date(self.year, self.month or 1, self.day or 1))
+        if self.day is not None:
+            text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        elif self.month is not None:
+            text = f"{self.year:04d}-{self.month:02d}"
+        else:
+            text = f"{self.year:04d}"
+        object.__setattr__(self, "_text", text)
 
     @classmethod
     def parse(cls, text: object) -> PartialDate:
@@ -75,7 +88,7 @@ class PartialDate:
     @property
     def start(self) -> date:
         """The first day the date may mean; the change takes effect from here."""
-        return date(self.year, self.month or 1, self.day or 1)
+        return self._first
 
     @property
     def end(self) -> date:
@@ -91,11 +104,7 @@ class PartialDate:
         return self.precision != "day" and self.start <= day <= self.end
 
     def __str__(self) -> str:
-        if self.day is not None:
-            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
-        if self.month is not None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}"
+        return self._text
 
 
 def parse_day(text: object) -> date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,16 +28,21 @@ def clean_source(source: Any) -> dict[str, str]:
         return {}
     if isinstance(source, str):
         return {"note": source} if source.strip() else {}
-    return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
+    # the keys (and the documents, cited again and again) are interned: one string each in memory
+    out = {intern(str(k)): str(v) for k, v in dict(source).items() if v not in (None, "")}
+    if "document" in out:
+        out["document"] = intern(out["document"])
+    return out
+
+
+#: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without building an encoder on every call
+#: (the same bytes: the ids of stored facts must never change).
+_ID_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False)
 
 
 def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str]) -> str:
     """A stable id from a fact's content: the same cited change always gets the same id."""
-    payload = json.dumps(
-        {"kind": kind, "person": person, "on": on, "details": details, "source": source},
-        sort_keys=True,
-        ensure_ascii=False,
-    )
+    payload = _ID_ENCODER.encode({"kind": kind, "person": person, "on": on, "details": details, "source": source})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
 
 
@@ -55,11 +61,11 @@ class Fact:
     until: PartialDate | None = None
     seq: int = 0
     recorded_at: datetime | None = None
+    #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
+    order: tuple = field(init=False, repr=False, compare=False)
 
-    @property
-    def order(self) -> tuple:
-        """Effective order: first day of the effective date, then recording order."""
-        return (self.on.start, self.seq)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (self.on.start, self.seq))
 
     def details(self) -> dict[str, Any]:
         """The kind-specific fields, as the import format names them."""

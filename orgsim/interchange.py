@@ -7,8 +7,10 @@ quote must occur in it verbatim.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from sys import intern
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
@@ -100,6 +102,8 @@ class Dataset:
 
 def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
     value = obj.get(key)
+    if value.__class__ is str and value:  # the usual case, first
+        return intern(value.strip())
     if value is None or value == "":
         if required:
             raise RecordError(f"{where}: missing field {key!r}")
@@ -108,7 +112,12 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
         return value.isoformat()
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise RecordError(f"{where}: field {key!r} must be a string")
-    return str(value).strip()
+    return intern(str(value).strip())
+
+
+@functools.lru_cache(maxsize=1024)  # a history cites the same few documents on thousands of lines
+def _bare_file_name(doc: str) -> bool:
+    return Path(doc).name == doc and doc not in (".", "..")
 
 
 def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
@@ -127,7 +136,7 @@ def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
             raise RecordError(f"{where}: field 'note' must be a string")
         source["note"] = (source["note"] + " " + note.strip()) if source.get("note") else note.strip()
     doc, quote = source.get("document"), source.get("quote")
-    if doc and (Path(doc).name != doc or doc in (".", "..")):
+    if doc and not _bare_file_name(doc):
         raise RecordError(f"{where}: a cited document is a file name beside the file (like 000_….txt), not a path: {doc!r}")
     if documents is not None and doc:
         path = documents / doc

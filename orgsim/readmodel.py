@@ -73,11 +73,14 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
 _OBJECTS = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
+
+
 # --- facts as table rows ------------------------------------------------------------------------
 def fact_row(org_id: str, f: Fact) -> tuple:
     record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
               str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
-    return (org_id, f.id, f.seq, f.on.start.isoformat(), json.dumps(record, ensure_ascii=False))
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), _ENCODER.encode(record))
 
 
 _parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
@@ -203,34 +206,49 @@ class _Versions:
             self.open[person] = row
 
 
+class Builder:
+    """The read model in the making while a fold runs (`Fold.day_ended`): after each effective day,
+    the row versions of everyone that day touched. `build` drives its own fold; an import attaches
+    one to the fold that checks its facts, so the model needs no second pass (`finish` then)."""
+
+    def __init__(self, fold: Fold) -> None:
+        self.fold = fold
+        self.out = _Versions(fold)
+        fold.touched = set()
+        fold.day_ended = self._day_ended
+
+    def _day_ended(self, day: date) -> None:
+        self.out.emit(day.isoformat(), self.fold.touched)
+        self.fold.touched.clear()
+
+    def finish(self, timeline: Timeline, version: int) -> Built:
+        """The model once `timeline`'s effective facts have all gone through the fold, in effective order."""
+        fold, out = self.fold, self.out
+        fold.day_ended = None
+        if fold.last is not None:
+            self._day_ended(fold.last[0])
+        retractions = [[r.id, r.target] for r in timeline.retractions]
+        gone = timeline.retracted_ids()
+        meta = {
+            "format": FORMAT,
+            "name": timeline.organisation,
+            "retractions": retractions,
+            "log_hash": log_hash_of(timeline.organisation, (f.id for f in timeline.facts if f.id not in gone),
+                                    retractions, timeline.people),
+            "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
+            "tenures": out.next,
+        }
+        return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
+
+
 def build(timeline: Timeline, version: int, checked: bool = False) -> Built:
     """The read model of a whole timeline, tagged with the aggregate `version` it reflects
     (`checked`: the timeline was validated by the caller, e.g. an aggregate just saved)."""
-    fold = Fold(timeline.people)
-    fold.touched = set()
-    out = _Versions(fold)
-    effective = timeline.effective()
-    day: date | None = None
-    for fact in effective:
-        start = fact.on.start
-        if start != day and day is not None:
-            out.emit(day.isoformat(), fold.touched)
-            fold.touched.clear()
-        day = start
-        fold.apply(fact, checked=checked)
-    if day is not None:
-        out.emit(day.isoformat(), fold.touched)
-        fold.touched.clear()
-    retractions = [[r.id, r.target] for r in timeline.retractions]
-    meta = {
-        "format": FORMAT,
-        "name": timeline.organisation,
-        "retractions": retractions,
-        "log_hash": log_hash_of(timeline.organisation, (f.id for f in effective), retractions, timeline.people),
-        "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
-        "tenures": out.next,
-    }
-    return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
+    builder = Builder(Fold(timeline.people))
+    apply = builder.fold.apply
+    for fact in timeline.effective():
+        apply(fact, checked=checked)
+    return builder.finish(timeline, version)
 
 
 # --- reading --------------------------------------------------------------------------------------

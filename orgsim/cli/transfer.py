@@ -1,7 +1,7 @@
 """`orgsim import FILE` and `orgsim export`: the store's history as JSON Lines, in and out.
 
 Import is all or nothing: every line is parsed and checked against the whole timeline first, then
-everything is written in ONE save (one SQLite transaction), so a bad line, Ctrl-C or a kill leaves
+every event is written in ONE transaction (`OrgsimApp.load`), so a bad line, Ctrl-C or a kill leaves
 the store exactly as it was.
 """
 
@@ -15,7 +15,7 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
-from orgsim.application import open_store, removed_if_failed
+from orgsim.application import bulk_allocation, open_store, removed_if_failed
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, write_output
 from orgsim.errors import StoreError
 from orgsim.interchange import read_jsonl
@@ -67,9 +67,10 @@ def import_(
                 raise StoreError("pass --org NAME: the store holds "
                                  + (f"several organisations ({', '.join(known)})" if known else "no organisation yet"))
             name = known[0]
-        dataset = read_jsonl(file, name)
-        with _progress(len(dataset.events)) as progress:
-            report = app_.load(dataset, progress=progress)
+        with bulk_allocation():
+            dataset = read_jsonl(file, name)
+            with _progress(len(dataset.events)) as progress:
+                report = app_.load(dataset, progress=progress)
     if json:
         print_json({
             "organisation": report.organisation, "people_added": report.people_added,
