@@ -311,13 +311,16 @@ class OrgsimApp(Application):
         kinds: tuple[str, ...] = (),
     ) -> list[LogEntry]:
         """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias.
-        One person's log, as known now, comes from the read model when the store has one."""
-        if person is not None and as_known_at is None:
+        One person's log, or a range of dates, as known now, comes from the read model when the store
+        has one (the facts that may match, then the same `select`); the whole log still replays."""
+        if as_known_at is None and (person is not None or start is not None or end is not None):
             view = self.view(org)
             if view is not None:
                 with view:
-                    pid = view.resolve(person)
-                    return select(log(view.about(pid), order), pid, start, end, kinds)
+                    pid = view.resolve(person) if person is not None else None
+                    found = view.about(pid) if pid is not None else view.between(
+                        start.start if start is not None else None, end.end if end is not None else None)
+                    return select(log(found, order), pid, start, end, kinds)
         organisation = self.organisation(org)
         pid = organisation.resolve(person) if person is not None else None
         timeline = organisation.timeline().as_known_at(as_known_at)

@@ -32,7 +32,7 @@ import sqlite3
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
@@ -674,6 +674,22 @@ class View:
         gone = {f.id for f in mine}
         return Timeline(self.name, self.people, tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
                         tuple(r for r in retractions if r.target in gone))
+
+    def between(self, first: date | None, last: date | None) -> Timeline:
+        """A timeline of every fact whose effective date may overlap [first, last] (None: unbounded), for
+        `history.select` to filter exactly: those starting from `first` to `last`, and those starting on
+        the 1st of a month in the year before `first` (a month or a year starts on a 1st and spans at
+        most a year), retracted ones too, with their retractions. Never replayed."""
+        day = first.isoformat() if first is not None else ""
+        lo = (first - timedelta(days=366)).isoformat() if first is not None else ""
+        hi = last.isoformat() if last is not None else FOREVER
+        rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                                 "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
+                                 "ORDER BY seq", (self.org_id, lo, hi, day)).fetchall()
+        facts = facts_of(rows) if rows else []
+        ids = {f.id for f in facts}
+        return Timeline(self.name, self.people, tuple(facts),  # type: ignore[arg-type]
+                        tuple(r for r in self.retractions() if r.target in ids))
 
     def alumnus(self, person: str, at: date) -> tuple[Alumnus, list[str]] | None:
         """`person` as the chart's alumni list has them on day `at`, if they had left by then, with the
