@@ -3,6 +3,8 @@
 Everything here reads a `Timeline` — cut to what the store knew with `Timeline.as_known_at` when
 the second clock is asked for — and derives from the chart's own fold (`chart.steps`,
 `chart.chart_at`, `chart.replay`), so no rule of the organisation is written twice. No I/O.
+`history` and `why` may be given that fold's steps for one person read elsewhere (`Steps`: the read
+model replays only that person's days) instead of replaying the whole timeline; the answer is the same.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from orgsim.dates import PartialDate
 from orgsim.errors import DateError, RecordError, UnknownPersonError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline
 
-__all__ = ["LogEntry", "log", "select", "Span", "History", "history", "Why", "why", "iso", "ORDERS", "STATUSES"]
+__all__ = ["LogEntry", "log", "select", "Span", "History", "history", "Why", "why", "Steps", "iso", "ORDERS", "STATUSES"]
 
 #: How the log can be ordered: by effective date (then recording order), or by recording time.
 ORDERS = ("effective", "recorded")
