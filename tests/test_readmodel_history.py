@@ -140,13 +140,13 @@ def test_a_range_of_the_log_matches_the_replay(amended, generated):
 
 
 def test_generated_history_every_person(generated):
-    """History and log of every fifth person; why on days around every twelfth person's own facts.
+    """History and log of every eighth person; why on days around every twentieth person's own facts.
     (The replay side is the slow one: ~40 ms a person for history, ~100 ms a day for why.)"""
     app_ = open_store(generated)
     people = sorted(app_.timeline().people)
     assert len(people) > 300
-    assert same_as_replay(app_, people[1::5], days_of_person=lambda t, pid: []) == 0
-    assert same_as_replay(app_, people[::12], days_of_person=lambda t, pid: own_days(t, pid, 2)) > 40
+    assert same_as_replay(app_, people[1::8], days_of_person=lambda t, pid: []) == 0
+    assert same_as_replay(app_, people[::20], days_of_person=lambda t, pid: own_days(t, pid, 2)) > 25
 
 
 REPLAYED: dict[str, object] = {}
