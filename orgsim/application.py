@@ -326,21 +326,56 @@ class OrgsimApp(Application):
         end: PartialDate | None = None,
         kinds: tuple[str, ...] = (),
     ) -> list[LogEntry]:
-        """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias."""
+        """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias.
+        One person's log, or a range of dates, as known now, comes from the read model when the store
+        has one (the facts that may match, then the same `select`); the whole log still replays."""
+        if as_known_at is None and (person is not None or start is not None or end is not None):
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    pid = view.resolve(person) if person is not None else None
+                    found = view.about(pid) if pid is not None else view.between(
+                        start.start if start is not None else None, end.end if end is not None else None)
+                    return select(log(found, order), pid, start, end, kinds)
         organisation = self.organisation(org)
         pid = organisation.resolve(person) if person is not None else None
         timeline = organisation.timeline().as_known_at(as_known_at)
         return select(log(timeline, order), pid, start, end, kinds)
 
     def history(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> History:
-        """A person's tenures (titles, managers, leaves, departures) as the store knew them."""
+        """A person's tenures (titles, managers, leaves, departures) as the store knew them (as known
+        now: from the read model's versions of their row when the store has one, not a replay)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    pid = view.resolve(person)
+                    return history(view.about(pid), pid, folded=view.steps_of(pid))
         organisation = self.organisation(org)
         return history(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person))
 
     def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
-        """The events behind a person's row on day `at`, as the store knew them."""
+        """The events behind a person's row on day `at`, as the store knew them (as known now: from the
+        read model when the store has one, not a replay)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    return self._why_in(view, view.resolve(person), at)
         organisation = self.organisation(org)
         return why(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person), at)
+
+    @staticmethod
+    def _why_in(view: View, pid: str, at: date) -> Why:
+        """`why` from the read model: the row (or alumni entry) on `at` as the chart reads it, the
+        person's fold steps up to `at`, and only the facts the answer names."""
+        row = view.chart(at, alumni=False, persons=[pid]).row(pid)
+        gone = view.alumnus(pid, at) if row is None else None
+        alumnus, departed = gone if gone is not None else (None, [])
+        ids = list(dict.fromkeys(row.events if row is not None else departed))
+        view.facts.fetch(ids)
+        timeline = Timeline(view.name, view.people, tuple(view.facts[i] for i in ids))  # type: ignore[arg-type]
+        return why(timeline, pid, at, found=(row, alumnus, departed), folded=view.steps_of(pid, at))
 
     def has_tables(self) -> bool:
         """Whether a server database already holds orgsim's tables (SQLite files and memory always do)."""

@@ -3,6 +3,8 @@
 Everything here reads a `Timeline` — cut to what the store knew with `Timeline.as_known_at` when
 the second clock is asked for — and derives from the chart's own fold (`chart.steps`,
 `chart.chart_at`, `chart.replay`), so no rule of the organisation is written twice. No I/O.
+`history` and `why` may be given that fold's steps for one person read elsewhere (`Steps`: the read
+model replays only that person's days) instead of replaying the whole timeline; the answer is the same.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from orgsim.dates import PartialDate
 from orgsim.errors import DateError, RecordError, UnknownPersonError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline
 
-__all__ = ["LogEntry", "log", "select", "Span", "History", "history", "Why", "why", "iso", "ORDERS", "STATUSES"]
+__all__ = ["LogEntry", "log", "select", "Span", "History", "history", "Why", "why", "Steps", "iso", "ORDERS", "STATUSES"]
 
 #: How the log can be ordered: by effective date (then recording order), or by recording time.
 ORDERS = ("effective", "recorded")
@@ -128,13 +130,21 @@ def select(
 
 
 # --- one person, fact by fact ------------------------------------------------------------------------
-def _changes(timeline: Timeline, person: str, until: date | None = None) -> Iterator[tuple[Fact, Any, Any]]:
+#: The fold right after each fact, in effective order (`chart.steps`); a sequence given instead of
+#: the replay of the whole timeline may leave out facts that do not change the person's row.
+Steps = Iterable[tuple[Fact, Any, Any]]
+
+
+def _changes(
+    timeline: Timeline, person: str, until: date | None = None, folded: Steps | None = None
+) -> Iterator[tuple[Fact, Any, Any]]:
     """(fact, before, after) for each fact that changed `person`'s row, in effective order.
 
     A row is (title, status, reports_to, leave_until), or None while the person is not in the organisation.
+    `folded`: the fold's steps for this person read elsewhere (the read model), instead of a replay.
     """
     before = None
-    for fact, rows, _alumni in steps(timeline.effective(), timeline.people):
+    for fact, rows, _alumni in (steps(timeline.effective(), timeline.people) if folded is None else folded):
         if until is not None and fact.on.start > until:
             break
         state = rows.get(person)
@@ -226,14 +236,17 @@ class History:
         }
 
 
-def history(timeline: Timeline, person: str) -> History:
-    """`person`'s tenures, from the facts that changed their row (the chart's own fold)."""
+def history(timeline: Timeline, person: str, folded: Steps | None = None) -> History:
+    """`person`'s tenures, from the facts that changed their row (the chart's own fold).
+
+    `folded` (see `Steps`): the fold's steps read elsewhere; `timeline` then needs to hold only the
+    facts they apply and the person's retracted facts (with their retractions)."""
     _known(timeline, person)
     stints: list[Span] = []
     titles: list[Span] = []
     managers: list[Span] = []
     leaves: list[Span] = []
-    for fact, before, after in _changes(timeline, person):
+    for fact, before, after in _changes(timeline, person, folded=folded):
         if after is None:  # left: everything open ends here
             for spans in (stints, titles, managers, leaves):
                 _close(spans, fact)
@@ -310,22 +323,35 @@ class Why:
         }
 
 
-def why(timeline: Timeline, person: str, at: date) -> Why:
-    """Why `person` shows as they do on `at`: the events behind their row (Row.events), with their causes."""
+def why(
+    timeline: Timeline, person: str, at: date,
+    found: tuple[Row | None, Alumnus | None, Iterable[str]] | None = None, folded: Steps | None = None,
+) -> Why:
+    """Why `person` shows as they do on `at`: the events behind their row (Row.events), with their causes.
+
+    `found` and `folded`, both read elsewhere (the read model) instead of replayed: the person's row
+    and alumni entry on `at` with the events of their state when they left, and the fold's steps up
+    to `at` (see `Steps`); `timeline` then needs to hold only the facts those events name."""
     _known(timeline, person)
-    chart = chart_at(timeline, at)
-    row = chart.row(person)
-    gone = next((a for a in chart.alumni if a.id == person), None)
+    if found is None:
+        chart = chart_at(timeline, at)
+        row = chart.row(person)
+        gone = next((a for a in chart.alumni if a.id == person), None)
+        departed: Iterable[str] = ()
+        if row is None and gone is not None:
+            departed = replay(timeline.effective(), timeline.people, until=at)[1][person][1].events
+    else:
+        row, gone, departed = found
     if row is not None:
         ids: Iterable[str] = row.events
         status = row.status
     elif gone is not None:
-        ids = replay(timeline.effective(), timeline.people, until=at)[1][person][1].events
+        ids = departed
         status = "departed"
     else:
         ids, status = (), "not_joined"
     because: dict[str, str | None] = {"title": None, "reports_to": None, "status": None}
-    for fact, before, after in _changes(timeline, person, until=at):
+    for fact, before, after in _changes(timeline, person, until=at, folded=folded):
         if after is None:
             because = {"title": because["title"], "reports_to": None, "status": fact.id}
             continue

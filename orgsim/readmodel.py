@@ -8,7 +8,12 @@ the row and opens an alumnus interval. What a row's `events` and `uncertain` nee
 row version holds how many of each it had then, so `uncertain` is computed for the queried day.
 
 Tables (prefix `orgsim_rm_`): `meta` (the aggregate version it reflects, the organisation's name,
-people, retractions, log hash and tip order), `rows`, `tenures`, `facts` (every stored fact by id).
+people, retractions (with their reasons and recording times), log hash and tip order), `rows`,
+`tenures`, `facts` (every stored fact, retracted ones too, by id and by first effective day).
+
+One person's answers (`history`, `why`, `log --person`) replay only the days that person was touched
+(`View.steps_of`): each with the real fold, seeded from the row versions valid the day before, applying
+that day's facts about them and its departures; `history.py` reads those steps instead of a replay.
 
 The model is used only when FRESH: `meta.version` equals the organisation's stored version, read in
 the same transaction as the rows. Otherwise the caller rebuilds it (replay, then one write
@@ -27,18 +32,18 @@ import sqlite3
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
 from orgsim.domain import Organisation, people_keys, resolve_in
-from orgsim.facts import Fact, Timeline
+from orgsim.facts import Fact, Retraction, Timeline
 
 __all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
-FORMAT = 2  # the layout of the tables' contents: a model of another format is stale (rebuilt)
+FORMAT = 3  # the layout of the tables' contents: a model of another format is stale (rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
@@ -69,6 +74,7 @@ CREATE INDEX IF NOT EXISTS orgsim_rm_names_key ON orgsim_rm_names (org_id, key);
 CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
     PRIMARY KEY (org_id, id));
+CREATE INDEX IF NOT EXISTS orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start);
 """
 _OBJECTS = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
 
@@ -81,6 +87,11 @@ def fact_row(org_id: str, f: Fact) -> tuple:
     record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
               str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), _ENCODER.encode(record))
+
+
+def retraction_record(r: Retraction) -> list:
+    """A retraction as the model's meta keeps it (the log shows its reason and recording time)."""
+    return [r.id, r.target, r.reason, r.seq, r.recorded_at.isoformat() if r.recorded_at else None, r.replaced_by]
 
 
 _parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
@@ -237,6 +248,7 @@ class Builder:
                                     retractions, timeline.people),
             "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
             "tenures": out.next,
+            "retraction_records": [retraction_record(r) for r in timeline.retractions],
         }
         return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
 
@@ -589,6 +601,146 @@ class View:
         facts = tuple(sorted((f for f in self.facts.cache.values() if f is not None), key=lambda f: f.seq))
         return StoredTimeline(self.name, self.people, facts, (), lookup=self.facts, stored_log_hash=self.log_hash())
 
+
+    # --- one person: history, why, log --person (the rules stay in chart.Fold, the answers in history.py)
+    # (`INDEXED BY` the person indexes: without statistics SQLite takes the covering day index, ~100×
+    # slower on 10,000 people)
+    def retractions(self) -> list[Retraction]:
+        """Every retraction, in recording order (from the meta)."""
+        return [Retraction(rid, target, reason, seq, datetime.fromisoformat(at) if at else None, replaced)
+                for rid, target, reason, seq, at, replaced in self.meta["retraction_records"]]
+
+    def days_of(self, person: str, until: date | None = None) -> list[str]:
+        """The days (ISO) a fact touched `person`, up to `until`: the first days of their row and alumni
+        versions. Every fact about them, and every departure that changed their row, starts on one."""
+        last = until.isoformat() if until is not None else FOREVER
+        return [d for (d,) in self.conn.execute(
+            "SELECT valid_from FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
+            "AND valid_from <= ? UNION SELECT valid_from FROM orgsim_rm_alumni INDEXED BY orgsim_rm_alumni_person "
+            "WHERE org_id = ? AND person = ? AND valid_from <= ? "
+            "ORDER BY 1", (self.org_id, person, last, self.org_id, person, last))]
+
+    def effective_on(self, day: str) -> list[Fact]:
+        """The facts that count whose effective date starts on `day`, in effective order (kept for the
+        lookup by id too)."""
+        cache = self.__dict__.setdefault("_days", {})
+        if day not in cache:
+            rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND start = ? ORDER BY seq",
+                                     (self.org_id, day)).fetchall()
+            gone = {t for _, t in self.meta["retractions"]}
+            facts = facts_of(rows) if rows else []
+            self.facts.cache.update((f.id, f) for f in facts)
+            cache[day] = [f for f in facts if f.id not in gone]
+        return cache[day]
+
+    def fold_before(self, day: str, watched: str) -> Fold:
+        """The fold as it stood at the end of the day before `day`, as far as the facts about `watched`
+        and that day's departures read it: each person's state read on demand from their row version
+        valid then (`Lazy`), no alumni (applying a fact never reads them), and a reports index that
+        holds only `watched` (so a departure that day changes `watched`'s row exactly as the replay
+        does, and nobody else's row is read or exact)."""
+        conn, oid = self.conn, self.org_id
+        select = ("SELECT r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
+                  "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r INDEXED BY orgsim_rm_rows_person "
+                  "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+                  "WHERE r.org_id = ? AND r.person = ? AND r.valid_from < ? AND r.valid_to >= ?")
+
+        def one_row(person: str) -> _State | None:
+            row = conn.execute(select, (oid, person, day, day)).fetchone()
+            return _seeded_state(*row) if row else None
+
+        def every_row() -> dict[str, _State]:  # never read by `Fold.apply`; here for completeness
+            return {p: s for p in dict(self.people) if (s := one_row(p)) is not None}
+
+        fold = Fold(self.people)
+        fold.rows = Lazy(one_row, every_row)  # type: ignore[assignment]
+        mine = fold.rows.get(watched)
+        manager = mine.reports_to if mine is not None else None
+        fold.reports = Lazy(lambda m: {watched} if m == manager else None,  # type: ignore[assignment]
+                            lambda: {manager: {watched}} if manager is not None else {})
+        return fold
+
+    def _day_steps(self, person: str, day: str) -> Iterator[tuple[Fact, Fold]]:
+        """The fold after each fact of `day` that may change `person`'s row: theirs, and every departure
+        that day with the leaver's own facts of that day (so the leaver's state is there to leave)."""
+        facts = self.effective_on(day)
+        leaving = {f.person for f in facts if f.kind == "departed"}
+        fold = self.fold_before(day, person)
+        for f in facts:
+            if f.person == person or f.person in leaving:
+                fold.apply(f, checked=True)  # checked when it was stored; the same rules apply it
+                yield f, fold
+
+    def steps_of(self, person: str, until: date | None = None) -> Iterator[tuple[Fact, Any, Any]]:
+        """`chart.steps` for one person, up to day `until`: the fold right after each fact that may
+        change their row, in effective order; every fact left out leaves their row as it was. What
+        `history.history` and `history.why` read instead of a replay (`history.Steps`)."""
+        for day in self.days_of(person, until):
+            for f, fold in self._day_steps(person, day):
+                yield f, fold.rows, fold.alumni
+
+    def about(self, person: str) -> Timeline:
+        """A timeline of what the answers about `person` cite: every fact about them (retracted ones
+        too, with their retractions) and the departures effective on their days, in recording order.
+        Not a whole timeline: read with `steps_of`, never replayed."""
+        facts = {f.id: f for day in self.days_of(person) for f in self.effective_on(day)
+                 if f.person == person or f.kind == "departed"}
+        retractions = self.retractions()
+        self.facts.fetch(r.target for r in retractions)
+        mine = [self.facts[r.target] for r in retractions if self.facts[r.target].person == person]
+        facts.update((f.id, f) for f in mine)
+        gone = {f.id for f in mine}
+        return Timeline(self.name, self.people, tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
+                        tuple(r for r in retractions if r.target in gone))
+
+    def between(self, first: date | None, last: date | None) -> Timeline:
+        """A timeline of every fact whose effective date may overlap [first, last] (None: unbounded), for
+        `history.select` to filter exactly: those starting from `first` to `last`, and those starting on
+        the 1st of a month in the year before `first` (a month or a year starts on a 1st and spans at
+        most a year), retracted ones too, with their retractions. Never replayed."""
+        day = first.isoformat() if first is not None else ""
+        lo = (first - timedelta(days=366)).isoformat() if first is not None else ""
+        hi = last.isoformat() if last is not None else FOREVER
+        rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                                 "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
+                                 "ORDER BY seq", (self.org_id, lo, hi, day)).fetchall()
+        facts = facts_of(rows) if rows else []
+        ids = {f.id for f in facts}
+        return Timeline(self.name, self.people, tuple(facts),  # type: ignore[arg-type]
+                        tuple(r for r in self.retractions() if r.target in ids))
+
+    def alumnus(self, person: str, at: date) -> tuple[Alumnus, list[str]] | None:
+        """`person` as the chart's alumni list has them on day `at`, if they had left by then, with the
+        events of their state when they left (the day of the departure replayed for them)."""
+        day = at.isoformat()
+        row = self.conn.execute(
+            "SELECT a.valid_from, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+            "FROM orgsim_rm_alumni a INDEXED BY orgsim_rm_alumni_person "
+            "LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
+            "WHERE a.org_id = ? AND a.person = ? AND a.valid_from <= ? AND a.valid_to > ?",
+            (self.org_id, person, day, day)).fetchone()
+        if row is None:
+            return None
+        left, name, title, departed_on, destination, event, open_from, open_to = row
+        uncertain = open_from is not None and open_from <= day <= open_to
+        fold = None
+        for _, fold in self._day_steps(person, left):
+            pass
+        events = list(fold.alumni[person][1].events) if fold is not None and person in fold.alumni else []
+        return Alumnus(person, name or person, title, departed_on, destination, uncertain, event), events
+
+
+def _seeded_state(tenure: int, title: str | None, status: str, reports_to: str | None, since: str,
+                  leave_since: str | None, leave_until: str | None, n_events: int, n_touched: int,
+                  events: str, opens: str | None) -> _State:
+    """A fold state from a row version and its tenure (as `View.tip` reads it): the events it had then,
+    and the dates of the facts that touched it (only the partly known ones can make a row uncertain)."""
+    touched: list[Any] = [_CLOSED] * n_touched
+    for o in json.loads(opens) if opens else ():
+        if o[0] < n_touched:
+            touched[o[0]] = _Mark(_parse_date(o[3]))
+    return _State(title, status, reports_to, since, leave_since, leave_until,
+                  events.split(" ")[:n_events] if events else [], touched)
 
 def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
     """People (in registration order) and the name index `resolve` reads."""

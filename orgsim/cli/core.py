@@ -73,13 +73,20 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) ->
 
     Example: orgsim people --json
     """
-    organisation = open_store(store).organisation(org)
+    app_ = open_store(store)
+    view = app_.view(org)  # the read model's people (SQLite), else a replay
+    if view is not None:
+        with view:
+            name, everyone = view.name, dict(view.people)
+    else:
+        organisation = app_.organisation(org)
+        name, everyone = organisation.name, organisation.people
     rows = [
         {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
-        for pid, p in sorted(organisation.people.items())
+        for pid, p in sorted(everyone.items())
     ]
     if json:
-        print_json({"organisation": organisation.name, "people": rows})
+        print_json({"organisation": name, "people": rows})
         return
     for r in rows:
         aliases = ", ".join(r["aliases"])
