@@ -34,8 +34,11 @@ def big_file(path, n, descending):
 def start_on_a_terminal(args):
     master, slave = pty.openpty()
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
+    # Ctrl-C as on a user's terminal, even when the tests themselves run as a background job (which
+    # starts with SIGINT ignored, and a child would inherit that)
     proc = subprocess.Popen([sys.executable, "-m", "orgsim", *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=slave, env=env)
+                            stdout=subprocess.DEVNULL, stderr=slave, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     return proc, master
 
