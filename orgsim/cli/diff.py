@@ -70,10 +70,13 @@ def diff(
 
 def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:
     """Print or draw the diff of two charts; `timeline_of(cited ids)` gives the renderer's timeline."""
+    lookup = facts if hasattr(facts, "fetched") else None  # the read model's: read the fetched ones as a dict
+    if lookup is not None:
+        facts = lookup.fetched()
     d = chart_diff(chart_a, chart_b, facts)
-    if hasattr(facts, "fetched"):  # the read model's lookup: every cited fact, then a plain dict to read
-        facts.fetch({e for c in d.changes for e in c.events})
-        facts = facts.fetched()
+    if lookup is not None:  # every fact a change cites, then a plain dict again
+        lookup.fetch({e for c in d.changes for e in c.events})
+        facts = lookup.fetched()
     if output is not None or fmt is not None:
         from orgsim.render.diff_dot import diff_graph
 
