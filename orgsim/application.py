@@ -327,9 +327,9 @@ class OrgsimApp(Application):
         kinds: tuple[str, ...] = (),
     ) -> list[LogEntry]:
         """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias.
-        One person's log, or a range of dates, as known now, comes from the read model when the store
-        has one (the facts that may match, then the same `select`); the whole log still replays."""
-        if as_known_at is None and (person is not None or start is not None or end is not None):
+        As known now, it comes from the read model when the store has one (the facts that may match —
+        one person's, a range of dates', or all — then the same `select`), not a replay."""
+        if as_known_at is None:
             view = self.view(org)
             if view is not None:
                 with view:

@@ -837,7 +837,8 @@ class ReadModel:
                              ([org_id, *r] for r in built.alumni))
             conn.executemany("INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
                              ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()))
-            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in built.facts))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)",  # by id: the key index grows at its end
+                             (fact_row(org_id, f) for f in sorted(built.facts, key=lambda f: f.id)))
             _write_people(conn, org_id, built.people)
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
 

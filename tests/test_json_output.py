@@ -1,11 +1,13 @@
 """`--json` output: any value comes back unchanged, and the layout is one record per line."""
 
+import contextlib
+import io
 import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgsim.cli.common import json_text
+from orgsim.cli.common import json_text, print_json, print_json_list
 
 VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
@@ -29,3 +31,27 @@ def test_one_record_per_line_utf8_kept(cli, db):
     records = [line.strip().rstrip(",") for line in lines if line.startswith('    {"id": ')]
     assert [json.loads(r) for r in records] == people and len(people) > 5
     assert any("Mądry" in line for line in lines)  # not \\u-escaped
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, max_size=6))
+def test_a_list_written_item_by_item_is_the_same_bytes(items):
+    whole, streamed = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(whole):
+        print_json(items)
+    with contextlib.redirect_stdout(streamed):
+        print_json_list(iter(items))
+    assert streamed.getvalue() == whole.getvalue()
+    assert json.loads(streamed.getvalue()) == items
+
+
+def test_the_whole_log_from_the_model_equals_the_replay(cli, db):
+    for args in ([], ["--json"], ["--recorded"], ["--recorded", "--json"], ["--kind", "departed", "--json"]):
+        modelled = cli("log", *args, "--store", db)
+        replayed = cli("log", *args, "--store", db, "--as-known-at", "2999-01-01")
+        assert modelled.exit_code == 0 and replayed.exit_code == 0, modelled.stderr + replayed.stderr
+        if "--json" in args:
+            assert json.loads(modelled.stdout) == json.loads(replayed.stdout) and json.loads(modelled.stdout)
+        else:
+            assert modelled.stdout.splitlines()[1:] == replayed.stdout.splitlines()[1:]
+            assert modelled.stdout.splitlines()[0].split(",")[0] == replayed.stdout.splitlines()[0].split(",")[0]

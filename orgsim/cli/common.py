@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 from datetime import date, datetime, timezone
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Iterable, Optional
 
 import typer
 from eventsourcing.persistence import PersistenceError
@@ -27,7 +27,7 @@ __all__ = [
     "write_output",
     "app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "AsKnownAtOpt", "at_day", "moment", "partial_date",
     "with_as_known_at",
-    "print_json", "fail",
+    "print_json", "print_json_list", "json_text", "write_lines", "fail",
 ]
 
 
@@ -164,26 +164,55 @@ def with_as_known_at(data: dict[str, Any], known: datetime | None, after: str = 
     return out
 
 
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def _block(value: Any, pad: str, deeper: Any) -> str:
+    """A dict or list one entry per line (each entry by `deeper(entry, pad)`); anything else compact."""
+    if isinstance(value, dict) and value:
+        items = [f"{pad}  {_compact(str(k))}: {deeper(v, pad + '  ')}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, (list, tuple)) and value:
+        return "[\n" + ",\n".join(f"{pad}  {deeper(v, pad + '  ')}" for v in value) + f"\n{pad}]"
+    return _compact(value)
+
+
+def _second(value: Any, pad: str) -> str:  # the second level: its entries compact
+    return _block(value, pad, lambda v, _: _compact(v))
+
+
 def json_text(data: Any) -> str:
     """JSON, UTF-8 kept readable, keys in a stable order: the top two levels one entry per line, each
     deeper value (a person, a change, a source) compact on its line. (`indent=` everywhere would take
     the standard library's pure-Python encoder: ~0.2 s more for a chart of 10,000 people.)"""
-    compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-
-    def block(value: Any, pad: str, deeper: Any) -> str:
-        if isinstance(value, dict) and value:
-            items = [f"{pad}  {compact(str(k))}: {deeper(v, pad + '  ')}" for k, v in value.items()]
-            return "{\n" + ",\n".join(items) + f"\n{pad}}}"
-        if isinstance(value, (list, tuple)) and value:
-            return "[\n" + ",\n".join(f"{pad}  {deeper(v, pad + '  ')}" for v in value) + f"\n{pad}]"
-        return compact(value)
-
-    return block(data, "", lambda value, pad: block(value, pad, lambda v, _: compact(v)))
+    return _block(data, "", _second)
 
 
 def print_json(data: Any) -> None:
     """JSON to stdout (see `json_text`)."""
     sys.stdout.write(json_text(data) + "\n")
+
+
+def print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list to stdout, written item by item: the same bytes as `print_json(list(items))`,
+    without the whole text in memory (a log of 200,000 events)."""
+    out, first = sys.stdout, True
+    for item in items:
+        out.write(("[\n  " if first else ",\n  ") + _second(item, "  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
+def write_lines(lines: Iterable[str]) -> None:
+    """Text lines to stdout, a thousand at a time (the same bytes as echoing them joined)."""
+    out, batch = sys.stdout, []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == 1000:
+            out.write("\n".join(batch) + "\n")
+            batch = []
+    if batch:
+        out.write("\n".join(batch) + "\n")
 
 
 def write_output(data: bytes, output: Path | None, fmt: str) -> None:

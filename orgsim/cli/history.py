@@ -12,10 +12,11 @@ import typer
 from orgsim.application import open_store
 from orgsim.cli.common import (
     AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, partial_date, print_json,
+    print_json_list, write_lines,
     with_as_known_at,
 )
 from orgsim.facts import KINDS
-from orgsim.render.history_text import history_text, log_text, why_text
+from orgsim.render.history_text import history_text, log_lines, why_text
 
 PersonArg = Annotated[str, typer.Argument(help="The person: an id, a name or an alias, in any case (ミラ・ムラティ).")]
 
@@ -45,9 +46,9 @@ def log_command(
         start=partial_date(from_, "--from"), end=partial_date(to, "--to"), kinds=tuple(kind or ()),
     )
     if json:
-        print_json([e.as_json() for e in entries])
+        print_json_list(e.as_json() for e in entries)
     else:
-        typer.echo(log_text(entries, order, known))
+        write_lines(log_lines(entries, order, known))
 
 
 @app.command("history")

@@ -6,6 +6,7 @@ Pure: returns strings, never prints. Japanese quotes are kept as they are.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterator
 
 from orgsim.history import History, LogEntry, Span, Why
 
@@ -53,12 +54,16 @@ def _known(as_known_at: datetime | None) -> str:
     return f"as known at {short_time(as_known_at)}" if as_known_at else "as known now"
 
 
-def log_text(entries: list[LogEntry], order: str = "effective", as_known_at: datetime | None = None) -> str:
+def log_lines(entries: list[LogEntry], order: str = "effective", as_known_at: datetime | None = None) -> Iterator[str]:
+    """The log's lines one by one (a long log need not be one string in memory)."""
     by = "effective date" if order == "effective" else "recording time"
-    lines = [f"{len(entries)} event{'s' if len(entries) != 1 else ''}, by {by}, {_known(as_known_at)}"]
+    yield f"{len(entries)} event{'s' if len(entries) != 1 else ''}, by {by}, {_known(as_known_at)}"
     for e in entries:
-        lines += entry_lines(e, indent="")
-    return "\n".join(lines)
+        yield from entry_lines(e, indent="")
+
+
+def log_text(entries: list[LogEntry], order: str = "effective", as_known_at: datetime | None = None) -> str:
+    return "\n".join(log_lines(entries, order, as_known_at))
 
 
 def _span(s: Span, label: str, width: int = 24) -> str:
