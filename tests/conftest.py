@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,14 @@ from orgsim.interchange import read_yaml
 import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def generated_history(path: Path, people: int, events: int, seed: int) -> Path:
+    """A synthetic history (benchmarks/generate.py) written to `path`, in the import format."""
+    with path.open("w") as out:
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--people", str(people), "--events",
+                        str(events), "--seed", str(seed)], stdout=out, check=True)
+    return path
 SEEDS = ROOT / "seeds" / "openai.yaml"
 
 

@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import stored_events
+from conftest import generated_history, stored_events
 from orgsim.application import OrgsimApp, open_store
 from orgsim.interchange import read_jsonl
 from orgsim.readmodel import build
 
-ROOT = Path(__file__).resolve().parent.parent
 MODEL_TABLES = ("meta", "rows", "alumni", "tenures", "people", "names", "facts")
 
 
@@ -107,10 +104,7 @@ def rebuild_from_replay(app_, name):
 
 
 def test_generated_history_imports_with_its_model_fresh(tmp_path, tiny_chunks):
-    history = tmp_path / "history.jsonl"
-    with history.open("w") as out:
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--people", "60", "--events", "600",
-                        "--seed", "3"], stdout=out, check=True)
+    history = generated_history(tmp_path / "history.jsonl", 60, 600, 3)
     store = str(tmp_path / "g.db")
     app_ = open_store(store, create=True)
     report = app_.load(read_jsonl(history, "Generated"))

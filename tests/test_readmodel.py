@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from conftest import generated_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +23,6 @@ from orgsim.interchange import EventRecord, read_jsonl
 from orgsim.readmodel import View
 from orgsim.render.dot import chart_graph
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def days_of(timeline, step: int = 1) -> list[date]:
@@ -76,10 +73,7 @@ def seeded_file(tmp_path, dataset):
 def generated(tmp_path_factory):
     """A generated history (300 people, 3,000 events) imported into a SQLite file."""
     where = tmp_path_factory.mktemp("generated")
-    history = where / "history.jsonl"
-    with history.open("w") as out:
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--people", "300", "--events", "3000",
-                        "--seed", "7"], stdout=out, check=True)
+    history = generated_history(where / "history.jsonl", 300, 3000, 7)
     store = str(where / "gen.db")
     app_ = open_store(store, create=True)
     app_.load(read_jsonl(history, "Generated"))
