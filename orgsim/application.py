@@ -183,7 +183,7 @@ class Recorded:
     before: OrgChart
     after: OrgChart
     stored: bool
-    facts: Mapping[str, Fact] = field(default_factory=dict)  # every fact by id, the new one included
+    facts: Mapping[str, Fact] = field(default_factory=dict)  # the facts that count by id, the new one included
 
 
 @dataclass(frozen=True)
@@ -557,7 +557,7 @@ class OrgsimApp(Application):
             before = chart_at(organisation.timeline(), fact.on.start)
             stored = organisation.record(fact, timestamp=timestamp)
             after = organisation.timeline()
-            return Recorded(stored, before, chart_at(after, fact.on.start), not dry_run, after.fact_map())
+            return Recorded(stored, before, chart_at(after, fact.on.start), not dry_run, after.counted_map())
 
         if dry_run:  # the same work on a copy nobody saves
             return work(self.organisation(org))

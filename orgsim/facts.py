@@ -138,6 +138,11 @@ class Timeline:
         """Every fact by id (retracted ones too)."""
         return {f.id: f for f in self.facts}
 
+    def counted_map(self) -> dict[str, Fact]:
+        """The facts that count (not retracted) by id: what a diff's changes may be attributed to."""
+        gone = self.retracted_ids()
+        return {f.id: f for f in self.facts if f.id not in gone}
+
     def retracted_ids(self) -> set[str]:
         return {r.target for r in self.retractions}
 

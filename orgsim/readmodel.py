@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
@@ -353,10 +353,13 @@ class Fetched(dict):
 class FactLookup(Mapping):
     """Stored facts by id, fetched from the facts table on demand (and kept)."""
 
-    def __init__(self, conn: sqlite3.Connection, org_id: str, extra: Mapping[str, Fact] | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, org_id: str, extra: Mapping[str, Fact] | None = None,
+                 departures_of: Callable[[str], list[Fact]] | None = None) -> None:
         self.conn, self.org_id = conn, org_id
         self.cache: dict[str, Fact | None] = dict(extra or {})
         self._len: int | None = None
+        #: person → their departures that count (`diff` asks it for someone who left and came back)
+        self.departures_of = departures_of or (lambda person: [])
 
     def fetch(self, ids: Iterable[str]) -> None:
         wanted = [i for i in set(ids) if i not in self.cache]
@@ -372,13 +375,6 @@ class FactLookup(Mapping):
     def fetched(self) -> Fetched:
         """The facts looked up so far, as a plain dict (cheaper to read many times than this mapping)."""
         return Fetched(self)
-
-    def departures_of(self, person: str) -> list[Fact]:
-        """The person's departures still in effect (each one opened an alumni interval)."""
-        ids = [e for (e,) in self.conn.execute(
-            "SELECT DISTINCT event FROM orgsim_rm_alumni WHERE org_id = ? AND person = ?", (self.org_id, person))]
-        self.fetch(ids)
-        return [self[e] for e in ids]
 
     def __getitem__(self, fid: str) -> Fact:
         if fid not in self.cache:
@@ -428,7 +424,7 @@ class View:
         self.name: str = meta["name"]
         self.people = Lazy(self._person, self._everyone)
         self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
-        self.facts = FactLookup(conn, org_id)
+        self.facts = FactLookup(conn, org_id, departures_of=self.departures_of)
 
     def _person(self, pid: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT data FROM orgsim_rm_people WHERE org_id = ? AND person = ?", (self.org_id, pid)).fetchone()
@@ -633,6 +629,12 @@ class View:
             "AND valid_from <= ? UNION SELECT valid_from FROM orgsim_rm_alumni INDEXED BY orgsim_rm_alumni_person "
             "WHERE org_id = ? AND person = ? AND valid_from <= ? "
             "ORDER BY 1", (self.org_id, person, last, self.org_id, person, last))]
+
+    def departures_of(self, person: str) -> list[Fact]:
+        """The person's departures that count, found on their days of change (a departure and a return
+        on one day leave no alumni interval, but the day is one of theirs)."""
+        return [f for day in self.days_of(person) for f in self.effective_on(day)
+                if f.person == person and f.kind == "departed"]
 
     def effective_on(self, day: str) -> list[Fact]:
         """The facts that count whose effective date starts on `day`, in effective order (kept for the

@@ -55,3 +55,31 @@ def test_the_whole_log_from_the_model_equals_the_replay(cli, db):
         else:
             assert modelled.stdout.splitlines()[1:] == replayed.stdout.splitlines()[1:]
             assert modelled.stdout.splitlines()[0].split(",")[0] == replayed.stdout.splitlines()[0].split(",")[0]
+
+
+def test_a_json_list_holds_one_compact_record_a_line(cli, db):
+    out = cli("log", "--json", "--store", db)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    records = [json.loads(line.strip().rstrip(",")) for line in lines[1:-1]]
+    assert records == json.loads(out.stdout) and len(records) == 40
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    """`orgsim log | head -1`: the pipe closes under a long log; orgsim stops quietly (no `Error:`)."""
+    import subprocess
+    import sys
+
+    from conftest import generated_history
+    from orgsim.application import open_store
+    from orgsim.interchange import read_jsonl
+
+    store = str(tmp_path / "g.db")
+    open_store(store, create=True).load(read_jsonl(generated_history(tmp_path / "h.jsonl", 100, 2000, 5), "G"))
+    proc = subprocess.Popen([sys.executable, "-m", "orgsim", "log", "--store", store],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"2000 events")
+    proc.stdout.close()  # the reader goes away long before the 2,000 events are written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) != 0
+    assert "Error" not in err and "Traceback" not in err and "Exception" not in err, err

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from orgsim.application import Recorded, open_store
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
 from orgsim.interchange import EventRecord
 from orgsim.render.text import diff_text
@@ -60,6 +60,8 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
 
 
 def _record(kind: str, person: str, on: str, source: dict[str, str], **fields: Any) -> EventRecord:
+    partial_date(on, "--on")  # a malformed date names its option
+    partial_date(fields.get("until"), "--until")
     return EventRecord(kind=kind, person=person, on=on, source=source, where="", **fields)
 
 

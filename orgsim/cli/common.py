@@ -43,6 +43,8 @@ class OrgsimGroup(TyperGroup):
             fail(f"the store could not be used ({err}): try again, or check --store")
         except sqlite3.DatabaseError as err:
             fail(f"the store is not a usable SQLite database ({err}): check --store")
+        except BrokenPipeError:  # the reader stopped reading (`orgsim log | head`): Typer exits quietly
+            raise
         except OSError as err:  # a folder where a file was expected, no permission, a full disk…
             where = f"{err.filename}: " if err.filename else ""
             fail(f"{where}{err.strerror or err}")
@@ -182,10 +184,11 @@ def _second(value: Any, pad: str) -> str:  # the second level: its entries compa
 
 
 def json_text(data: Any) -> str:
-    """JSON, UTF-8 kept readable, keys in a stable order: the top two levels one entry per line, each
-    deeper value (a person, a change, a source) compact on its line. (`indent=` everywhere would take
-    the standard library's pure-Python encoder: ~0.2 s more for a chart of 10,000 people.)"""
-    return _block(data, "", _second)
+    """JSON, UTF-8 kept readable, keys in a stable order, one record per line: an object's keys one per
+    line and their lists or objects one entry per line, each deeper value (a person, a change, a
+    source) compact on its line; a list's records (log entries) each compact on its line. (`indent=`
+    would take the standard library's pure-Python encoder: ~0.2 s more for a chart of 10,000 people.)"""
+    return _block(data, "", _second if isinstance(data, dict) else lambda v, _: _compact(v))
 
 
 def print_json(data: Any) -> None:
@@ -198,7 +201,7 @@ def print_json_list(items: Iterable[Any]) -> None:
     without the whole text in memory (a log of 200,000 events)."""
     out, first = sys.stdout, True
     for item in items:
-        out.write(("[\n  " if first else ",\n  ") + _second(item, "  "))
+        out.write(("[\n  " if first else ",\n  ") + _compact(item))
         first = False
     out.write("[]\n" if first else "\n]\n")
 

@@ -64,7 +64,7 @@ def diff(
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
     timeline = app_.timeline(org, as_known_at=known)
-    _show(chart_at(timeline, a), chart_at(timeline, b), timeline.fact_map(), lambda cited: timeline,
+    _show(chart_at(timeline, a), chart_at(timeline, b), timeline.counted_map(), lambda cited: timeline,
           json, output, fmt, lang, known)
 
 

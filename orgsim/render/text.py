@@ -29,7 +29,8 @@ def chart_tree(chart: OrgChart) -> str:
             reports.setdefault(row.reports_to, []).append(row)
     tops = [r for r in chart.rows if r.reports_to is None and r.id in reports]
     loose = [r for r in chart.rows if r.reports_to is None and r.id not in reports]
-    lines = [f"{chart.organisation} on {chart.at.isoformat()} — {len(chart.rows)} people"]
+    n = len(chart.rows)
+    lines = [f"{chart.organisation} on {chart.at.isoformat()} — {n} {'person' if n == 1 else 'people'}"]
 
     def walk(row: Row, prefix: str, last: bool) -> None:
         lines.append(prefix + ("└── " if last else "├── ") + row_label(row))
