@@ -16,6 +16,7 @@ from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
+from orgsim.history import iso
 from orgsim.readmodel import cited_by_diff
 from orgsim.render.text import diff_text
 
@@ -93,3 +94,5 @@ def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) 
         print_json(data)
     else:
         typer.echo(diff_text(d, facts))
+        if known is not None:
+            typer.echo(f"As known at {iso(known)}: events and retractions recorded later are not counted.")
