@@ -123,16 +123,15 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
         raise _fail(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
     if reports is not None and not reports.get(fact.person):
         return  # a cycle needs someone in the chain above the manager to report to the person
-    seen = {manager}
-    boss = rows[manager].reports_to
-    while boss is not None:
-        if boss == fact.person:
+    # `steps` bounds the walk: an existing cycle cannot happen, but never loop forever (not len(rows):
+    # on the append fast path `rows` is read from the model on demand, and its length reads them all)
+    person, boss, steps = fact.person, rows[manager].reports_to, 10_000_000
+    while boss is not None and steps:
+        if boss == person:
             raise _fail(fact, people, f"reporting to {manager} would make a reporting cycle")
-        if boss in seen:  # an existing cycle cannot happen, but never loop forever
-            break
-        seen.add(boss)
         above = rows.get(boss)
         boss = above.reports_to if above is not None else None
+        steps -= 1
 
 
 class Fold:

@@ -77,6 +77,8 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
 CREATE INDEX IF NOT EXISTS orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start);
 """
 _OBJECTS = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+_INDEXES = re.findall(r"(CREATE INDEX IF NOT EXISTS (\w+) .*?;)", SCHEMA, re.S)
+_INDEXES = [(name, ddl) for ddl, name in _INDEXES]  # (name, its CREATE statement)
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
@@ -833,6 +835,10 @@ class ReadModel:
                 return
             for table in ("meta", "rows", "alumni", "tenures", "facts", "people", "names"):
                 conn.execute(f"DELETE FROM orgsim_rm_{table} WHERE org_id = ?", (org_id,))
+            alone = conn.execute("SELECT count(*) FROM orgsim_rm_meta").fetchone()[0] == 0
+            if alone:  # the only organisation: its indexes are built once after the rows, not row by row
+                for name, _ in _INDEXES:
+                    conn.execute(f"DROP INDEX {name}")
             conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                              ([org_id, *r] for r in built.rows))
             conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -842,6 +848,9 @@ class ReadModel:
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)",  # by id: the key index grows at its end
                              (fact_row(org_id, f) for f in sorted(built.facts, key=lambda f: f.id)))
             _write_people(conn, org_id, built.people)
+            if alone:
+                for _, ddl in _INDEXES:
+                    conn.execute(ddl)
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
