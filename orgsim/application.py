@@ -563,6 +563,24 @@ class OrgsimApp(Application):
             return work(self.organisation(org))
         return self._retrying(org, work)
 
+    def slow_replay_ahead(self, rec: EventRecord, org: str | None = None, over: int = 10_000) -> int | None:
+        """How many facts `record(rec)` would replay, when it must replay (the change is dated before the
+        last fact) a store of more than `over` facts; None otherwise (a quick check, or a store whose
+        size is not known cheaply). For a notice before a long wait."""
+        try:
+            when = PartialDate.parse(rec.on)
+            view = self.view(org)
+        except OrgsimError:
+            return None
+        if view is None:
+            return None
+        with view:
+            last = view.meta.get("last")
+            n = len(view.facts)
+            if last is None or when.start.isoformat() >= last[0] or n <= over:
+                return None
+            return n
+
     def _record_at_tip(
         self, rec: EventRecord, org: str | None, dry_run: bool, timestamp: datetime | None
     ) -> Recorded | None:

@@ -278,3 +278,18 @@ def test_diff_finds_a_departure_and_return_on_one_day_and_never_a_retracted_one(
     text = cli("diff", "2025-01-01", "2025-04-01", "--store", db).stdout
     known = cli("diff", "2025-01-01", "2025-04-01", "--store", db, "--as-known-at", "2999-01-01").stdout
     assert text.splitlines() == known.splitlines()[:-1]
+
+
+def test_a_long_replay_is_announced_only_when_it_will_happen(generated, tmp_path):
+    """`append` warns on a terminal before a backdated change replays a big store; never otherwise."""
+    import shutil
+
+    store = str(tmp_path / "copy.db")
+    shutil.copy(generated, store)
+    app_ = open_store(store)
+    early = EventRecord("appointed", "Late News", "2016-03-01", title="Engineer", source={"note": "t"})
+    late = EventRecord("appointed", "Late News", "2030-03-01", title="Engineer", source={"note": "t"})
+    assert app_.slow_replay_ahead(early, over=1000) == 3000  # the generated history's facts
+    assert app_.slow_replay_ahead(early, over=10_000) is None  # small enough to be quick
+    assert app_.slow_replay_ahead(late, over=1000) is None  # lands last: no replay
+    assert open_store(":memory:", create=True).slow_replay_ahead(early, over=0) is None  # size not known cheaply

@@ -6,6 +6,7 @@ it makes to the chart on its day, as `orgsim diff` prints it, and the new event'
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any, Optional
 
 import typer
@@ -39,7 +40,13 @@ def source_of(source: str | None, document: str | None, quote: str | None, url: 
 
 
 def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, json: bool) -> None:
-    recorded: Recorded = open_store(store).record(rec, org, dry_run=dry_run)
+    app_ = open_store(store)
+    if sys.stderr.isatty():
+        n = app_.slow_replay_ahead(rec, org)
+        if n is not None:
+            typer.echo(f"Dated before the last change: checking it against all {n:,} facts (a replay; this takes "
+                       "a while on a store this size)…", err=True)
+    recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)
     if json:
