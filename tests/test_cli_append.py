@@ -137,3 +137,13 @@ def test_a_typo_in_appointed_does_not_create_a_person(cli, db):
 def test_dry_run_prints_the_event_id_it_would_store(cli, db):
     result = cli("append", "departed", "mark-chen", "--on", "2024-11-01", "--dry-run", "--store", db)
     assert result.exit_code == 0 and "Event id: " in result.stdout and "(not stored)" in result.stdout
+
+
+def test_the_heading_names_the_manager(cli, db):
+    for args, heading in (
+        (["reports-to", "kevin-weil", "--manager", "mark-chen"], "Would record: Kevin Weil (kevin-weil) reports to Mark Chen"),
+        (["appointed", "Jane Doe", "--title", "COO", "--reports-to", "sam-altman"],
+         "Would record: Jane Doe (jane-doe) appointed COO, reporting to Sam Altman"),
+    ):
+        out = cli("append", *args, "--on", "2025-01-05", "--source", "t", "--dry-run", "--store", db)
+        assert out.exit_code == 0 and out.stdout.startswith(heading), out.stdout + out.stderr

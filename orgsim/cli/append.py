@@ -7,6 +7,7 @@ it makes to the chart on its day, as `orgsim diff` prints it, and the new event'
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Annotated, Any, Optional
 
 import typer
@@ -58,7 +59,8 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
     known = {p.id: p.name for chart in (recorded.before, recorded.after) for p in (*chart.alumni, *chart.rows)}
     name = known.get(fact.person, fact.person)
     verb = "Would record" if dry_run else "Recorded"
-    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {name} ({fact.person}) {fact.describe()}, {fact.on}"))
+    said = (replace(fact, manager=known.get(fact.manager, fact.manager)) if fact.manager else fact).describe()
+    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {name} ({fact.person}) {said}, {fact.on}"))
     if not fact.source:
         typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
     typer.echo(f"Event id: {fact.id}" + (" (not stored)" if dry_run else ""))
