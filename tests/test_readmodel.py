@@ -20,7 +20,7 @@ from orgsim.chart import chart_at
 from orgsim.diff import diff
 from orgsim.domain import organisation_id
 from orgsim.interchange import EventRecord, read_jsonl
-from orgsim.readmodel import View
+from orgsim.readmodel import FORMAT, View
 from orgsim.render.dot import chart_graph
 
 
@@ -293,3 +293,26 @@ def test_a_long_replay_is_announced_only_when_it_will_happen(generated, tmp_path
     assert app_.slow_replay_ahead(early, over=10_000) is None  # small enough to be quick
     assert app_.slow_replay_ahead(late, over=1000) is None  # lands last: no replay
     assert open_store(":memory:", create=True).slow_replay_ahead(early, over=0) is None  # size not known cheaply
+
+
+def test_a_store_with_the_older_model_layout_is_migrated_on_first_use(cli, db):
+    """A file written by an earlier orgsim (the day indexes before the covering ones, model format 2,
+    no facts index) is read right: the schema is brought up to date and the model rebuilt."""
+    conn = sqlite3.connect(db)
+    for name in ("orgsim_rm_rows_day", "orgsim_rm_alumni_day", "orgsim_rm_facts_start"):
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("CREATE INDEX orgsim_rm_rows_when ON orgsim_rm_rows (org_id, valid_to, valid_from)")
+    conn.execute("CREATE INDEX orgsim_rm_alumni_when ON orgsim_rm_alumni (org_id, valid_to, valid_from)")
+    conn.execute("UPDATE orgsim_rm_meta SET data = json_set(data, '$.format', 2)")
+    conn.commit()
+    conn.close()
+    modelled = cli("show", "--at", "2024-10-15", "--json", "--store", db)
+    replayed = cli("show", "--at", "2024-10-15", "--json", "--store", db, "--as-known-at", "2999-01-01")
+    m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
+    m.pop("as_known_at"), r.pop("as_known_at")
+    assert m == r and len(m["people"]) > 5
+    names = {n for (n,) in sqlite3.connect(db).execute("SELECT name FROM sqlite_master WHERE name LIKE 'orgsim_rm%'")}
+    assert {"orgsim_rm_rows_day", "orgsim_rm_alumni_day", "orgsim_rm_facts_start"} <= names
+    assert not names & {"orgsim_rm_rows_when", "orgsim_rm_alumni_when"}
+    data = sqlite3.connect(db).execute("SELECT data FROM orgsim_rm_meta").fetchone()[0]
+    assert json.loads(data)["format"] == FORMAT
