@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Mapping
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Fact
 
-__all__ = ["Change", "ChartDiff", "diff", "apply_changes", "CHANGE_KINDS"]
+__all__ = ["Change", "ChartDiff", "diff", "apply_changes", "fresh_events", "CHANGE_KINDS"]
 
 #: The kinds of change, in the order a reader groups them.
 CHANGE_KINDS = ("left", "joined", "on_leave", "returned", "title_changed", "manager_changed")
@@ -68,16 +68,26 @@ class ChartDiff:
         return {k: [c for c in self.changes if c.change == k] for k in CHANGE_KINDS}
 
 
-def _new_events(before: Row, after: Row, kind: str, facts: Mapping[str, Fact]) -> tuple[str, ...]:
-    fresh = [e for e in after.events if e not in before.events]
+def fresh_events(before: Row, after: Row) -> tuple[str, ...]:
+    """The events behind `after` that `before` lacks. Within one tenure a row's events only grow
+    (effective order), so that is usually the tail past `before`'s; otherwise compared one by one."""
+    n = len(before.events)
+    if after.events[:n] == before.events:
+        return after.events[n:]
+    seen = set(before.events)
+    return tuple(e for e in after.events if e not in seen)
+
+
+def _new_events(fresh: tuple[str, ...], after: Row, kind: str, facts: Mapping[str, Fact]) -> tuple[str, ...]:
+    """Of the events `after` has and the earlier row lacks (`fresh`), those that can cause `kind`."""
     if not facts:
-        return tuple(fresh)
+        return fresh
     causes = _CAUSES[kind]
-    picked = [e for e in fresh if e in facts and facts[e].kind in causes]
+    found = [facts[e] for e in fresh if e in facts]
+    picked = [f for f in found if f.kind in causes]
     if kind == "manager_changed":  # an appointment causes it only when it named a manager
-        picked = [e for e in picked if facts[e].kind != "appointed" or facts[e].manager is not None
-                  or facts[e].person != after.id]
-    return tuple(picked or fresh)
+        picked = [f for f in picked if f.kind != "appointed" or f.manager is not None or f.person != after.id]
+    return tuple(f.id for f in picked) if picked else fresh
 
 
 def _departures_of(facts: Mapping[str, Fact]) -> Callable[[str], Iterable[Fact]]:
@@ -126,8 +136,10 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
             kinds.append("title_changed")
         if a.reports_to != b.reports_to:
             kinds.append("manager_changed")
-        for kind in kinds:
-            changes.append(Change(pid, b.name, kind, a, b, _new_events(a, b, kind, facts)))
+        if kinds:
+            fresh = fresh_events(a, b)
+            for kind in kinds:
+                changes.append(Change(pid, b.name, kind, a, b, _new_events(fresh, b, kind, facts)))
     return changes
 
 

@@ -67,6 +67,19 @@ class Fact:
     def __post_init__(self) -> None:
         object.__setattr__(self, "order", (self.on.start, self.seq))
 
+    @classmethod
+    def of(cls, id: str, kind: str, person: str, on: PartialDate, source: dict[str, str], title: str | None,
+           manager: str | None, destination: str | None, until: PartialDate | None, seq: int,
+           recorded_at: datetime | None) -> Fact:
+        """The same Fact as `Fact(...)` with every field given, at about half the cost: the read
+        model decodes tens of thousands for one diff, and the frozen dataclass's `__init__` sets each
+        slot through `object.__setattr__`. Here each slot is set through its own descriptor."""
+        f = _new_object(cls)
+        _SET_ID(f, id), _SET_KIND(f, kind), _SET_PERSON(f, person), _SET_ON(f, on), _SET_SOURCE(f, source)
+        _SET_TITLE(f, title), _SET_MANAGER(f, manager), _SET_DESTINATION(f, destination), _SET_UNTIL(f, until)
+        _SET_SEQ(f, seq), _SET_RECORDED_AT(f, recorded_at), _SET_ORDER(f, (on._first, seq))
+        return f
+
     def details(self) -> dict[str, Any]:
         """The kind-specific fields, as the import format names them."""
         out: dict[str, Any] = {}
@@ -100,6 +113,12 @@ class Fact:
         if self.kind == "returned":
             return "returned from leave"
         return f"reports to {self.manager}"
+
+
+_new_object = object.__new__
+(_SET_ID, _SET_KIND, _SET_PERSON, _SET_ON, _SET_SOURCE, _SET_TITLE, _SET_MANAGER, _SET_DESTINATION, _SET_UNTIL,
+ _SET_SEQ, _SET_RECORDED_AT, _SET_ORDER) = (Fact.__dict__[name].__set__ for name in (
+    "id", "kind", "person", "on", "source", "title", "manager", "destination", "until", "seq", "recorded_at", "order"))
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,10 @@ def _excerpt(text: str, width: int = 60) -> str:
 
 def when(fact: Fact) -> str:
     """`on 2024-09-25`, or `between 2024-08-01 and 2024-08-31` for a date known to its month or year."""
-    if fact.on.precision == "day":
-        return f"on {fact.on}"
-    return f"between {fact.on.start.isoformat()} and {fact.on.end.isoformat()}"
+    on = fact.on
+    if on.day is not None:
+        return f"on {on}"
+    return f"between {on.start.isoformat()} and {on.end.isoformat()}"
 
 
 def source_line(fact: Fact) -> str:
@@ -130,12 +131,16 @@ def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = Non
             continue
         lines.append("")
         lines.append(f"{_HEADINGS[kind]} ({len(changes)})")
-        for c in changes:
+        for c in changes:  # (written for speed: a year of a 10,000-person organisation is 12,000 changes)
             known = [facts[e] for e in c.events if e in facts]
-            dates = "; ".join(dict.fromkeys(when(f) for f in known)) or "date not recorded"
+            if len(known) == 1:
+                dates = when(known[0])
+            else:
+                dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
             before = _state(c.before, c.change, names, facts, c.events)
             after = _state(c.after, c.change, names, facts, c.events)
             lines.append(f"  {c.name} [{c.person}]: {before} → {after}, {dates}")
-            lines.extend(f"      {source_line(f)}" for f in known)
-            lines.extend(f"      event {e} (not in this timeline)" for e in c.events if e not in facts)
+            lines += ["      " + source_line(f) for f in known]
+            if len(known) != len(c.events):
+                lines += [f"      event {e} (not in this timeline)" for e in c.events if e not in facts]
     return "\n".join(lines)
