@@ -67,19 +67,31 @@ CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_day ON orgsim_rm_alumni (
 CREATE INDEX IF NOT EXISTS orgsim_rm_alumni_person ON orgsim_rm_alumni (org_id, person);
 CREATE TABLE IF NOT EXISTS orgsim_rm_tenures (
     org_id TEXT NOT NULL, tenure INTEGER NOT NULL, events TEXT NOT NULL, opens TEXT,
-    PRIMARY KEY (org_id, tenure));
+    PRIMARY KEY (org_id, tenure)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS orgsim_rm_people (
     org_id TEXT NOT NULL, person TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (org_id, person));
+CREATE INDEX IF NOT EXISTS orgsim_rm_people_name ON orgsim_rm_people (org_id, person, name);
 CREATE TABLE IF NOT EXISTS orgsim_rm_names (org_id TEXT NOT NULL, key TEXT NOT NULL, person TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS orgsim_rm_names_key ON orgsim_rm_names (org_id, key);
 CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
-    PRIMARY KEY (org_id, id));
+    PRIMARY KEY (org_id, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start);
 """
-_OBJECTS = set(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+_TABLES = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)
 _INDEXES = re.findall(r"(CREATE INDEX IF NOT EXISTS (\w+) .*?;)", SCHEMA, re.S)
 _INDEXES = [(name, ddl) for ddl, name in _INDEXES]  # (name, its CREATE statement)
+_LAYOUT_QUERY = "SELECT name, sql FROM sqlite_master WHERE name LIKE 'orgsim^_rm^_%' ESCAPE '^'"
+
+
+@functools.lru_cache(maxsize=1)
+def _layout() -> dict[str, str]:
+    """Each model table's and index's CREATE statement as this SQLite records it (`sqlite_master.sql`)."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA)
+    layout = dict(conn.execute(_LAYOUT_QUERY).fetchall())
+    conn.close()
+    return layout
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
@@ -655,7 +667,7 @@ class View:
         lookup by id too)."""
         cache = self.__dict__.setdefault("_days", {})
         if day not in cache:
-            rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND start = ? ORDER BY seq",
+            rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start WHERE org_id = ? AND start = ? ORDER BY seq",
                                      (self.org_id, day)).fetchall()
             gone = {t for _, t in self.meta["retractions"]}
             facts = facts_of(rows) if rows else []
@@ -788,10 +800,30 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'orgsim^_rm^_%' ESCAPE '^'")}
-        if present != _OBJECTS:  # a new store, or one with an older schema (e.g. the indexes before covering ones)
-            conn.executescript(SCHEMA)
+        if dict(conn.execute(_LAYOUT_QUERY).fetchall()) != _layout():  # a new store, or an older layout
+            self._migrate(conn)
         return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Bring the model's tables to this version's layout (SCHEMA) in one write transaction. A table
+        laid out otherwise (e.g. with a rowid where it now has none) is dropped and made anew, empty,
+        with the meta: the model is derived data, rebuilt from the event log on next use."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
+            wanted = _layout()
+            stale = [t for t in _TABLES if t in present and present[t] != wanted[t]]
+            for table in ("orgsim_rm_meta", *stale) if stale else ():
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:

@@ -316,3 +316,28 @@ def test_a_store_with_the_older_model_layout_is_migrated_on_first_use(cli, db):
     assert not names & {"orgsim_rm_rows_when", "orgsim_rm_alumni_when"}
     data = sqlite3.connect(db).execute("SELECT data FROM orgsim_rm_meta").fetchone()[0]
     assert json.loads(data)["format"] == FORMAT
+
+
+def test_a_model_table_laid_out_with_a_rowid_is_made_anew_and_the_model_rebuilt(cli, db):
+    """The facts and tenures tables are WITHOUT ROWID since 2026-11-29. A file whose facts table still
+    has a rowid (the layout before) gets the new table and a rebuilt model on first use; the stored
+    events are untouched and the answers are a replay's."""
+    events_before = sqlite3.connect(db).execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE orgsim_rm_facts")
+    conn.execute("CREATE TABLE orgsim_rm_facts (org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, "
+                 "start TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (org_id, id))")
+    conn.execute("CREATE INDEX orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start)")
+    conn.commit()
+    conn.close()
+    modelled = cli("diff", "2023-11-01", "2024-10-15", "--json", "--store", db)
+    replayed = cli("diff", "2023-11-01", "2024-10-15", "--json", "--store", db, "--as-known-at", "2999-01-01")
+    assert modelled.exit_code == 0, modelled.output
+    m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
+    m.pop("as_known_at", None), r.pop("as_known_at")
+    assert m == r and len(m["changes"]) > 10
+    conn = sqlite3.connect(db)
+    layout = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'orgsim_rm%'"))
+    assert layout["orgsim_rm_facts"].endswith("WITHOUT ROWID") and layout["orgsim_rm_tenures"].endswith("WITHOUT ROWID")
+    assert conn.execute("SELECT count(*) FROM orgsim_rm_facts").fetchone()[0] == 40  # rebuilt: every seeded fact
+    assert conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall() == events_before
