@@ -25,7 +25,7 @@ from orgsim.dates import PartialDate
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
-from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records
+from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records, history_records
 from orgsim.readmodel import Builder, ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation
 
 __all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
@@ -675,8 +675,14 @@ class OrgsimApp(Application):
         return self._retrying(org, work)
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
-        """The organisation's history as import records (see `interchange.export_records`)."""
-        return export_records(self.timeline(org))
+        """The organisation's history as import records (see `interchange.export_records`): streamed
+        from the read model where the store has one (no replay), else from the replayed timeline."""
+        view = self.view(org)
+        if view is None:
+            yield from export_records(self.timeline(org))
+            return
+        with view:
+            yield from history_records(view.people_in_order(), view.every_fact(), view.retractions())
 
     @staticmethod
     def _ensure_person(org: Organisation, rec: EventRecord, timestamp: datetime | None) -> int:

@@ -8,23 +8,25 @@ quote must occur in it verbatim.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import re
 from sys import intern
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Iterable, Iterator, Mapping, Union
 
 import yaml
 
 from orgsim.dates import PartialDate
 from orgsim.errors import OrgsimError, RecordError
-from orgsim.facts import KINDS, Timeline, clean_source
+from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source
 
 __all__ = [
     "PersonRecord", "EventRecord", "RetractionRecord", "CorrectionRecord", "Dataset",
-    "parse_event", "parse_person", "parse_line", "read_jsonl", "export_records", "read_yaml", "bundled_seeds",
+    "parse_event", "parse_person", "parse_line", "read_jsonl", "export_records", "history_records", "read_yaml",
+    "bundled_seeds",
 ]
 
 _EVENT_KEYS = {
@@ -325,22 +327,31 @@ def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
     """The store's history as JSON Lines records: every person first, then every event in recording
     order — retracted events too, each retraction as a `retracted` line, each correction as the new
     event's line carrying `corrects` and `reason` — so importing it replays the same commands."""
-    for pid, person in timeline.people.items():
+    return history_records(timeline.people.items(), sorted(timeline.facts, key=lambda f: f.seq), timeline.retractions)
+
+
+def history_records(people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iterable[Fact],
+                    retractions: Iterable[Retraction]) -> Iterator[dict[str, Any]]:
+    """`export_records` from its parts, streamed: `people` (id, entry) in registration order, `facts`
+    (every stored one, retracted too) in recording order (`seq`), and every retraction."""
+    for pid, person in people:
         yield {
             "kind": "person", "person": pid, "name": person["name"],
             "aliases": list(person.get("aliases") or []), "source": dict(person.get("source") or {}),
         }
-    corrections = {r.replaced_by: r for r in timeline.retractions if r.replaced_by}
-    entries: list[tuple[int, dict[str, Any]]] = []
-    for fact in timeline.facts:
-        record = fact.as_record()
-        if fact.id in corrections:
-            record["corrects"] = corrections[fact.id].target
-            record["reason"] = corrections[fact.id].reason
-        record["id"] = fact.id
-        entries.append((fact.seq, record))
-    for r in timeline.retractions:
-        if not r.replaced_by:
-            entries.append((r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id}))
-    for _, record in sorted(entries, key=lambda e: e[0]):
+    retractions = list(retractions)
+    corrections = {r.replaced_by: r for r in retractions if r.replaced_by}
+
+    def fact_entries() -> Iterator[tuple[int, dict[str, Any]]]:
+        for fact in facts:
+            record = fact.as_record()
+            if fact.id in corrections:
+                record["corrects"] = corrections[fact.id].target
+                record["reason"] = corrections[fact.id].reason
+            record["id"] = fact.id
+            yield fact.seq, record
+
+    withdrawn = sorted(((r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id})
+                        for r in retractions if not r.replaced_by), key=lambda e: e[0])
+    for _, record in heapq.merge(fact_entries(), withdrawn, key=lambda e: e[0]):  # a tie: the fact first
         yield record

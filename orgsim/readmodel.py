@@ -641,6 +641,16 @@ class View:
     # --- one person: history, why, log --person (the rules stay in chart.Fold, the answers in history.py)
     # (`INDEXED BY` the person indexes: without statistics SQLite takes the covering day index, ~100×
     # slower on 10,000 people)
+    def people_in_order(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every person (id, entry), in registration order."""
+        return list(self._everyone().items())
+
+    def every_fact(self, chunk: int = 5000) -> Iterator[Fact]:
+        """Every stored fact, retracted ones too, in recording order (`seq`), decoded a chunk at a time."""
+        cursor = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? ORDER BY seq", (self.org_id,))
+        while rows := cursor.fetchmany(chunk):
+            yield from facts_of(rows)
+
     def retractions(self) -> list[Retraction]:
         """Every retraction, in recording order (from the meta)."""
         return [Retraction(rid, target, reason, seq, datetime.fromisoformat(at) if at else None, replaced)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from orgsim.application import open_store
 from orgsim.dates import PartialDate
 from orgsim.history import ORDERS, history, log, select, why
-from orgsim.interchange import EventRecord
+from orgsim.interchange import EventRecord, export_records
 from orgsim.readmodel import View
 from orgsim.render.history_text import history_text, log_text, why_text
 from test_readmodel import COMMANDS, days_of, fresh, generated, seeded_file  # noqa: F401  (fixtures)
@@ -197,3 +197,18 @@ def test_people_from_the_model_match_the_aggregate(cli, amended):
     assert {p["id"]: (p["name"], p["aliases"], p["source"]) for p in data["people"]} == {
         pid: (p["name"], list(p["aliases"]), p.get("source") or {}) for pid, p in organisation.people.items()}
     assert "flash-person" in cli("people", "--store", store).stdout
+
+
+def test_export_from_the_model_is_the_replays_byte_for_byte(cli, amended, generated):
+    """`export` streams from the read model; it writes exactly what the replayed timeline's records
+    give: people, facts in recording order, retractions and the correction with its reason."""
+    for store in (amended.read_model().path, generated):
+        app_ = open_store(store)
+        assert isinstance(app_.view(), View)  # the model is fresh: export reads it, not a replay
+        replayed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(app_.timeline()))
+        exported = cli("export", "--store", store)
+        assert exported.exit_code == 0, exported.stderr
+        assert exported.stdout == replayed
+    kinds = [json.loads(line)["kind"] for line in cli("export", "--store", amended.read_model().path).stdout.splitlines()]
+    assert kinds.count("retracted") == 2 and kinds.count("person") > 10
+    assert sum('"corrects"' in line for line in cli("export", "--store", amended.read_model().path).stdout.splitlines()) == 1
