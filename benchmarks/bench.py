@@ -98,6 +98,8 @@ def main(argv: list[str] | None = None) -> None:
         results.append((name, *summary(name), target))
     t, mb = run_once(ORGSIM + ["render", "--at", day, "-o", str(args.dir / "all.svg")] + s)
     results.append(("render (whole organisation)", t, mb, "<= 15 s"))
+    t, mb = run_once(ORGSIM + ["export", "-o", str(args.dir / "export.jsonl")] + s)
+    results.append(("export (whole history)", t, mb, "(no target; <= 500 MB)"))
 
     # appends: dated after every other event (the usual case), each a new person; then one backdated
     # append, which replays (and rebuilds the read model from that replay), and the read after it

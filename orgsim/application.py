@@ -254,16 +254,17 @@ class OrgsimApp(Application):
         return self.organisation(org).timeline().as_known_at(as_known_at)
 
     def chart(
-        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool | str = True
+        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool | str = True,
+        events: bool = True,
     ) -> OrgChart:
         """The chart on day `at` (from the read model when the store has one; `alumni=False`, or "open"
-        for those whose departure date is still open that day, lets it skip the alumni, which only the
-        replay path then still computes)."""
+        for those whose departure date is still open that day, lets it skip the alumni, and
+        `events=False` the rows' event ids, which only the replay path then still computes)."""
         if as_known_at is None:
             view = self.view(org)
             if view is not None:
                 with view:
-                    return view.chart(at, alumni=alumni)
+                    return view.chart(at, alumni=alumni, events=events)
         return chart_at(self.timeline(org, as_known_at), at)
 
     # --- the read model (SQLite files only; see orgsim/readmodel.py) --------------------------------

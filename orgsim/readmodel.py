@@ -499,12 +499,12 @@ class View:
         return value
 
     def chart(self, at: date, alumni: bool | str = True, left_after: date | None = None,
-              persons: Iterable[str] | None = None) -> OrgChart:
+              persons: Iterable[str] | None = None, events: bool = True) -> OrgChart:
         """The chart on day `at`: the row versions valid that day. `alumni=False`: without the alumni;
         `alumni="open"`: only those whose departure's month or year is still open that day (all the
         text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
         after that day (all a diff from that day needs); `persons`: only these people's rows, a part of
-        the chart."""
+        the chart; `events=False`: rows without the ids of their events (the text tree shows none)."""
         day = at.isoformat()
         left_day = left_after.isoformat() if left_after is not None else ""
         only, wanted, keep = "", [], None
@@ -518,7 +518,7 @@ class View:
         for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
              opens) in self.conn.execute(
             "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
-            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            f"r.n_events, r.n_touched, {'t.events' if events else 'NULL'}, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
             "LEFT JOIN orgsim_rm_people p ON p.org_id = r.org_id AND p.person = r.person "
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,

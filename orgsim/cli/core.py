@@ -58,7 +58,8 @@ def show(
     Example: orgsim show --at 2024-06-01 --as-known-at 2024-08-01 --json
     """
     known = moment(as_known_at)
-    chart = open_store(store).chart(at_day(at), org, as_known_at=known, alumni=False if json else "open")  # the tree names departures still open that day
+    chart = open_store(store).chart(at_day(at), org, as_known_at=known, alumni=False if json else "open",
+                                   events=json)  # the tree names departures still open that day, and no event ids
     if json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:
