@@ -810,15 +810,17 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        if dict(conn.execute(_LAYOUT_QUERY).fetchall()) != _layout():  # a new store, or an older layout
-            self._migrate(conn)
+        present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
+        if any(present.get(name) != sql for name, sql in _layout().items()):  # a new store, or an older layout
+            self._migrate(conn)  # (objects of other names are left alone)
         return conn
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
         """Bring the model's tables to this version's layout (SCHEMA) in one write transaction. A table
         laid out otherwise (e.g. with a rowid where it now has none) is dropped and made anew, empty,
-        with the meta: the model is derived data, rebuilt from the event log on next use."""
+        with the meta: the model is derived data, rebuilt from the event log on next use. An index
+        laid out otherwise is made anew; a missing one is made."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
@@ -826,6 +828,9 @@ class ReadModel:
             stale = [t for t in _TABLES if t in present and present[t] != wanted[t]]
             for table in ("orgsim_rm_meta", *stale) if stale else ():
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
+            for name in wanted.keys() - set(_TABLES):  # an index of that name made otherwise: made anew below
+                if name in present and present[name] != wanted[name]:
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)

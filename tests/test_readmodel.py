@@ -341,3 +341,17 @@ def test_a_model_table_laid_out_with_a_rowid_is_made_anew_and_the_model_rebuilt(
     assert layout["orgsim_rm_facts"].endswith("WITHOUT ROWID") and layout["orgsim_rm_tenures"].endswith("WITHOUT ROWID")
     assert conn.execute("SELECT count(*) FROM orgsim_rm_facts").fetchone()[0] == 40  # rebuilt: every seeded fact
     assert conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall() == events_before
+
+
+def test_an_index_of_a_model_name_laid_out_otherwise_is_made_anew_once(cli, db):
+    conn = sqlite3.connect(db)
+    conn.execute("DROP INDEX orgsim_rm_rows_person")
+    conn.execute("CREATE INDEX orgsim_rm_rows_person ON orgsim_rm_rows (person)")  # same name, other columns
+    conn.execute("CREATE INDEX orgsim_rm_facts_mine ON orgsim_rm_facts (seq)")  # a user's own: left alone
+    conn.commit()
+    conn.close()
+    result = cli("history", "Mira Murati", "--store", db)  # (its query names that index: INDEXED BY)
+    assert result.exit_code == 0 and "Murati" in result.stdout, result.stderr
+    sql = dict(sqlite3.connect(db).execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'orgsim_rm%'"))
+    assert sql["orgsim_rm_rows_person"] == "CREATE INDEX orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person)"
+    assert "orgsim_rm_facts_mine" in sql
