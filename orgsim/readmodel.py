@@ -355,7 +355,8 @@ _CLOSED = _Mark(PartialDate(1, 1, 1))  # a past fact dated to the day: never ope
 
 class Fetched(dict):
     """The facts a `FactLookup` has fetched, by id: a plain dict (a diff reads it tens of thousands of
-    times), which still answers `departures_of` through the lookup and keeps what that fetches."""
+    times) that the lookup keeps growing as it fetches (`FactLookup.fetched()` is this same dict), and
+    that still answers `departures_of` through the lookup, keeping what that finds."""
 
     def __init__(self, lookup: FactLookup) -> None:
         super().__init__()
@@ -363,7 +364,7 @@ class Fetched(dict):
 
     def departures_of(self, person: str) -> list[Fact]:
         found = self.lookup.departures_of(person)
-        self.update((f.id, f) for f in found)
+        self.lookup.remember(found)  # (into this dict too)
         return found
 
 
@@ -819,14 +820,14 @@ class ReadModel:
     def _migrate(conn: sqlite3.Connection) -> None:
         """Bring the model's tables to this version's layout (SCHEMA) in one write transaction. A table
         laid out otherwise (e.g. with a rowid where it now has none) is dropped and made anew, empty,
-        with the meta: the model is derived data, rebuilt from the event log on next use. An index
-        laid out otherwise is made anew; a missing one is made."""
+        and a missing one made; either way the meta goes too, so the model is rebuilt from the event log
+        on next use (it is derived data). An index laid out otherwise is made anew; a missing one is made."""
         conn.execute("BEGIN IMMEDIATE")
         try:
             present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
             wanted = _layout()
-            stale = [t for t in _TABLES if t in present and present[t] != wanted[t]]
-            for table in ("orgsim_rm_meta", *stale) if stale else ():
+            stale = [t for t in _TABLES if present.get(t) != wanted[t]]  # laid out otherwise, or missing
+            for table in ("orgsim_rm_meta", *stale) if stale else ():  # a model missing a table is no model
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
             for name in wanted.keys() - set(_TABLES):  # an index of that name made otherwise: made anew below
                 if name in present and present[name] != wanted[name]:
