@@ -5,11 +5,13 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from contextlib import contextmanager
 import random
 import sqlite3
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +28,9 @@ from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreErr
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records, history_records
-from orgsim.readmodel import Builder, ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation
+from orgsim.readmodel import (
+    Builder, LogUnavailable, ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation,
+)
 
 __all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
 
@@ -212,6 +216,51 @@ def _project(aggregate: Any, events: Any) -> Any:
     return aggregate
 
 
+class RecorderLog:
+    """An organisation's last stored event, read through the library's recorder (`readmodel.EventLog`):
+    its version, and a tag of its content (topic and state bytes, which hold the recording time)."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+
+    def _tag(self, stored: Any) -> str:
+        return hashlib.sha256(stored.topic.encode() + b"\0" + bytes(stored.state)).hexdigest()[:16]
+
+    def _select(self, org_id: str, **kwargs: Any) -> list[Any]:
+        try:
+            return list(self.recorder.select_events(uuid.UUID(org_id), **kwargs))
+        except Exception as err:  # noqa: BLE001  (the server is gone: the model apart is not used)
+            raise LogUnavailable(type(err).__name__) from None
+
+    def tip(self, org_id: str) -> tuple[int, str] | None:
+        found = self._select(org_id, desc=True, limit=1)
+        return (found[0].originator_version, self._tag(found[0])) if found else None
+
+    def tag(self, org_id: str, version: int) -> str | None:
+        found = self._select(org_id, gt=version - 1, lte=version, limit=1)
+        return self._tag(found[0]) if found else None
+
+
+def model_path(env: Any, schema: str, table: str) -> Path | None:
+    """Where this machine keeps the read model of a PostgreSQL store: a SQLite file in
+    `ORGSIM_CACHE_DIR` (else `$XDG_CACHE_HOME/orgsim`, else `~/.cache/orgsim`), named by a hash of the
+    server, database, user, schema and table (never the password). None when `ORGSIM_CACHE` is `off`
+    or the folder cannot be made: every read then replays."""
+    if os.environ.get("ORGSIM_CACHE", "").lower() in ("off", "0", "no", "false"):
+        return None
+    folder = os.environ.get("ORGSIM_CACHE_DIR") or ""
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        folder = os.path.join(base, "orgsim")
+    where = "\0".join(str(env.get(k) or "") for k in ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DBNAME", "POSTGRES_USER"))
+    name = hashlib.sha256(f"{where}\0{schema}\0{table}".encode()).hexdigest()[:20]
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return Path(folder) / f"postgres-{name}.sqlite"
+
+
 class OrgsimApp(Application):
     """Organisations and their cited changes, in one event store."""
 
@@ -267,10 +316,20 @@ class OrgsimApp(Application):
                     return view.chart(at, alumni=alumni, events=events)
         return chart_at(self.timeline(org, as_known_at), at)
 
-    # --- the read model (SQLite files only; see orgsim/readmodel.py) --------------------------------
+    # --- the read model (see orgsim/readmodel.py) ---------------------------------------------------
     def read_model(self) -> ReadModel | None:
-        """The read-model tables of this store, when it is a SQLite file (else None: replay)."""
+        """The read-model tables of this store: in a SQLite store's own file; for a PostgreSQL store, in
+        a local SQLite file of this machine's (`model_path`), checked against the server's log on every
+        use; None (replay) for memory stores, or when the local file cannot be had."""
+        if "_read_model" not in self.__dict__:
+            self._read_model = self._find_read_model()
+        return self._read_model
+
+    def _find_read_model(self) -> ReadModel | None:
         datastore = getattr(self.recorder, "datastore", None)
+        if type(datastore).__name__ == "PostgresDatastore":
+            path = model_path(self.env, getattr(datastore, "schema", ""), getattr(self.recorder, "events_table_name", ""))
+            return ReadModel(str(path), log=RecorderLog(self.recorder)) if path is not None else None
         pool = getattr(datastore, "pool", None)
         if type(datastore).__name__ != "SQLiteDatastore" or pool is None or pool.is_sqlite_memory_mode:
             return None
@@ -297,12 +356,22 @@ class OrgsimApp(Application):
         name = self._org_name(org)
         oid = organisation_id(name).hex
         for _ in range(3):
-            found = model.view(oid)
+            try:
+                found = model.view(oid)
+            except (sqlite3.Error, LogUnavailable):
+                if model.log is None:
+                    raise
+                return None  # a PostgreSQL store's local model cannot be read: replay
             if isinstance(found, View):
                 return found
             if found is None:
                 self.organisation(name)  # raises the usual "no organisation" error
-            self.rebuild(name)
+            try:
+                self.rebuild(name)
+            except (sqlite3.Error, LogUnavailable):
+                if model.log is None:
+                    raise
+                return None
         return None  # the store kept changing: replay
 
     def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
@@ -507,7 +576,7 @@ class OrgsimApp(Application):
             if model is not None:
                 built = builder.finish(organisation.timeline(), organisation.version)
                 model.write(organisation.id.hex, built, organisation.version)
-        except sqlite3.Error:
+        except (sqlite3.Error, LogUnavailable):
             pass
 
     def _apply_record(self, org: Organisation, rec: Any, timestamp: datetime | None) -> tuple[int, bool]:
@@ -640,7 +709,7 @@ class OrgsimApp(Application):
             try:
                 model.append(organisation.id.hex, old_version, organisation.version, view.meta,
                              fold, tenure_of, touched, [stored], added)
-            except sqlite3.Error:
+            except (sqlite3.Error, LogUnavailable):
                 pass  # only a cache: the next read finds it stale and rebuilds it
             return Recorded(stored, before, after, True, facts)
         raise StoreError("the store kept changing under this command: try again")

@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
@@ -41,7 +41,7 @@ from orgsim.diff import fresh_events
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Retraction, Timeline
 
-__all__ = ["ReadModel", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+__all__ = ["ReadModel", "EventLog", "LogUnavailable", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
 FORMAT = 3  # the layout of the tables' contents: a model of another format is stale (rebuilt)
@@ -803,11 +803,36 @@ def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, di
                      ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)))
 
 
-class ReadModel:
-    """The read-model tables of one SQLite store file."""
+class EventLog(Protocol):
+    """Where a model kept apart from its event log (a PostgreSQL store's local copy) reads what the log
+    holds now: an organisation's last stored event, as its version and a tag of its content."""
 
-    def __init__(self, path: str) -> None:
+    def tip(self, org_id: str) -> tuple[int, str] | None:
+        """The version and tag of the organisation's last stored event (None: no such organisation)."""
+
+    def tag(self, org_id: str, version: int) -> str | None:
+        """The tag of the organisation's stored event at `version`."""
+
+
+class LogUnavailable(Exception):
+    """The event log could not be asked (a model kept apart from it is then not used)."""
+
+
+class ReadModel:
+    """The read-model tables of one SQLite file: the store's own file (beside the event log, read in
+    the same transaction), or, with `log`, a file apart from the log (a PostgreSQL store's local copy),
+    which is fresh only when the version AND the content tag of the log's last event are those it was
+    built from, so a database dropped and made again with another history is never mistaken for it."""
+
+    def __init__(self, path: str, log: EventLog | None = None) -> None:
         self.path = path
+        self.log = log
+
+    def _tip(self, conn: sqlite3.Connection, org_id: str) -> tuple[int | None, str | None]:
+        """The log's last version of the organisation (None: not there) and, for a log apart, its tag."""
+        if self.log is None:
+            return self.stored_version(conn, org_id), None
+        return self.log.tip(org_id) or (None, None)
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -869,14 +894,14 @@ class ReadModel:
         conn = self.connect()
         conn.execute("BEGIN")
         try:
-            version = self.stored_version(conn, org_id)
+            version, tag = self._tip(conn, org_id)
             if version is None:
                 conn.execute("COMMIT")
                 conn.close()
                 return None
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
             meta = json.loads(row[1]) if row is not None and row[0] == version else None
-            if meta is None or meta.get("format") != FORMAT:
+            if meta is None or meta.get("format") != FORMAT or meta.get("tag") != tag:
                 conn.execute("COMMIT")
                 conn.close()
                 return version
@@ -887,12 +912,14 @@ class ReadModel:
 
     def write(self, org_id: str, built: Built, version: int) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
+        tag = self.log.tag(org_id, version) if self.log is not None else None
         with self._writing() as conn:
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            if (row is not None and row[0] >= version and row[0] == self.stored_version(conn, org_id)
-                    and json.loads(row[1]).get("format") == FORMAT):
-                conn.execute("COMMIT")  # someone else already wrote a model at least as new
-                return
+            if row is not None and row[0] >= version:
+                now = json.loads(row[1])
+                if (row[0], now.get("tag")) == self._tip(conn, org_id) and now.get("format") == FORMAT:
+                    conn.execute("COMMIT")  # someone else already wrote a model at least as new
+                    return
             for table in ("meta", "rows", "alumni", "tenures", "facts", "people", "names"):
                 conn.execute(f"DELETE FROM orgsim_rm_{table} WHERE org_id = ?", (org_id,))
             alone = conn.execute("SELECT count(*) FROM orgsim_rm_meta").fetchone()[0] == 0
@@ -911,7 +938,8 @@ class ReadModel:
             if alone:
                 for _, ddl in _INDEXES:
                     conn.execute(ddl)
-            conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(built.meta, ensure_ascii=False)))
+            meta = {**built.meta, "tag": tag} if tag is not None else built.meta
+            conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(meta, ensure_ascii=False)))
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
                tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
@@ -923,7 +951,8 @@ class ReadModel:
         day = fold.last[0].isoformat()
         with self._writing() as conn:
             row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            if row is None or row[0] != old_version or self.stored_version(conn, org_id) != new_version:
+            version, tag = self._tip(conn, org_id)
+            if row is None or row[0] != old_version or version != new_version:
                 conn.execute("ROLLBACK")
                 return False
             for person in sorted(touched):
@@ -948,7 +977,7 @@ class ReadModel:
                                      (_events(s), org_id, tenure_of[id(s)]))
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             _write_people(conn, org_id, people or {})
-            meta = {**meta, "last": [day, fold.last[1]], "log_hash": None}
+            meta = {**meta, "last": [day, fold.last[1]], "log_hash": None, **({"tag": tag} if tag is not None else {})}
             conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
                          (new_version, json.dumps(meta, ensure_ascii=False), org_id))
             return True

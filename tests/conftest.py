@@ -30,10 +30,12 @@ SEEDS = ROOT / "seeds" / "openai.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    """No stray store settings from the developer's shell."""
-    for key in ("ORGSIM_STORE", "ORGSIM_ORG", "ORGSIM_SQLITE_DBNAME", "ORGSIM_PERSISTENCE_MODULE"):
+def _clean_env(monkeypatch, tmp_path):
+    """No stray store settings from the developer's shell; a PostgreSQL store's local read model in
+    this test's own folder (not the developer's ~/.cache)."""
+    for key in ("ORGSIM_STORE", "ORGSIM_ORG", "ORGSIM_SQLITE_DBNAME", "ORGSIM_PERSISTENCE_MODULE", "ORGSIM_CACHE"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("ORGSIM_CACHE_DIR", str(tmp_path / "model-cache"))
 
 
 @pytest.fixture(scope="session")
