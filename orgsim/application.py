@@ -244,8 +244,8 @@ class RecorderLog:
 def model_path(env: Any, schema: str, table: str) -> Path | None:
     """Where this machine keeps the read model of a PostgreSQL store: a SQLite file in
     `ORGSIM_CACHE_DIR` (else `$XDG_CACHE_HOME/orgsim`, else `~/.cache/orgsim`), named by a hash of the
-    server, database, user, schema and table (never the password). None when `ORGSIM_CACHE` is `off`
-    or the folder cannot be made: every read then replays."""
+    server, database, user, schema and table (never the password), readable by this user only. None
+    when `ORGSIM_CACHE` is `off` or the file cannot be made: every read then replays."""
     if os.environ.get("ORGSIM_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
     folder = os.environ.get("ORGSIM_CACHE_DIR") or ""
@@ -254,11 +254,13 @@ def model_path(env: Any, schema: str, table: str) -> Path | None:
         folder = os.path.join(base, "orgsim")
     where = "\0".join(str(env.get(k) or "") for k in ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DBNAME", "POSTGRES_USER"))
     name = hashlib.sha256(f"{where}\0{schema}\0{table}".encode()).hexdigest()[:20]
+    path = Path(folder) / f"postgres-{name}.sqlite"
     try:
         Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # the organisation's data: for this user only
     except OSError:
         return None
-    return Path(folder) / f"postgres-{name}.sqlite"
+    return path
 
 
 class OrgsimApp(Application):

@@ -133,3 +133,8 @@ def test_an_unwritable_cache_folder_means_replay_not_an_error(cli, pg_store, dat
     assert app_.read_model() is None
     result = cli("show", "--at", "2024-10-15", "--store", pg_store)
     assert result.exit_code == 0 and "Sam Altman" in result.stdout
+
+
+def test_the_local_model_is_readable_by_its_user_only(pg_store, dataset, tmp_path):
+    open_store(pg_store, create=True).load(dataset)
+    assert _model_file(tmp_path / "model-cache").stat().st_mode & 0o077 == 0
