@@ -1,0 +1,105 @@
+"""Time orgsim on a PostgreSQL store: reads from this machine's local read model against replays.
+
+    python benchmarks/bench_postgres.py [--people 10000] [--events 200000] [--runs 5] [--server URL]
+
+Uses the history `bench.py` generates (same arguments, same cache folder), a new database on the
+server of --server (else on a throwaway server started from the local PostgreSQL binaries, as the
+tests do: tests/pgserver.py), and a fresh local model folder. Each command is a whole CLI process;
+reads are the median of --runs runs with the local model and of two with ORGSIM_CACHE=off (every read
+replays, as before the local model). Then: appends (the model updated in place), an append from
+"another machine" (ORGSIM_CACHE=off), the read right after it (the model is stale: one replay and a
+rebuild) and the read after that. Prints a table; nothing here is asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+import pgserver  # noqa: E402
+
+PY = sys.executable
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--people", type=int, default=10_000)
+    ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/orgsim-bench"))
+    ap.add_argument("--server", help="postgresql://USER@HOST:PORT/DB of a server to make a database on")
+    args = ap.parse_args(argv)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
+    history = args.dir / f"history-{args.people}-{args.events}-{args.seed}-{generator}.jsonl"
+    if not history.exists():
+        with history.open("w") as out:
+            subprocess.run([PY, str(HERE / "generate.py"), "--people", str(args.people), "--events",
+                            str(args.events), "--seed", str(args.seed)], stdout=out, check=True)
+    server = None if args.server else pgserver.start()
+    if server is None and not args.server:
+        raise SystemExit("no PostgreSQL server: pass --server URL or install PostgreSQL")
+    admin = args.server or server.url
+    url = pgserver.create_database(admin)
+    cache = Path(tempfile.mkdtemp(prefix="orgsim-bench-model-"))
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "ORGSIM_STORE", "ORGSIM_CACHE")}
+    model, replay = {**base, "ORGSIM_CACHE_DIR": str(cache)}, {**base, "ORGSIM_CACHE": "off"}
+
+    def run(cmd: list[str], env: dict[str, str] = model, store: bool = True) -> tuple[float, float]:
+        start = time.perf_counter()
+        proc = subprocess.Popen([PY, "-m", "orgsim", *cmd, *(["--store", url] if store else [])],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        _, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"{cmd} failed: {err.strip()[-400:]}")
+        return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+    rows: list[tuple[str, float, float, str]] = []
+    try:
+        t, mb = run(["import", str(history), "--org", "Bench"])
+        rows.append(("import (and this machine's model)", t, mb, ""))
+        floor = statistics.median(run(["--version"], store=False)[0] for _ in range(args.runs))
+        rows.append(("floor: orgsim --version", floor, 0, ""))
+        day = "2024-06-30"
+        for name, cmd in (("show --at", ["show", "--at", day]), ("diff (one month)", ["diff", "2024-05-31", day]),
+                          ("history PERSON", ["history", "p00000-ceo"])):
+            m = [run(cmd) for _ in range(args.runs)]
+            r = [run(cmd, replay) for _ in range(2)]
+            rows.append((f"{name}: local model", statistics.median(t for t, _ in m), max(mb for _, mb in m), ""))
+            rows.append((f"{name}: replay (ORGSIM_CACHE=off)", statistics.median(t for t, _ in r), max(mb for _, mb in r), ""))
+        hire = ["appointed", "--title", "Engineer", "--reports-to", "p00000-ceo", "--source", "bench"]
+        a = [run(["append", *hire[:1], f"pg-hire-{i}", "--name", f"Pg Hire {i}", *hire[1:], "--on", "2025-01-02"])
+             for i in range(args.runs)]
+        rows.append(("append one event (model in place)", statistics.median(t for t, _ in a), max(mb for _, mb in a), ""))
+        t, mb = run(["append", *hire[:1], "pg-other", "--name", "Pg Other", *hire[1:], "--on", "2025-01-03"], replay)
+        rows.append(("append from another machine (no model)", t, mb, ""))
+        t, mb = run(["show", "--at", day])
+        rows.append(("show right after it (stale: rebuilt)", t, mb, ""))
+        t, mb = run(["show", "--at", day])
+        rows.append(("show after that (fresh again)", t, mb, ""))
+    finally:
+        pgserver.drop_database(admin, url)
+        if server is not None:
+            server.stop()
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"orgsim on PostgreSQL — {time.strftime('%Y-%m-%d')} — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(f"workload: {history.name}, {args.runs} runs (replays: 2)\n")
+    print(f"{'':42} {'seconds':>8} {'x start-up':>10} {'peak MB':>8}")
+    for name, t, mb, _ in rows:
+        print(f"{name:42} {t:8.3f} {t / floor:10.2f} {mb:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
