@@ -37,10 +37,10 @@ SCAN = (
 )
 
 
-def run_once(cmd: list[str]) -> tuple[float, float]:
+def run_once(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall-clock seconds and peak resident MB of one run; a failing command raises."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV if env is None else env)
     err = proc.stderr.read().decode() if proc.stderr else ""
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
@@ -49,14 +49,9 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--people", type=int, default=10_000)
-    ap.add_argument("--events", type=int, default=200_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--dir", type=Path, default=Path("/tmp/orgsim-bench"))
-    args = ap.parse_args(argv)
+def history_file(args: argparse.Namespace) -> Path:
+    """The generated history for --people/--events/--seed in --dir, made once (cached by those and
+    by the generator's own hash)."""
     args.dir.mkdir(parents=True, exist_ok=True)
     generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
     history = args.dir / f"history-{args.people}-{args.events}-{args.seed}-{generator}.jsonl"
@@ -64,6 +59,22 @@ def main(argv: list[str] | None = None) -> None:
         with history.open("w") as out:
             subprocess.run([PY, str(HERE / "generate.py"), "--people", str(args.people), "--events",
                             str(args.events), "--seed", str(args.seed)], stdout=out, check=True)
+    return history
+
+
+def workload_arguments(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--people", type=int, default=10_000)
+    ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/orgsim-bench"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    workload_arguments(ap)
+    args = ap.parse_args(argv)
+    history = history_file(args)
     store = args.dir / "bench.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)

@@ -14,11 +14,9 @@ rebuild) and the read after that. Prints a table; nothing here is asserted by th
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,52 +24,36 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
 import pgserver  # noqa: E402
-
-PY = sys.executable
+from bench import ENV, ORGSIM, history_file, run_once, workload_arguments  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--people", type=int, default=10_000)
-    ap.add_argument("--events", type=int, default=200_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--dir", type=Path, default=Path("/tmp/orgsim-bench"))
+    workload_arguments(ap)
     ap.add_argument("--server", help="postgresql://USER@HOST:PORT/DB of a server to make a database on")
     args = ap.parse_args(argv)
-    args.dir.mkdir(parents=True, exist_ok=True)
-    generator = hashlib.sha256((HERE / "generate.py").read_bytes()).hexdigest()[:8]
-    history = args.dir / f"history-{args.people}-{args.events}-{args.seed}-{generator}.jsonl"
-    if not history.exists():
-        with history.open("w") as out:
-            subprocess.run([PY, str(HERE / "generate.py"), "--people", str(args.people), "--events",
-                            str(args.events), "--seed", str(args.seed)], stdout=out, check=True)
+    history = history_file(args)
     server = None if args.server else pgserver.start()
     if server is None and not args.server:
         raise SystemExit("no PostgreSQL server: pass --server URL or install PostgreSQL")
     admin = args.server or server.url
     url = pgserver.create_database(admin)
     cache = Path(tempfile.mkdtemp(prefix="orgsim-bench-model-"))
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "ORGSIM_STORE", "ORGSIM_CACHE")}
+    base = {k: v for k, v in ENV.items() if k not in ("ORGSIM_STORE", "ORGSIM_CACHE")}
     model, replay = {**base, "ORGSIM_CACHE_DIR": str(cache)}, {**base, "ORGSIM_CACHE": "off"}
 
     def run(cmd: list[str], env: dict[str, str] = model, store: bool = True) -> tuple[float, float]:
-        start = time.perf_counter()
-        proc = subprocess.Popen([PY, "-m", "orgsim", *cmd, *(["--store", url] if store else [])],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        _, status, usage = os.wait4(proc.pid, 0)
-        if os.waitstatus_to_exitcode(status):
-            raise SystemExit(f"{cmd} failed: {err.strip()[-400:]}")
-        return time.perf_counter() - start, usage.ru_maxrss / 1024
+        return run_once(ORGSIM + cmd + (["--store", url] if store else []), env)
 
     rows: list[tuple[str, float, float, str]] = []
     try:
         t, mb = run(["import", str(history), "--org", "Bench"])
         rows.append(("import (and this machine's model)", t, mb, ""))
-        floor = statistics.median(run(["--version"], store=False)[0] for _ in range(args.runs))
-        rows.append(("floor: orgsim --version", floor, 0, ""))
+        f = [run(["--version"], store=False) for _ in range(args.runs)]
+        floor = statistics.median(t for t, _ in f)
+        rows.append(("floor: orgsim --version", floor, max(mb for _, mb in f), ""))
         day = "2024-06-30"
         for name, cmd in (("show --at", ["show", "--at", day]), ("diff (one month)", ["diff", "2024-05-31", day]),
                           ("history PERSON", ["history", "p00000-ceo"])):
