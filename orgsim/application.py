@@ -209,13 +209,6 @@ class LoadReport:
     events_already_stored: int
 
 
-def _project(aggregate: Any, events: Any) -> Any:
-    """Replay without eventsourcing's per-event runtime Protocol check (about 40% of a replay)."""
-    for event in events:
-        aggregate = event.mutate(aggregate)
-    return aggregate
-
-
 class RecorderLog:
     """An organisation's last stored event, read through the library's recorder (`readmodel.EventLog`):
     its version, and a tag of its content (topic and state bytes, which hold the recording time)."""
@@ -244,8 +237,9 @@ class RecorderLog:
 def model_path(env: Any, schema: str, table: str) -> Path | None:
     """Where this machine keeps the read model of a PostgreSQL store: a SQLite file in
     `ORGSIM_CACHE_DIR` (else `$XDG_CACHE_HOME/orgsim`, else `~/.cache/orgsim`), named by a hash of the
-    server, database, user, schema and table (never the password), readable by this user only. None
-    when `ORGSIM_CACHE` is `off` or the file cannot be made: every read then replays."""
+    server, database, user, schema and table (never the password), readable by this user only (made
+    so, never through a link, never another user's file). None when `ORGSIM_CACHE` is `off` or the file
+    cannot be had: every read then replays."""
     if os.environ.get("ORGSIM_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
     folder = os.environ.get("ORGSIM_CACHE_DIR") or ""
@@ -257,7 +251,15 @@ def model_path(env: Any, schema: str, table: str) -> Path | None:
     path = Path(folder) / f"postgres-{name}.sqlite"
     try:
         Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # the organisation's data: for this user only
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)  # not through a link
+        try:
+            info = os.fstat(fd)
+            if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                return None  # somebody else's file: not ours to read or write
+            if info.st_mode & 0o077:
+                os.fchmod(fd, 0o600)  # the organisation's data: for this user only
+        finally:
+            os.close(fd)
     except OSError:
         return None
     return path
@@ -276,11 +278,29 @@ class OrgsimApp(Application):
     #: On PostgreSQL, a load writes its stored events this many to a statement (see `_insert_all`).
     PG_CHUNK = 2000
 
+    #: A replay reads the stored events this many at a time (see `_get`).
+    REPLAY_PAGE = 10_000
+
     # --- reading -----------------------------------------------------------------------------------
     def _get(self, aggregate_id: Any) -> Any:
-        """An aggregate rebuilt from its events, without the library's default projector, whose
-        per-event runtime Protocol check took ~60% of a replay."""
-        return self.repository.get(aggregate_id, projector_func=_project)
+        """An aggregate rebuilt from its events, read `REPLAY_PAGE` at a time by version through the
+        recorder, each mutating the aggregate directly. The library's `repository.get` reads every
+        stored event into memory first (232,000 events: 396 MB at the peak, paged 257 MB), and its
+        default projector runs a runtime Protocol check per event (~60% of a replay). Pages read at
+        different moments still give a valid aggregate: versions are contiguous (`mutate` checks
+        each) and the log only grows, so what is read is always a prefix of it."""
+        aggregate, last = None, None
+        to_domain, select, page_size = self.mapper.to_domain_event, self.recorder.select_events, self.REPLAY_PAGE
+        while True:
+            page = select(aggregate_id, gt=last, limit=page_size)
+            for stored in page:
+                aggregate = to_domain(stored).mutate(aggregate)
+            if len(page) < page_size:
+                break
+            last = page[-1].originator_version
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
+        return aggregate
 
     def organisations(self) -> list[str]:
         try:

@@ -836,6 +836,8 @@ class ReadModel:
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        if self.log is not None:  # a file of our own (a store's file is in WAL mode already, by the library):
+            conn.execute("PRAGMA journal_mode=WAL")  # a reader never holds up this machine's writers
         present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
         if any(present.get(name) != sql for name, sql in _layout().items()):  # a new store, or an older layout
             self._migrate(conn)  # (objects of other names are left alone)

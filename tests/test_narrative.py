@@ -118,3 +118,15 @@ def test_loading_the_same_seeds_twice_stores_nothing_new(seeded, dataset):
     report = seeded.load(dataset)
     assert (report.events_added, report.people_added, report.events_already_stored) == (0, 0, len(dataset.events))
     assert seeded.event_count() == count
+
+
+def test_a_replay_read_a_few_events_at_a_time_is_the_same_aggregate(seeded, monkeypatch):
+    """`_get` reads the stored events a page at a time; pages of 7 give what one read of all gives,
+    on every kind of store (the last page full or not)."""
+    whole = seeded.organisation()
+    for size in (7, 8, whole.version, whole.version + 100):  # (a last page exactly full, too)
+        monkeypatch.setattr(type(seeded), "REPLAY_PAGE", size)
+        paged = seeded.organisation()
+        assert paged.version == whole.version and paged.facts == whole.facts
+        assert paged.people == whole.people and paged.retractions == whole.retractions
+    assert seeded.organisations() == ["OpenAI"]

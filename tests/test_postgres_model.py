@@ -4,15 +4,20 @@ the server's last event is the one it was built from (version AND content tag), 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from orgsim.application import open_store
+from orgsim.application import OrgsimApp, open_store
 from orgsim.domain import organisation_id
-from orgsim.interchange import EventRecord
+from orgsim.interchange import EventRecord, export_records, read_jsonl
 from orgsim.readmodel import View
 
 import pgserver
+from conftest import stored_events
+from test_import_bulk import hires, write_lines
 
 
 def _model_file(cache: Path) -> Path:
@@ -54,7 +59,7 @@ def test_reads_come_from_a_local_model_that_answers_as_the_replay(cli, pg_store,
     people = cli.json("people", "--store", pg_store)["people"]
     assert sorted(p["id"] for p in people) == sorted(app_.organisation().people)
     exported = cli("export", "--store", pg_store).stdout
-    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in app_.export())
+    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(app_.timeline()))
     assert exported.count('"kind": "person"') == len(app_.organisation().people)
 
 
@@ -138,3 +143,100 @@ def test_an_unwritable_cache_folder_means_replay_not_an_error(cli, pg_store, dat
 def test_the_local_model_is_readable_by_its_user_only(pg_store, dataset, tmp_path):
     open_store(pg_store, create=True).load(dataset)
     assert _model_file(tmp_path / "model-cache").stat().st_mode & 0o077 == 0
+
+
+
+def _all_same(cli, store: str, org: str) -> None:
+    """Every kind of read of `org` from the local model is the replay's, export byte for byte."""
+    for args in (("show", "--at", "2024-10-15"), ("show", "--at", "2025-03-01"), ("diff", "2023-11-01", "2025-03-01"),
+                 ("history", "Sam Altman"), ("log",)):
+        _same(cli, store, *args, "--org", org)
+    exported = cli("export", "--store", store, "--org", org).stdout
+    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(open_store(store).timeline(org)))
+
+
+def test_two_organisations_two_machines_retractions_backdated_appends_and_a_correction(cli, pg_store, dataset,
+                                                                                        monkeypatch):
+    """(From a review.) Each step's reads of both organisations match a replay."""
+    app_ = open_store(pg_store, create=True)
+    app_.load(dataset)
+    app_.load(replace(dataset, organisation="Twin"))
+    for org in ("OpenAI", "Twin"):
+        _all_same(cli, pg_store, org)
+    monkeypatch.setenv("ORGSIM_CACHE", "off")  # another machine: a retraction, a backdated append
+    other = open_store(pg_store)
+    last = other.organisation("OpenAI").timeline().facts[-1]
+    other.retract(last.id, "wrong", org="OpenAI")
+    other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T1",
+                             manager="sam-altman", source={"note": "t"}), org="Twin")
+    monkeypatch.delenv("ORGSIM_CACHE")
+    for org in ("OpenAI", "Twin"):
+        _all_same(cli, pg_store, org)
+    a, b = open_store(pg_store), open_store(pg_store)  # this machine, two processes at the tip, then a correction
+    b.record(EventRecord("appointed", "Bo Example", "2025-02-01", name="Bo Example", title="T2",
+                         manager="sam-altman", source={"note": "t"}), org="Twin")
+    a.record(EventRecord("appointed", "Cy Example", "2025-02-02", name="Cy Example", title="T3",
+                         manager="bo-example", source={"note": "t"}), org="Twin")
+    target = next(f for f in a.organisation("Twin").timeline().facts if f.person == "bo-example")
+    a.correct(target.id, "title", {"title": "T2b"}, org="Twin")
+    for org in ("OpenAI", "Twin"):
+        _all_same(cli, pg_store, org)
+    assert "Bo Example — T2b" in cli("show", "--at", "2025-03-01", "--store", pg_store, "--org", "Twin").stdout
+
+
+def test_a_reader_holding_the_local_model_does_not_hold_up_an_append(pg_store, dataset, tmp_path):
+    """(From a review.) The local file is in WAL mode, as a SQLite store is: an append updates it in place
+    while another process of this machine is still reading it (else it would wait 30 s, then give up)."""
+    app_ = open_store(pg_store, create=True)
+    app_.load(dataset)
+    path = _model_file(tmp_path / "model-cache")
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reader = open_store(pg_store).view()
+    with reader:
+        reader.chart(date(2024, 10, 15))  # a read transaction stays open meanwhile
+        open_store(pg_store).record(EventRecord("appointed", "Ada Example", "2025-01-15", name="Ada Example",
+                                                title="Engineer", manager="sam-altman", source={"note": "t"}))
+        version, meta = _meta(path)
+        assert version == open_store(pg_store).organisation().version and meta["log_hash"] is None  # in place
+
+
+def test_a_chunked_load_that_meets_another_writer_is_retried_and_keeps_both(cli, pg_store, tmp_path, monkeypatch):
+    """(From a review.) Another writer appends between a load's checks and its chunked save: the save's
+    version conflict is the library's IntegrityError, the load is re-run on the fresh state, and both stay."""
+    monkeypatch.setattr(OrgsimApp, "PG_CHUNK", 7)
+    base = write_lines(tmp_path / "a.jsonl", [{"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
+                                             {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019",
+                                              "source": "memo"}])
+    open_store(pg_store, create=True).load(read_jsonl(base, "Bulk"))
+    real, calls = OrgsimApp._insert_all, []
+
+    def racing(self, stored):
+        calls.append(len(stored))
+        if len(calls) == 1:
+            open_store(pg_store).record(EventRecord("appointed", "Ada Example", "2024-06-01", name="Ada Example",
+                                                    title="X", manager="sam-altman", source={"note": "race"}), org="Bulk")
+        return real(self, stored)
+
+    monkeypatch.setattr(OrgsimApp, "_insert_all", racing)
+    report = open_store(pg_store).load(read_jsonl(write_lines(tmp_path / "h.jsonl", hires(40)), "Bulk"))
+    assert len(calls) == 2 and report.events_added == 40
+    stored = stored_events(pg_store)
+    assert len({(o, v) for o, v, *_ in stored}) == len(stored)
+    people = {p["id"] for p in cli.json("show", "--at", "2025-03-01", "--store", pg_store, "--org", "Bulk")["people"]}
+    assert "ada-example" in people and len(people) == 42
+
+
+def test_a_model_file_of_another_user_or_behind_a_link_is_not_used(pg_store, dataset, tmp_path, monkeypatch):
+    cache = tmp_path / "model-cache"
+    app_ = open_store(pg_store, create=True)
+    app_.load(dataset)
+    path = _model_file(cache)
+    os.chmod(path, 0o644)
+    assert open_store(pg_store).read_model() is not None and path.stat().st_mode & 0o077 == 0  # tightened
+    target = tmp_path / "elsewhere.sqlite"
+    path.unlink()
+    target.write_bytes(b"")
+    path.symlink_to(target)
+    assert open_store(pg_store).read_model() is None  # replay rather than follow the link
+    assert "sam-altman" in {r.id for r in open_store(pg_store).chart(date(2024, 10, 15)).rows}  # (replayed)
+    assert target.read_bytes() == b""  # nothing written through the link
