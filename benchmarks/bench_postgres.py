@@ -6,9 +6,9 @@ Uses the history `bench.py` generates (same arguments, same cache folder), a new
 server of --server (else on a throwaway server started from the local PostgreSQL binaries, as the
 tests do: tests/pgserver.py), and a fresh local model folder. Each command is a whole CLI process;
 reads are the median of --runs runs with the local model and of two with ORGSIM_CACHE=off (every read
-replays, as before the local model). Then: appends (the model updated in place), an append from
-"another machine" (ORGSIM_CACHE=off), the read right after it (the model is stale: one replay and a
-rebuild) and the read after that. Prints a table; nothing here is asserted by the tests.
+replays, as before the local model). Then: appends (the model updated in place); three appends from
+"another machine" (ORGSIM_CACHE=off) and the read after them (the model catches up with them); a
+backdated append from there and the read after it (the model is rebuilt: one replay); one more read. Prints a table; nothing here is asserted by the tests.
 """
 
 from __future__ import annotations
@@ -65,10 +65,16 @@ def main(argv: list[str] | None = None) -> None:
         a = [run(["append", *hire[:1], f"pg-hire-{i}", "--name", f"Pg Hire {i}", *hire[1:], "--on", "2025-01-02"])
              for i in range(args.runs)]
         rows.append(("append one event (model in place)", statistics.median(t for t, _ in a), max(mb for _, mb in a), ""))
-        t, mb = run(["append", *hire[:1], "pg-other", "--name", "Pg Other", *hire[1:], "--on", "2025-01-03"], replay)
-        rows.append(("append from another machine (no model)", t, mb, ""))
+        for i in range(3):
+            t, mb = run(["append", *hire[:1], f"pg-other-{i}", "--name", f"Pg Other {i}", *hire[1:], "--on", "2025-01-03"],
+                        replay)
+        rows.append(("3 appends from another machine (last)", t, mb, ""))
         t, mb = run(["show", "--at", day])
-        rows.append(("show right after it (stale: rebuilt)", t, mb, ""))
+        rows.append(("show right after them (caught up)", t, mb, ""))
+        t, mb = run(["append", *hire[:1], "pg-late", "--name", "Pg Late", *hire[1:], "--on", "2020-01-02"], replay)
+        rows.append(("a backdated append from another machine", t, mb, ""))
+        t, mb = run(["show", "--at", day])
+        rows.append(("show right after it (rebuilt)", t, mb, ""))
         t, mb = run(["show", "--at", day])
         rows.append(("show after that (fresh again)", t, mb, ""))
     finally:

@@ -22,7 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from orgsim.chart import OrgChart, chart_at
-from orgsim.domain import PERSON_ID, Directory, Organisation, name_key, organisation_id, slugify
+from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
@@ -216,7 +216,9 @@ class RecorderLog:
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
 
-    def _tag(self, stored: Any) -> str:
+    @staticmethod
+    def tag_of(stored: Any) -> str:
+        """A stored event's content tag."""
         return hashlib.sha256(stored.topic.encode() + b"\0" + bytes(stored.state)).hexdigest()[:16]
 
     def _select(self, org_id: str, **kwargs: Any) -> list[Any]:
@@ -227,11 +229,11 @@ class RecorderLog:
 
     def tip(self, org_id: str) -> tuple[int, str] | None:
         found = self._select(org_id, desc=True, limit=1)
-        return (found[0].originator_version, self._tag(found[0])) if found else None
+        return (found[0].originator_version, self.tag_of(found[0])) if found else None
 
     def tag(self, org_id: str, version: int) -> str | None:
         found = self._select(org_id, gt=version - 1, lte=version, limit=1)
-        return self._tag(found[0]) if found else None
+        return self.tag_of(found[0]) if found else None
 
 
 def model_path(env: Any, schema: str, table: str) -> Path | None:
@@ -278,6 +280,8 @@ class OrgsimApp(Application):
     #: On PostgreSQL, a load writes its stored events this many to a statement (see `_insert_all`).
     PG_CHUNK = 2000
 
+    #: A PostgreSQL store's local model catches up with at most this many new events (see `_catch_up`).
+    CATCH_UP_MAX = 1000
     #: A replay reads the stored events this many at a time (see `_get`).
     REPLAY_PAGE = 10_000
 
@@ -391,12 +395,54 @@ class OrgsimApp(Application):
             if found is None:
                 self.organisation(name)  # raises the usual "no organisation" error
             try:
+                if model.log is not None and self._catch_up(model, oid) is not False:
+                    continue  # caught up, or another process moved the model meanwhile: look again
                 self.rebuild(name)
             except (sqlite3.Error, LogUnavailable):
                 if model.log is None:
                     raise
                 return None
         return None  # the store kept changing: replay
+
+    def _catch_up(self, model: ReadModel, oid: str) -> bool | None:
+        """Bring a PostgreSQL store's local model up to the server's log without a replay, when the
+        model is a prefix of the log and at most `CATCH_UP_MAX` events follow, each a new person or a
+        fact that lands after every effective one (news arriving in date order, from another machine):
+        each fact is applied as an `append` at the tip does it (the aggregate seeded from the model,
+        the event's own `apply` through the rules' kept fold) and written to the model, tagged with
+        the log's event. False: a retraction, a correction, a backdated fact, or too many: rebuild.
+        None: the model moved meanwhile (another process of this machine): look again."""
+        view = model.prefix_view(oid)
+        if view is None:
+            return False
+        with view:
+            after = list(self.recorder.select_events(uuid.UUID(oid), gt=view.version, limit=self.CATCH_UP_MAX + 1))
+            if not after or len(after) > self.CATCH_UP_MAX:
+                return False
+            organisation, tenure_of = seeded_organisation(view)
+            fold, to_domain = organisation._tip, self.mapper.to_domain_event
+            start, added = organisation.version, {}
+            for stored in after:
+                event = to_domain(stored)
+                if isinstance(event, Organisation.PersonAdded):
+                    event.mutate(organisation)
+                    added[event.person] = organisation.people[event.person]
+                    continue
+                if not isinstance(event, FactEvent):
+                    return False  # a retraction or a correction: what counts changes before the tip
+                fold.touched = set()
+                try:
+                    event.mutate(organisation)
+                except OrgsimError:
+                    return False
+                if organisation._tip is not fold:
+                    return False  # it lands before the last fact: later ones may depend on it
+                touched, fold.touched = fold.touched, None
+                if not model.append(oid, start, organisation.version, view.meta, fold, tenure_of, touched,
+                                    [organisation.facts[-1]], added, tag=RecorderLog.tag_of(stored)):
+                    return None
+                start, added = organisation.version, {}
+            return not added  # people added with no fact after them: rebuild (rare)
 
     def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
         """Rebuild the organisation's read model from its events (one replay, one write transaction), or

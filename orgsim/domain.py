@@ -28,7 +28,7 @@ from orgsim.errors import (
 )
 from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, fact_id
 
-__all__ = ["Organisation", "Directory", "organisation_id", "slugify", "PERSON_ID"]
+__all__ = ["Organisation", "Directory", "FactEvent", "organisation_id", "slugify", "PERSON_ID"]
 
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
@@ -83,7 +83,7 @@ def slugify(text: str) -> str:
     return slug
 
 
-class _FactEvent(Aggregate.Event):
+class FactEvent(Aggregate.Event):
     """An event that records one cited change; subclasses name its kind."""
 
     kind: ClassVar[str]
@@ -131,7 +131,7 @@ class Organisation(Aggregate):
             for key in {self.person, self.name, *self.aliases}:
                 aggregate._keys.setdefault(name_key(key), set()).add(self.person)
 
-    class Appointed(_FactEvent):
+    class Appointed(FactEvent):
         kind = "appointed"
         title: str | None
         manager: str | None
@@ -139,24 +139,24 @@ class Organisation(Aggregate):
         def fields(self) -> dict[str, Any]:
             return {"title": self.title, "manager": self.manager}
 
-    class Departed(_FactEvent):
+    class Departed(FactEvent):
         kind = "departed"
         destination: str | None
 
         def fields(self) -> dict[str, Any]:
             return {"destination": self.destination}
 
-    class OnLeave(_FactEvent):
+    class OnLeave(FactEvent):
         kind = "on_leave"
         until: str | None
 
         def fields(self) -> dict[str, Any]:
             return {"until": PartialDate.parse(self.until) if self.until else None}
 
-    class Returned(_FactEvent):
+    class Returned(FactEvent):
         kind = "returned"
 
-    class ReportsTo(_FactEvent):
+    class ReportsTo(FactEvent):
         kind = "reports_to"
         manager: str
 
@@ -189,7 +189,7 @@ class Organisation(Aggregate):
                 )
             )
 
-    _EVENT_OF_KIND: ClassVar[dict[str, type[_FactEvent]]] = {}
+    _EVENT_OF_KIND: ClassVar[dict[str, type[FactEvent]]] = {}
 
     def __init__(self, name: str) -> None:
         self.name = name

@@ -838,6 +838,7 @@ class ReadModel:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         if self.log is not None:  # a file of our own (a store's file is in WAL mode already, by the library):
             conn.execute("PRAGMA journal_mode=WAL")  # a reader never holds up this machine's writers
+            conn.execute("PRAGMA synchronous=NORMAL")  # a copy: a write lost to a power cut is rebuilt
         present = dict(conn.execute(_LAYOUT_QUERY).fetchall())
         if any(present.get(name) != sql for name, sql in _layout().items()):  # a new store, or an older layout
             self._migrate(conn)  # (objects of other names are left alone)
@@ -912,6 +913,27 @@ class ReadModel:
             conn.close()
             raise
 
+    def prefix_view(self, org_id: str) -> View | None:
+        """For a model apart from its log: the model as it stands, at its own version, when it is a
+        prefix of the log (the log holds, at that version, the very event it was built from, by its
+        tag), to bring it up to date with the events after it; None otherwise."""
+        if self.log is None:
+            return None
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            meta = json.loads(row[1]) if row is not None else None
+            if (meta is None or meta.get("format") != FORMAT or meta.get("tag") is None
+                    or self.log.tag(org_id, row[0]) != meta["tag"]):
+                conn.execute("COMMIT")
+                conn.close()
+                return None
+            return View(conn, org_id, row[0], meta)
+        except BaseException:
+            conn.close()
+            raise
+
     def write(self, org_id: str, built: Built, version: int) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
         tag = self.log.tag(org_id, version) if self.log is not None else None
@@ -945,15 +967,19 @@ class ReadModel:
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
                tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
-               people: Mapping[str, dict[str, Any]] | None = None) -> bool:
+               people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None) -> bool:
         """Bring the model from `old_version` to `new_version` after facts that landed after every other
         (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
         and new ones start on that day. Nothing is written (False) when the model or the log moved
-        meanwhile: the next read then finds it stale and rebuilds it."""
+        meanwhile: the next read then finds it stale and rebuilds it. `tag`: for a log apart, the tag
+        of its event at `new_version`, which the caller read from it (catching up): the log may
+        already be further on."""
         day = fold.last[0].isoformat()
         with self._writing() as conn:
             row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            version, tag = self._tip(conn, org_id)
+            version = new_version if tag is not None and self.log is not None else None
+            if version is None:
+                version, tag = self._tip(conn, org_id)
             if row is None or row[0] != old_version or version != new_version:
                 conn.execute("ROLLBACK")
                 return False

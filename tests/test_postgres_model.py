@@ -7,17 +7,27 @@ import json
 import os
 import sqlite3
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orgsim.application import OrgsimApp, open_store
 from orgsim.domain import organisation_id
-from orgsim.interchange import EventRecord, export_records, read_jsonl
+from orgsim.chart import chart_at
+from orgsim.errors import OrgsimError
+from orgsim.interchange import Dataset, EventRecord, PersonRecord, export_records, read_jsonl
 from orgsim.readmodel import View
 
 import pgserver
 from conftest import stored_events
 from test_import_bulk import hires, write_lines
+from test_properties_application import COMMAND, PEOPLE, RECORD
+from test_readmodel import days_of
 
 
 def _model_file(cache: Path) -> Path:
@@ -240,3 +250,116 @@ def test_a_model_file_of_another_user_or_behind_a_link_is_not_used(pg_store, dat
     assert open_store(pg_store).read_model() is None  # replay rather than follow the link
     assert "sam-altman" in {r.id for r in open_store(pg_store).chart(date(2024, 10, 15)).rows}  # (replayed)
     assert target.read_bytes() == b""  # nothing written through the link
+
+
+def _news_in_date_order():
+    """Changes at the tip, in date order: hires, a move, a leave and return, a leader leaving with
+    reports, hires and departures on one day, a manager gone the day a report joined them, a rehire,
+    a title changed twice in a day (the test_readmodel scenarios, in date order)."""
+    from test_readmodel import COMMANDS
+    from test_readmodel_history import MORE
+    return COMMANDS[:5] + MORE[:5] + [COMMANDS[5]] + MORE[5:]
+
+
+def test_another_machines_news_in_date_order_is_caught_up_without_a_replay(cli, pg_store, dataset, monkeypatch):
+    """The local model applies the server's new events (people and facts landing at the tip) as an
+    append does, instead of replaying the whole log; every answer is still the replay's."""
+    open_store(pg_store, create=True).load(dataset)
+    here = open_store(pg_store)
+    path = Path(here.read_model().path)
+    news = _news_in_date_order()
+    first, rest = news[:3], news[3:]
+    for part in (first, rest):
+        monkeypatch.setenv("ORGSIM_CACHE", "off")
+        other = open_store(pg_store)
+        for rec in part:
+            other.record(rec)
+        monkeypatch.delenv("ORGSIM_CACHE")
+        assert isinstance(open_store(pg_store).view(), View)
+        version, meta = _meta(path)
+        tip = here.recorder.select_events(organisation_id("OpenAI"), desc=True, limit=1)[0]
+        assert version == tip.originator_version and meta["log_hash"] is None  # caught up, not rebuilt
+        assert meta["tag"] == here.read_model().log.tip(organisation_id("OpenAI").hex)[1]
+        _all_same(cli, pg_store, "OpenAI")
+        for day in ("2025-03-31", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01"):
+            _same(cli, pg_store, "show", "--at", day)
+        for who in ("jane-doe", "flash-person", "temp-boss", "sam-altman")[: 1 if part is first else 4]:
+            _same(cli, pg_store, "history", who)
+
+
+@pytest.mark.parametrize("change", ["retraction", "backdated", "too many"])
+def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch, change):
+    open_store(pg_store, create=True).load(dataset)
+    path = Path(open_store(pg_store).read_model().path)
+    monkeypatch.setenv("ORGSIM_CACHE", "off")
+    other = open_store(pg_store)
+    news = _news_in_date_order()
+    if change == "retraction":
+        other.retract(other.organisation().timeline().facts[-1].id, "not so")
+    elif change == "backdated":
+        other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T",
+                                 manager="sam-altman", source={"note": "t"}))
+    else:
+        monkeypatch.setattr(OrgsimApp, "CATCH_UP_MAX", 2)
+        for rec in news[:2]:
+            other.record(rec)
+    monkeypatch.delenv("ORGSIM_CACHE")
+    _all_same(cli, pg_store, "OpenAI")
+    version, meta = _meta(path)
+    assert version == open_store(pg_store).organisation().version and meta["log_hash"] is not None  # rebuilt
+
+
+# mostly news in date order (each record `gap` days after the one before), now and then a retraction,
+# a correction, or a record on its own random date (backdated, usually)
+_STEP = st.one_of(
+    st.tuples(st.just("tip"), RECORD, st.integers(0, 12)),
+    st.tuples(st.just("tip"), RECORD, st.integers(0, 12)),
+    st.tuples(st.just("tip"), RECORD, st.integers(0, 12)),
+    COMMAND,
+)
+
+
+@settings(max_examples=int(os.environ.get('ORGSIM_PROP_EXAMPLES', '25')), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_STEP, max_size=6), min_size=1, max_size=3))
+def test_caught_up_or_rebuilt_the_local_model_is_always_the_replay(postgres_server, monkeypatch, tmp_path, batches):
+    """Random batches of changes (news in date order, backdated appends, retractions, corrections) made
+    on another machine; after each, this machine's model, caught up or rebuilt, gives the replay's
+    chart on every day that matters."""
+    monkeypatch.setenv("ORGSIM_CACHE_DIR", str(tmp_path / f"cache-{uuid.uuid4().hex}"))
+    url = pgserver.create_database(postgres_server)
+    try:
+        open_store(url, create=True).load(Dataset("Prop", tuple(PersonRecord(p, p.title()) for p in PEOPLE), ()))
+        here = open_store(url)
+        for p in PEOPLE:
+            here.record(EventRecord("appointed", p, "2020-01-01", title="Staff", source={"note": "start"}))
+        day = date(2020, 1, 1)
+        for n, batch in enumerate(batches):
+            monkeypatch.setenv("ORGSIM_CACHE", "off")
+            other = open_store(url)
+            for k, command in enumerate(batch):
+                try:
+                    if command[0] in ("record", "tip"):
+                        rec = command[1]
+                        if command[0] == "tip":
+                            day += timedelta(days=command[2])
+                            rec = replace(rec, on=day.isoformat())
+                        other.record(replace(rec, source={"note": f"batch {n} step {k}"}))
+                    elif other.timeline().facts:
+                        facts = other.timeline().facts
+                        target = facts[command[1] % len(facts)].id
+                        if command[0] == "retract":
+                            other.retract(target, f"reason {n}.{k}")
+                        else:
+                            other.correct(target, f"reason {n}.{k}", command[2])
+                except OrgsimError:
+                    pass
+            monkeypatch.delenv("ORGSIM_CACHE")
+            timeline = here.timeline()
+            view = here.view()
+            assert isinstance(view, View) and view.version == here.organisation().version
+            with view:
+                for d in days_of(timeline):
+                    assert view.chart(d) == chart_at(timeline, d), d
+    finally:
+        pgserver.drop_database(postgres_server, url)
