@@ -124,7 +124,8 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
         if a is None:
             changes.append(Change(pid, b.name, "joined", None, b, b.events))
             continue
-        if a.since != b.since:  # left and joined again in between: say both, not "no change"
+        if a.since != b.since and early.at < late.at:  # left and joined again in between: say both, not "no change"
+            # (on one day, two timelines (a correction's preview) may date a start differently: no leaving)
             gone = tuple(f.id for f in sorted(departures(pid), key=lambda f: f.seq) if early.at < f.on.start <= late.at)
             changes.append(Change(pid, a.name, "left", a, None, gone))
             changes.append(Change(pid, b.name, "joined", None, b, b.events[:1]))

@@ -98,3 +98,16 @@ def test_a_correction_is_recorded_at_one_instant(cli, db):
     assert retraction.recorded_at == new.recorded_at  # no moment knows one without the other
     from orgsim.chart import check
     check(timeline.as_known_at(retraction.recorded_at))
+
+
+def test_a_corrected_start_date_is_previewed_as_in_or_out_of_the_organisation_that_day(cli, db):
+    """Two timelines on one day: moving Murati's start from 2018 to 2019 takes her out of the
+    2018-01-01 chart (she did not leave: she was not there yet) and changes nothing on 2019-01-01
+    (she is CTO then in both; no "left and joined again")."""
+    fid = fact_of(db, "mira-murati", "appointed").id
+    out = cli("correct", fid, "--on", "2019", "--reason", "test", "--dry-run", "--store", db).stdout
+    day_2018, day_2019 = out.split("Effect on the chart on 2019-01-01:")
+    assert "No longer in the organisation that day (1)" in day_2018
+    assert "Mira Murati [mira-murati]: CTO → not in the organisation\n" in day_2018 + "\n"
+    assert "Left" not in out and "date not recorded" not in out
+    assert day_2019.strip().startswith("No changes.")

@@ -65,6 +65,10 @@ _HEADINGS = {
     "title_changed": "New title",
     "manager_changed": "New manager",
 }
+#: Two timelines on one day (a retraction's or correction's preview): nobody left or joined in between,
+#: a person is in the organisation that day in one and not in the other.
+_SAME_DAY_HEADINGS = {**_HEADINGS, "left": "No longer in the organisation that day",
+                      "joined": "Now in the organisation that day"}
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -97,9 +101,10 @@ def _names(d: ChartDiff) -> dict[str, str]:
     return names
 
 
-def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[str, Fact], events) -> str:
+def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[str, Fact], events,
+           same_day: bool = False) -> str:
     if row is None:
-        if change == "left":
+        if change == "left" and not same_day:
             dest = [facts[e].destination for e in events if e in facts and facts[e].kind == "departed" and facts[e].destination]
             return "left" + (f" → {dest[0]}" if dest else "")
         return "not in the organisation"
@@ -126,20 +131,23 @@ def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = Non
     if not d.changes:
         return f"{heading}\nNo changes."
     lines = [heading]
+    same_day = d.from_chart.at == d.to_chart.at
+    headings = _SAME_DAY_HEADINGS if same_day else _HEADINGS
     for kind, changes in d.by_kind().items():
         if not changes:
             continue
         lines.append("")
-        lines.append(f"{_HEADINGS[kind]} ({len(changes)})")
+        lines.append(f"{headings[kind]} ({len(changes)})")
         for c in changes:  # (written for speed: a year of a 10,000-person organisation is 12,000 changes)
             known = [facts[e] for e in c.events if e in facts]
             if len(known) == 1:
                 dates = when(known[0])
             else:
                 dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
-            before = _state(c.before, c.change, names, facts, c.events)
-            after = _state(c.after, c.change, names, facts, c.events)
-            lines.append(f"  {c.name} [{c.person}]: {before} → {after}, {dates}")
+            before = _state(c.before, c.change, names, facts, c.events, same_day)
+            after = _state(c.after, c.change, names, facts, c.events, same_day)
+            when_ = "" if same_day and not known else f", {dates}"  # (a start moved past that day: no date of its own)
+            lines.append(f"  {c.name} [{c.person}]: {before} → {after}{when_}")
             lines += ["      " + source_line(f) for f in known]
             if len(known) != len(c.events):
                 lines += [f"      event {e} (not in this timeline)" for e in c.events if e not in facts]
