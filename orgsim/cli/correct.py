@@ -51,7 +51,7 @@ def retract(
         return
     typer.echo(f"Retracted {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
     for day, d, facts in _changes_on([target.on.start], before, after):
-        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:"))
+        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     typer.echo(f"Retraction id: {retraction.id}")
 
 
@@ -88,7 +88,7 @@ def correct(
     verb = "Would correct" if dry_run else "Corrected"
     typer.echo(f"{verb} {old.person}: {old.describe()} on {old.on} [event {old.id}] → {new.describe()} on {new.on} [event {new.id}]")
     for day, d, facts in report:
-        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:"))
+        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if not cited and new.on != old.on and new.source.get("note"):
         typer.echo("Note: the corrected event keeps the old source and its note; pass --source/--quote to update them.", err=True)
     if dry_run:

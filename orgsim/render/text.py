@@ -120,8 +120,10 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
     return title
 
 
-def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None) -> str:
-    """Changes grouped by kind; each names the person, before → after, the dates and the sources of its events."""
+def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None, two_timelines: bool = False) -> str:
+    """Changes grouped by kind; each names the person, before → after, the dates and the sources of its
+    events. `two_timelines`: the charts are one day under two timelines (a retraction's or correction's
+    preview), so a person is in or out of the organisation that day rather than leaving or joining."""
     names = _names(d)
     a, b = d.from_chart.at.isoformat(), d.to_chart.at.isoformat()
     if heading is None:
@@ -131,7 +133,7 @@ def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = Non
     if not d.changes:
         return f"{heading}\nNo changes."
     lines = [heading]
-    same_day = d.from_chart.at == d.to_chart.at
+    same_day = two_timelines and d.from_chart.at == d.to_chart.at
     headings = _SAME_DAY_HEADINGS if same_day else _HEADINGS
     for kind, changes in d.by_kind().items():
         if not changes:
