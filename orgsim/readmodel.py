@@ -41,7 +41,7 @@ from orgsim.diff import fresh_events
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Retraction, Timeline
 
-__all__ = ["ReadModel", "EventLog", "LogUnavailable", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+__all__ = ["ReadModel", "EventLog", "LogUnavailable", "TenureOf", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
 FORMAT = 3  # the layout of the tables' contents: a model of another format is stale (rebuilt)
@@ -340,6 +340,20 @@ class Lazy(Mapping):
         return len(self._all())
 
 
+class TenureOf(dict):
+    """id(fold state) → its tenure number, keeping each state alive: an id is unique only while its
+    object lives, and a catch-up of many steps frees states (a rehire drops the old tenure's), so
+    a new state could take a dead one's id and its tenure (found by a review)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._alive: list[Any] = []
+
+    def note(self, state: Any, tenure: int) -> None:
+        self[id(state)] = tenure
+        self._alive.append(state)
+
+
 class _Mark:
     """What the fold keeps of a past fact in a state seeded from the read model: its date (for
     `uncertain` and messages), and for a departure its id and destination."""
@@ -575,7 +589,7 @@ class View:
         the rules ask (`Lazy`), to check and apply a fact that lands after all of them; and each
         loaded state's tenure number (by `id()`)."""
         fold = Fold(self.people)
-        tenure_of: dict[int, int] = {}
+        tenure_of = TenureOf()
         conn, oid = self.conn, self.org_id
 
         def state(row: tuple) -> _State:
@@ -586,7 +600,7 @@ class View:
                     touched[o[0]] = _Mark(_parse_date(o[3]))
             s = _State(title, status, reports_to, since, leave_since, leave_until,
                        events.split(" ")[:n_events] if events else [], touched)
-            tenure_of[id(s)] = tenure
+            tenure_of.note(s, tenure)
             return s
 
         select = ("SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
@@ -962,7 +976,7 @@ class ReadModel:
             if alone:
                 for _, ddl in _INDEXES:
                     conn.execute(ddl)
-            meta = {**built.meta, "tag": tag} if tag is not None else built.meta
+            meta = {**built.meta, "build": uuid.uuid4().hex, **({"tag": tag} if tag is not None else {})}
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(meta, ensure_ascii=False)))
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
@@ -976,11 +990,12 @@ class ReadModel:
         already be further on."""
         day = fold.last[0].isoformat()
         with self._writing() as conn:
-            row = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
             version = new_version if tag is not None and self.log is not None else None
             if version is None:
                 version, tag = self._tip(conn, org_id)
-            if row is None or row[0] != old_version or version != new_version:
+            if (row is None or row[0] != old_version or version != new_version
+                    or json.loads(row[1]).get("build") != meta.get("build")):  # rebuilt meanwhile: its tenures differ
                 conn.execute("ROLLBACK")
                 return False
             for person in sorted(touched):
@@ -993,7 +1008,11 @@ class ReadModel:
                     s = fold.rows[person]
                     tenure = tenure_of.get(id(s))
                     if tenure is None:
-                        tenure = tenure_of[id(s)] = meta["tenures"]
+                        tenure = meta["tenures"]
+                        if isinstance(tenure_of, TenureOf):
+                            tenure_of.note(s, tenure)
+                        else:
+                            tenure_of[id(s)] = tenure
                         meta["tenures"] += 1
                     conn.execute("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)", (org_id, tenure, _events(s), _opens(s)))
                     conn.execute("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [org_id, *_row(person, day, tenure, s)])
