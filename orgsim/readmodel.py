@@ -976,7 +976,9 @@ class ReadModel:
             if alone:
                 for _, ddl in _INDEXES:
                     conn.execute(ddl)
-            meta = {**built.meta, "build": uuid.uuid4().hex, **({"tag": tag} if tag is not None else {})}
+            # "built_at": the version a whole build was made at (a build is deterministic: two at one version
+            # number their tenures alike); appends keep it, so a model rebuilt meanwhile is told apart
+            meta = {**built.meta, "built_at": version, **({"tag": tag} if tag is not None else {})}
             conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(meta, ensure_ascii=False)))
 
     def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
@@ -995,7 +997,7 @@ class ReadModel:
             if version is None:
                 version, tag = self._tip(conn, org_id)
             if (row is None or row[0] != old_version or version != new_version
-                    or json.loads(row[1]).get("build") != meta.get("build")):  # rebuilt meanwhile: its tenures differ
+                    or json.loads(row[1]).get("built_at") != meta.get("built_at")):  # rebuilt meanwhile: tenures differ
                 conn.execute("ROLLBACK")
                 return False
             for person in sorted(touched):

@@ -91,7 +91,7 @@ def test_rehire_leave_again_then_hires(pg_store, monkeypatch, hires):
 def test_a_rebuild_at_the_same_version_landing_mid_catch_up(pg_store, monkeypatch):
     """Another process of this machine writes a fresh build of version W (the version this process's
     catch-up starts from) just before its first step: the versions agree, but the build numbers its
-    tenures otherwise, so the step is refused (the build id differs) and the catch-up starts again."""
+    tenures otherwise, so the step is refused (its `built_at` differs) and the catch-up starts again."""
     from orgsim import readmodel
     from orgsim.domain import organisation_id
     here = _setup(pg_store)
