@@ -416,8 +416,13 @@ class OrgsimApp(Application):
         if view is None:
             return False
         with view:
-            after = list(self.recorder.select_events(uuid.UUID(oid), gt=view.version, limit=self.CATCH_UP_MAX + 1))
-            if not after or len(after) > self.CATCH_UP_MAX:
+            try:
+                after = list(self.recorder.select_events(uuid.UUID(oid), gt=view.version, limit=self.CATCH_UP_MAX + 1))
+            except Exception as err:  # noqa: BLE001  (the server is gone: replay, which reports it)
+                raise LogUnavailable(type(err).__name__) from None
+            if not after:
+                return None  # another process caught up meanwhile: look again
+            if len(after) > self.CATCH_UP_MAX:
                 return False
             organisation, tenure_of = seeded_organisation(view)
             fold, to_domain = organisation._tip, self.mapper.to_domain_event
