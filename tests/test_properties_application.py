@@ -42,27 +42,31 @@ JOINS = st.lists(st.builds(lambda p, on: ("record", EventRecord("appointed", p, 
 SEQUENCES = st.builds(lambda a, b: a + b, JOINS, st.lists(COMMAND, max_size=25))
 
 
+def apply_command(app, command, label: str) -> None:
+    """One generated command through the application; a refused one must change nothing stored."""
+    before = app.event_count()
+    try:
+        if command[0] == "record":
+            app.record(EventRecord(**{**command[1].__dict__, "source": {"note": label}}))
+            return
+        facts = app.timeline().facts
+        if not facts:
+            return
+        target = facts[command[1] % len(facts)].id
+        if command[0] == "retract":
+            app.retract(target, f"reason {label}")
+        else:
+            app.correct(target, f"reason {label}", command[2])
+    except OrgsimError:
+        assert app.event_count() == before
+
+
 def run(commands):
     """Every command through the application on an in-memory store; a refused one must change nothing."""
     app = open_store(":memory:")
     app.load(Dataset("Prop", (PersonRecord("ann", "Ann"),), ()))
     for n, command in enumerate(commands):
-        before = app.event_count()
-        try:
-            if command[0] == "record":
-                rec = command[1]
-                app.record(EventRecord(**{**rec.__dict__, "source": {"note": f"step {n}"}}))
-            else:
-                facts = app.timeline().facts
-                if not facts:
-                    continue
-                target = facts[command[1] % len(facts)].id
-                if command[0] == "retract":
-                    app.retract(target, f"reason {n}")
-                else:
-                    app.correct(target, f"reason {n}", command[2])
-        except OrgsimError:
-            assert app.event_count() == before
+        apply_command(app, command, f"step {n}")
     return app
 
 
