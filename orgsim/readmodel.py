@@ -535,7 +535,7 @@ class View:
             "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
             f"r.n_events, r.n_touched, {'t.events' if events else 'NULL'}, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-            "LEFT JOIN orgsim_rm_people p ON p.org_id = r.org_id AND p.person = r.person "
+            "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = r.org_id AND p.person = r.person "
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,
             (self.org_id, day, day, *wanted),
         ):
@@ -547,7 +547,7 @@ class View:
         if alumni:
             for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
                 "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
-                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
+                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
                 "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
                 + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else ""),
                 (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ())),
@@ -783,7 +783,7 @@ class View:
         row = self.conn.execute(
             "SELECT a.valid_from, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
             "FROM orgsim_rm_alumni a INDEXED BY orgsim_rm_alumni_person "
-            "LEFT JOIN orgsim_rm_people p ON p.org_id = a.org_id AND p.person = a.person "
+            "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
             "WHERE a.org_id = ? AND a.person = ? AND a.valid_from <= ? AND a.valid_to > ?",
             (self.org_id, person, day, day)).fetchone()
         if row is None:
