@@ -321,6 +321,9 @@ class OrgsimApp(Application):
             if len(names) > 1:
                 raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
             name = names[0]
+        replayed = self.__dict__.pop("_replayed", None)  # replayed just now by `view` (once): not twice
+        if replayed is not None and replayed.name == name:
+            return replayed
         try:
             return self._get(organisation_id(name))
         except AggregateNotFoundError:
@@ -394,13 +397,16 @@ class OrgsimApp(Application):
                 return found
             if found is None:
                 self.organisation(name)  # raises the usual "no organisation" error
+            replayed = None
             try:
                 if model.log is not None and self._catch_up(model, oid) is not False:
                     continue  # caught up, or another process moved the model meanwhile: look again
-                self.rebuild(name)
+                replayed = self.organisation(name)
+                self.rebuild(organisation=replayed, checked=False)
             except (sqlite3.Error, LogUnavailable):
                 if model.log is None:
                     raise
+                self._replayed = replayed  # the model could not be written: the caller's replay takes this one
                 return None
         return None  # the store kept changing: replay
 
@@ -449,13 +455,15 @@ class OrgsimApp(Application):
                 start, added = organisation.version, {}
             return not added  # people added with no fact after them: rebuild (rare)
 
-    def rebuild(self, org: str | None = None, organisation: Organisation | None = None) -> None:
+    def rebuild(self, org: str | None = None, organisation: Organisation | None = None, checked: bool | None = None) -> None:
         """Rebuild the organisation's read model from its events (one replay, one write transaction), or
-        from `organisation`, an aggregate this process has just validated and saved."""
+        from `organisation`, an aggregate this process has just validated and saved (`checked`, unless
+        told otherwise: one it has only replayed is checked again)."""
         model = self.read_model()
         if model is None:
             return
-        checked = organisation is not None
+        if checked is None:
+            checked = organisation is not None
         organisation = organisation or self.organisation(org)
         built = build(organisation.timeline(), organisation.version, checked=checked)
         model.write(organisation.id.hex, built, organisation.version)

@@ -838,6 +838,9 @@ class ReadModel:
     which is fresh only when the version AND the content tag of the log's last event are those it was
     built from, so a database dropped and made again with another history is never mistaken for it."""
 
+    #: Seconds a connection waits for another process's write transaction before giving up.
+    BUSY_TIMEOUT = 30.0
+
     def __init__(self, path: str, log: EventLog | None = None) -> None:
         self.path = path
         self.log = log
@@ -849,7 +852,7 @@ class ReadModel:
         return self.log.tip(org_id) or (None, None)
 
     def connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
         if self.log is not None:  # a file of our own (a store's file is in WAL mode already, by the library):
             conn.execute("PRAGMA journal_mode=WAL")  # a reader never holds up this machine's writers
             conn.execute("PRAGMA synchronous=NORMAL")  # a copy: a write lost to a power cut is rebuilt
