@@ -29,7 +29,7 @@ from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records, history_records
 from orgsim.readmodel import (
-    Builder, LogUnavailable, ReadModel, View, build, chart_after, cited_by_diff, seeded_organisation,
+    Builder, LogUnavailable, ReadModel, Refold, View, build, chart_after, cited_by_diff, seeded_organisation,
 )
 
 __all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
@@ -730,10 +730,11 @@ class OrgsimApp(Application):
             return work(self.organisation(org))
         return self._retrying(org, work)
 
-    def slow_replay_ahead(self, rec: EventRecord, org: str | None = None, over: int = 10_000) -> int | None:
-        """How many facts `record(rec)` would replay, when it must replay (the change is dated before the
-        last fact) a store of more than `over` facts; None otherwise (a quick check, or a store whose
-        size is not known cheaply). For a notice before a long wait."""
+    def slow_check_ahead(self, rec: EventRecord, org: str | None = None, over: int = 50_000) -> int | None:
+        """How many stored facts `record(rec)` goes through again, when the change is dated before the
+        last fact (every fact after its day, through the rules: `Refold`) and they are more than
+        `over`; None otherwise (a quick check, or a store without a read model). For a notice before
+        a wait of seconds."""
         try:
             when = PartialDate.parse(rec.on)
             view = self.view(org)
@@ -743,10 +744,11 @@ class OrgsimApp(Application):
             return None
         with view:
             last = view.meta.get("last")
-            n = len(view.facts)
-            if last is None or when.start.isoformat() >= last[0] or n <= over:
+            if last is None or when.start.isoformat() >= last[0]:
                 return None
-            return n
+            n = view.conn.execute("SELECT count(*) FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                                  "WHERE org_id = ? AND start > ?", (view.org_id, when.start.isoformat())).fetchone()[0]
+            return n if n > over else None
 
     def _record_at_tip(
         self, rec: EventRecord, org: str | None, dry_run: bool, timestamp: datetime | None
@@ -768,16 +770,20 @@ class OrgsimApp(Application):
                 return None
             with view:
                 last = view.meta.get("last")
-                if last is not None and when.start.isoformat() < last[0]:
-                    return None  # backdated: later facts may depend on it, replay
                 organisation, tenure_of = seeded_organisation(view)
                 fold = organisation._tip
+                refold = None
+                if last is not None and when.start.isoformat() < last[0]:  # backdated: checked from its day on
+                    refold = organisation._refold = Refold(view)
                 old_version = organisation.version
                 self._ensure_person(organisation, rec, timestamp)
                 fact = self._propose(organisation, rec)
                 fold.touched = set()
                 stored = organisation.record(fact, timestamp=timestamp)
                 touched, fold.touched = fold.touched, None
+                if refold is not None:  # the state right after the fact, on its day
+                    assert refold.fact is not None and refold.fact.id == stored.id
+                    touched, fold = refold.touched, refold.after
                 people = organisation.people
                 # to keep the command fast, the charts hold only the rows of the people the change
                 # touches and of their managers (for names), and only the alumni the change makes: a
@@ -804,8 +810,11 @@ class OrgsimApp(Application):
                     continue
             model = self.read_model()
             try:
-                model.append(organisation.id.hex, old_version, organisation.version, view.meta,
-                             fold, tenure_of, touched, [stored], added)
+                if refold is not None:
+                    model.refold(organisation.id.hex, old_version, organisation.version, view.meta, refold, [stored], added)
+                else:
+                    model.append(organisation.id.hex, old_version, organisation.version, view.meta,
+                                 fold, tenure_of, touched, [stored], added)
             except (sqlite3.Error, LogUnavailable):
                 pass  # only a cache: the next read finds it stale and rebuilds it
             return Recorded(stored, before, after, True, facts)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 import uuid
 from datetime import datetime
-from typing import Any, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable
 
 from eventsourcing.domain import Aggregate
 
@@ -201,6 +201,9 @@ class Organisation(Aggregate):
         # The rules' fold over the effective timeline, kept between commands so that a change dated
         # after every other one is checked in O(1) instead of by a full replay (bulk imports).
         self._tip: Fold | None = None  # the replay of every effective fact (a cache)
+        #: How a fact dated before the tip is checked when set (an aggregate seeded from the read model
+        #: has no facts to replay): called with it, raising RuleError as a replay would (see `propose`).
+        self._refold: Callable[[Fact], None] | None = None
         self._proposed: tuple[Fact, int] | None = None  # the last proposal and the version it was checked at
 
     def collect_events(self) -> list[Any]:
@@ -346,8 +349,14 @@ class Organisation(Aggregate):
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
         tip = self._tip_fold() if replacing is None else None
+        refold = getattr(self, "_refold", None) if replacing is None else None
         if tip is not None and (tip.last is None or candidate.order >= tip.last):
             tip.validate(candidate)  # it lands last: the replay up to it is the tip, nothing follows
+        elif refold is not None:  # the state on its day, it, and every later fact, through the same rules
+            try:
+                refold(candidate)
+            except RuleError as err:
+                raise self._explained(err, candidate) from None
         else:
             timeline = self.timeline()
             if replacing is not None:
@@ -456,15 +465,23 @@ class Organisation(Aggregate):
         try:
             check(timeline)
         except RuleError as err:
-            culprit = getattr(err, "fact", None)
-            if extra is not None and culprit is not None and culprit.id != extra.id:
-                raise RuleError(
-                    f"{self.people[extra.person]['name']} ({extra.person}) on {extra.on}: would make the stored "
-                    f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
-                ) from None
-            if retracting is not None:
-                raise RuleError(f"retracting event {retracting.id} would make the timeline invalid — {err}") from None
-            raise
+            explained = self._explained(err, extra, retracting)
+            if explained is err:
+                raise
+            raise explained from None
+
+    def _explained(self, err: RuleError, extra: Fact | None, retracting: Fact | None = None) -> RuleError:
+        """The error to report when checking the timeline with `extra` added (or `retracting` removed)
+        broke a rule: when a stored fact broke, it names that event; otherwise `err` itself."""
+        culprit = getattr(err, "fact", None)
+        if extra is not None and culprit is not None and culprit.id != extra.id:
+            return RuleError(
+                f"{self.people[extra.person]['name']} ({extra.person}) on {extra.on}: would make the stored "
+                f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+            )
+        if retracting is not None:
+            return RuleError(f"retracting event {retracting.id} would make the timeline invalid — {err}")
+        return err
 
 
 class Directory(Aggregate):

@@ -31,7 +31,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
@@ -41,7 +41,7 @@ from orgsim.diff import fresh_events
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Retraction, Timeline
 
-__all__ = ["ReadModel", "EventLog", "LogUnavailable", "TenureOf", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+__all__ = ["ReadModel", "EventLog", "LogUnavailable", "Refold", "TenureOf", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
 
 FOREVER = "9999-12-31"
 FORMAT = 3  # the layout of the tables' contents: a model of another format is stale (rebuilt)
@@ -206,6 +206,10 @@ class _Versions:
         self.tenure_no: dict[int, int] = {}  # id(_State) → tenure number
         self.tenures: dict[int, _State] = tenures if tenures is not None else {}
         self.next = first_tenure
+        #: Rebuilding from a day on (`Refold`): each person's first new version's day, and every tenure
+        #: a new version was written for (its events and opens are written again). None in a whole build.
+        self.first: dict[str, str] | None = None
+        self.written: dict[int, _State] | None = None
 
     def number(self, state: _State) -> int:
         key = id(state)
@@ -221,14 +225,20 @@ class _Versions:
             prev = self.open.pop(person, None)
             if prev is not None:
                 prev[2] = day
+            elif self.first is not None:
+                self.first[person] = day
             if person in fold.rows:
                 s = fold.rows[person]
                 row = _row(person, day, self.number(s), s)
                 self.rows.append(row)
+                if self.written is not None:
+                    self.written[row[3]] = s
             elif person in fold.alumni:
                 f, s = fold.alumni[person]
                 row = _alumnus(person, day, f, s)
                 self.alumni.append(row)
+                if self.written is not None and id(s) in self.tenure_no:  # the departure joins its events
+                    self.written[self.tenure_no[id(s)]] = s
             else:  # pragma: no cover  (a touched person is always in one of them)
                 continue
             self.open[person] = row
@@ -239,9 +249,9 @@ class Builder:
     the row versions of everyone that day touched. `build` drives its own fold; an import attaches
     one to the fold that checks its facts, so the model needs no second pass (`finish` then)."""
 
-    def __init__(self, fold: Fold) -> None:
+    def __init__(self, fold: Fold, out: _Versions | None = None) -> None:
         self.fold = fold
-        self.out = _Versions(fold)
+        self.out = out if out is not None else _Versions(fold)
         fold.touched = set()
         fold.day_ended = self._day_ended
 
@@ -249,12 +259,17 @@ class Builder:
         self.out.emit(day.isoformat(), self.fold.touched)
         self.fold.touched.clear()
 
-    def finish(self, timeline: Timeline, version: int) -> Built:
-        """The model once `timeline`'s effective facts have all gone through the fold, in effective order."""
-        fold, out = self.fold, self.out
+    def finish_days(self) -> None:
+        """The last day's versions, once every fact has gone through the fold."""
+        fold = self.fold
         fold.day_ended = None
         if fold.last is not None:
             self._day_ended(fold.last[0])
+
+    def finish(self, timeline: Timeline, version: int) -> Built:
+        """The model once `timeline`'s effective facts have all gone through the fold, in effective order."""
+        fold, out = self.fold, self.out
+        self.finish_days()
         retractions = [[r.id, r.target] for r in timeline.retractions]
         gone = timeline.retracted_ids()
         meta = {
@@ -593,14 +608,8 @@ class View:
         conn, oid = self.conn, self.org_id
 
         def state(row: tuple) -> _State:
-            (tenure, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events, opens) = row
-            touched: list[Any] = [_CLOSED] * n_touched
-            for o in json.loads(opens) if opens else ():
-                if o[0] < n_touched:
-                    touched[o[0]] = _Mark(_parse_date(o[3]))
-            s = _State(title, status, reports_to, since, leave_since, leave_until,
-                       events.split(" ")[:n_events] if events else [], touched)
-            tenure_of.note(s, tenure)
+            s = _seeded_state(*row)
+            tenure_of.note(s, row[0])
             return s
 
         select = ("SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
@@ -629,10 +638,7 @@ class View:
 
         alumni_select = (f"SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
                          f"WHERE org_id = ? AND valid_to = '{FOREVER}'")
-
-        def gone(row: tuple) -> tuple[_Mark, _State]:
-            _, title, departed_on, destination, event = row
-            return _Mark(_parse_date(departed_on), event, destination), _State(title, "active", None, "")
+        gone = _seeded_alumnus
 
         def one_alumnus(person: str) -> tuple | None:
             row = conn.execute(alumni_select + " AND person = ?", (oid, person)).fetchone()
@@ -644,6 +650,38 @@ class View:
         last = self.meta.get("last")
         fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
         return fold, tenure_of
+
+    def fold_on(self, day: date) -> tuple[Fold, TenureOf]:
+        """The fold's whole state at the end of `day` (after every effective fact starting on or before
+        it) from the row and alumni versions valid that day, and each state's tenure number. Its `last`
+        is that day: the next fact applied, on that day or later, comes after all of them."""
+        d, conn, oid = day.isoformat(), self.conn, self.org_id
+        fold, tenure_of = Fold(self.people), TenureOf()
+        rows, reports = fold.rows, fold.reports
+        for person, *row in conn.execute(
+            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?", (oid, d, d)
+        ):
+            s = rows[person] = _seeded_state(*row)
+            tenure_of.note(s, row[0])
+            if s.reports_to is not None:
+                reports.setdefault(s.reports_to, set()).add(person)
+        for row in conn.execute("SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
+                                "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?", (oid, d, d)):
+            fold.alumni[row[0]] = _seeded_alumnus(row)
+        fold.last = (day, 0)
+        return fold, tenure_of
+
+    def facts_after(self, day: date) -> Iterator[Fact]:
+        """The facts that count whose effective date starts after `day`, in effective order, decoded a
+        chunk at a time."""
+        gone = {t for _, t in self.meta["retractions"]}
+        cursor = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                                   "WHERE org_id = ? AND start > ? ORDER BY start, seq", (self.org_id, day.isoformat()))
+        while rows := cursor.fetchmany(5000):
+            yield from (f for f in facts_of(rows) if f.id not in gone)
 
     def timeline(self, cited: Iterable[str] = ()) -> StoredTimeline:
         """A timeline for the renderers: the people, the cited facts (others looked up on demand),
@@ -809,6 +847,13 @@ def _seeded_state(tenure: int, title: str | None, status: str, reports_to: str |
     return _State(title, status, reports_to, since, leave_since, leave_until,
                   events.split(" ")[:n_events] if events else [], touched)
 
+def _seeded_alumnus(row: tuple) -> tuple[_Mark, _State]:
+    """An alumnus of a fold seeded from the read model (person, title, departed_on, destination, event):
+    what the rules read of them (their departure's date, id and destination, and their last title)."""
+    _, title, departed_on, destination, event = row
+    return _Mark(_parse_date(departed_on), event, destination), _State(title, "active", None, "")
+
+
 def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
     """People (in registration order) and the name index `resolve` reads."""
     conn.executemany("INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
@@ -951,6 +996,58 @@ class ReadModel:
             conn.close()
             raise
 
+    def _moving_on(self, conn: sqlite3.Connection, org_id: str, old_version: int, new_version: int,
+                   meta: dict[str, Any], tag: str | None) -> str | None | bool:
+        """In a write transaction, before a change in place from `old_version` to `new_version`: the tag
+        to record (for a log apart), or False (rolled back) when the model is not at `old_version` of
+        the build `meta` is from, or the log is not at `new_version`."""
+        row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
+        version = new_version if tag is not None and self.log is not None else None
+        if version is None:
+            version, tag = self._tip(conn, org_id)
+        if (row is None or row[0] != old_version or version != new_version
+                or json.loads(row[1]).get("built_at") != meta.get("built_at")):  # rebuilt meanwhile: tenures differ
+            conn.execute("ROLLBACK")
+            return False
+        return tag
+
+    def refold(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], refold: Refold,
+               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None) -> bool:
+        """Bring the model from `old_version` to `new_version` after a fact dated before its last one,
+        from what `refold` made: every version that starts after the fact's day goes; the versions valid
+        that day are open again, and each person the refold touched has theirs end where their first new
+        version starts (or replaced by it, on that day); then the new versions, their tenures, the fact.
+        Nothing is written (False) when the model or the log moved meanwhile (then the next read
+        rebuilds it). The tenure numbers go on from the model's: this is its build, changed in place."""
+        day, out, fold = refold.day.isoformat(), refold.versions, refold.fold
+        assert out.first is not None and out.written is not None
+        with self._writing() as conn:
+            tag = self._moving_on(conn, org_id, old_version, new_version, meta, None)
+            if tag is False:
+                return False
+            starts = sorted(out.first.items())
+            for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
+                conn.execute(f"DELETE FROM {table} WHERE org_id = ? AND valid_from > ?", (org_id, day))
+                conn.execute(f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND valid_to > ?", (FOREVER, org_id, day))
+                by_person = f"{table} INDEXED BY {table}_person"
+                conn.executemany(f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                                 ((org_id, p, d, FOREVER) for p, d in starts if d == day))
+                conn.executemany(f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                                 ((d, org_id, p, FOREVER) for p, d in starts))
+            conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.rows))
+            conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.alumni))
+            conn.executemany("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                             ((org_id, n, _events(s), _opens(s)) for n, s in sorted(out.written.items())))
+            conn.execute("DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure NOT IN "  # those of versions gone
+                         "(SELECT tenure FROM orgsim_rm_rows WHERE org_id = ?)", (org_id, org_id))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            _write_people(conn, org_id, people or {})
+            meta = {**meta, "last": [fold.last[0].isoformat(), fold.last[1]], "log_hash": None, "tenures": out.next,
+                    **({"tag": tag} if tag is not None else {})}
+            conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
+                         (new_version, json.dumps(meta, ensure_ascii=False), org_id))
+            return True
+
     def write(self, org_id: str, built: Built, version: int) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
         tag = self.log.tag(org_id, version) if self.log is not None else None
@@ -995,19 +1092,19 @@ class ReadModel:
         already be further on."""
         day = fold.last[0].isoformat()
         with self._writing() as conn:
-            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            version = new_version if tag is not None and self.log is not None else None
-            if version is None:
-                version, tag = self._tip(conn, org_id)
-            if (row is None or row[0] != old_version or version != new_version
-                    or json.loads(row[1]).get("built_at") != meta.get("built_at")):  # rebuilt meanwhile: tenures differ
-                conn.execute("ROLLBACK")
+            tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
+            if tag is False:
                 return False
+            replaced: set[int] = set()  # tenures of row versions replaced on that day (maybe by an alumnus now)
             for person in sorted(touched):
-                for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
-                    conn.execute(f"DELETE FROM {table} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                replaced.update(t for (t,) in conn.execute(
+                    "SELECT tenure FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
+                    "AND valid_from = ? AND valid_to = ?", (org_id, person, day, FOREVER)))
+                for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):  # (by person: the day index scans every open one)
+                    by_person = f"{table} INDEXED BY {table}_person"
+                    conn.execute(f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
                                  (org_id, person, day, FOREVER))
-                    conn.execute(f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                    conn.execute(f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
                                  (day, org_id, person, FOREVER))
                 if person in fold.rows:
                     s = fold.rows[person]
@@ -1027,6 +1124,9 @@ class ReadModel:
                     if id(s) in tenure_of:
                         conn.execute("UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
                                      (_events(s), org_id, tenure_of[id(s)]))
+            for tenure in sorted(replaced):  # one no version names any more (hired and gone that day): as a build has it
+                conn.execute("DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM orgsim_rm_rows WHERE org_id = ? AND tenure = ?)", (org_id, tenure, org_id, tenure))
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             _write_people(conn, org_id, people or {})
             meta = {**meta, "last": [day, fold.last[1]], "log_hash": None, **({"tag": tag} if tag is not None else {})}
@@ -1054,6 +1154,50 @@ def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
     org._tip = fold
     org._proposed = None
     return org, tenure_of
+
+
+class Refold:
+    """A fact dated before the model's last one, checked without a replay (the domain's `_refold`
+    hook): the fold's state at the end of the fact's first day (`View.fold_on`), then the fact, then
+    every fact that counts from a later day, in effective order, each through the rules. That is the
+    replay of the whole timeline with the fact, from the same state on: the fact has the highest
+    `seq`, so it comes after every fact of its own day. A rule broken raises `RuleError`, naming the
+    fact that broke (`err.fact`), as the replay does.
+
+    Kept for the command and the model: `touched` (whose state the fact changed) and `after` (their
+    states right after it, for the command's before/after charts), and the row and alumni versions
+    from that day on (`versions`), to write with `ReadModel.refold`."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.fact: Fact | None = None
+
+    def __call__(self, fact: Fact) -> None:
+        self.fact = None
+        day = fact.on.start
+        fold, tenure_of = self.view.fold_on(day)
+        out = _Versions(fold, first_tenure=self.view.meta["tenures"])
+        out.tenure_no.update(tenure_of)
+        out.first, out.written = {}, {}
+        builder = Builder(fold, out)
+        fold.apply(fact)
+        touched = set(fold.touched)
+        after = Fold(fold.people)
+        for person in touched:  # copies: the later facts go on changing the states
+            if person in fold.rows:
+                after.rows[person] = _copied(fold.rows[person])
+            elif person in fold.alumni:
+                f, state = fold.alumni[person]
+                after.alumni[person] = (f, _copied(state))
+        for later in self.view.facts_after(day):
+            fold.apply(later)
+        builder.finish_days()
+        self.fact, self.day, self.touched, self.after = fact, day, touched, after
+        self.fold, self.versions, self.tenure_of = fold, out, tenure_of
+
+
+def _copied(state: _State) -> _State:
+    return replace(state, events=list(state.events), touched_by=list(state.touched_by))
 
 
 def chart_after(before: OrgChart, fold: Fold, touched: Iterable[str], name_of: Any) -> OrgChart:

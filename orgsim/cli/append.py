@@ -43,10 +43,10 @@ def source_of(source: str | None, document: str | None, quote: str | None, url: 
 def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, json: bool) -> None:
     app_ = open_store(store)
     if sys.stderr.isatty():
-        n = app_.slow_replay_ahead(rec, org)
+        n = app_.slow_check_ahead(rec, org)
         if n is not None:
-            typer.echo(f"Dated before the last change: checking it against all {n:,} facts (a replay; this takes "
-                       "a while on a store this size)…", err=True)
+            typer.echo(f"Dated before the last change: checking it against the {n:,} facts after it (a few seconds "
+                       "on a store this size)…", err=True)
     recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)

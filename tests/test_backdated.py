@@ -1,0 +1,175 @@
+"""A change dated before the last one, appended to a store with a fresh read model, is checked and
+applied without a replay (`readmodel.Refold`): the state on its day from the model, then it, then
+every later fact through the same rules. It must accept and refuse exactly what a replay does, print
+the same change, and leave the model as a whole rebuild would make it.
+
+Real SQLite files; the replay side is a `:memory:` store given the same commands, and `build` over
+the aggregate's timeline.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from orgsim.application import open_store
+from orgsim.chart import chart_at
+from orgsim.diff import diff
+from orgsim.domain import organisation_id
+from orgsim.errors import OrgsimError, RuleError
+from orgsim.interchange import Dataset, EventRecord, PersonRecord
+from orgsim.readmodel import build
+
+from test_properties_application import COMMAND, JOINS
+from test_readmodel import days_of, seeded_file  # noqa: F401  (a fixture)
+
+
+def replays_of(app_, monkeypatch) -> list:
+    """The aggregates `app_` replays from now on (the organisations' ids; the directory's are left out)."""
+    seen: list = []
+    get = app_._get
+    monkeypatch.setattr(app_, "_get", lambda aggregate_id: (seen.append(aggregate_id), get(aggregate_id))[1])
+    return seen
+
+
+def tables(path: str, org: str) -> tuple:
+    """The model's row and alumni versions, each row with the events and opens of its tenure as it had
+    them then; tenure numbers left out (a change in place numbers new tenures after the old ones)."""
+    conn = sqlite3.connect(path)
+    oid = organisation_id(org).hex
+    rows = conn.execute(
+        "SELECT r.person, r.valid_from, r.valid_to, r.title, r.status, r.reports_to, r.since, r.leave_since, "
+        "r.leave_until, r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+        "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure WHERE r.org_id = ?", (oid,)).fetchall()
+    rows = sorted((*r[:11], tuple(r[11].split(" ")[: r[9]]), r[12]) for r in rows)
+    alumni = sorted(conn.execute("SELECT * FROM orgsim_rm_alumni WHERE org_id = ?", (oid,)).fetchall())
+    orphans = conn.execute("SELECT count(*) FROM orgsim_rm_tenures t WHERE org_id = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM orgsim_rm_rows r WHERE r.org_id = t.org_id AND r.tenure = t.tenure)",
+                           (oid,)).fetchone()[0]
+    conn.close()
+    return rows, alumni, orphans
+
+
+def rebuilt_tables(app_, tmp_path, org: str) -> tuple:
+    """`tables` of a model built whole from the store's timeline (another file)."""
+    path = str(tmp_path / f"rebuilt-{len(list(tmp_path.iterdir()))}.db")
+    organisation = app_.organisation(org)
+    other = open_store(path, create=True)
+    model = other.read_model()
+    model.connect().close()  # the tables
+    model.write(organisation.id.hex, build(organisation.timeline(), organisation.version), organisation.version)
+    return tables(path, org)
+
+
+def assert_model_is_the_replay(app_, org: str, tmp_path) -> None:
+    timeline = app_.timeline(org)
+    view = app_.view(org)
+    with view:
+        for day in days_of(timeline):
+            assert view.chart(day) == chart_at(timeline, day), day
+    assert tables(app_.read_model().path, org) == rebuilt_tables(app_, tmp_path, org)
+
+
+def test_a_backdated_append_is_applied_without_a_replay_and_the_model_is_a_rebuilds(seeded_file, dataset,
+                                                                                     monkeypatch, tmp_path):
+    memory = open_store(":memory:", create=True)
+    memory.load(dataset)
+    replays = replays_of(seeded_file, monkeypatch)
+    records = [
+        EventRecord("appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "t"}),
+        EventRecord("reports_to", "john-roe", "2023-11-20", manager="sam-altman", source={"note": "t"}),  # Altman away then?
+        EventRecord("on_leave", "greg-brockman", "2019-06-03", until="2019-07", source={"note": "t"}),
+        EventRecord("departed", "john-roe", "2024-01-15", destination="Elsewhere", source={"note": "t"}),
+    ]
+    for rec in records:
+        try:
+            want = memory.record(rec)
+        except OrgsimError as err:
+            with pytest.raises(type(err)) as got:
+                seeded_file.record(rec)
+            assert str(got.value) == str(err)
+            continue
+        got = seeded_file.record(rec)
+        assert got.fact.id == want.fact.id and got.stored
+        assert diff(got.before, got.after, got.facts).as_json() == diff(want.before, want.after, want.facts).as_json()
+        meta = sqlite3.connect(seeded_file.read_model().path).execute("SELECT data FROM orgsim_rm_meta").fetchone()[0]
+        assert '"log_hash": null' in meta  # changed in place, not rebuilt (a rebuild computes the hash)
+    assert organisation_id("OpenAI") not in replays
+    assert seeded_file.event_count() == memory.event_count()
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+
+
+def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_refuses(seeded_file, dataset,
+                                                                                         monkeypatch):
+    memory = open_store(":memory:", create=True)
+    memory.load(dataset)
+    path = seeded_file.read_model().path
+    before = tables(path, "OpenAI")
+    replays = replays_of(seeded_file, monkeypatch)
+    rec = EventRecord("departed", "mira-murati", "2023-01-10", source={"note": "made up for a test"})
+    with pytest.raises(RuleError) as slow:
+        memory.record(rec)
+    with pytest.raises(RuleError) as fast:
+        seeded_file.record(rec)
+    assert str(fast.value) == str(slow.value)
+    assert "would make the stored event" in str(fast.value)  # a later stored event about her breaks
+    assert organisation_id("OpenAI") not in replays
+    assert seeded_file.event_count() == memory.event_count()
+    assert tables(path, "OpenAI") == before  # nothing written
+
+
+def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
+    result = cli("append", "appointed", "John Roe", "--name", "John Roe", "--title", "Engineer", "--reports-to",
+                 "Greg Brockman", "--on", "2023-05", "--source", "test", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    assert "John Roe [john-roe]: not in the organisation → Engineer, reporting to Greg Brockman" in result.stdout
+    assert "John Roe — Engineer  [john-roe]" in cli("show", "--at", "2023-06-01", "--store", db).stdout
+    modelled = cli.json("show", "--at", "2023-06-01", "--store", db)
+    replayed = cli.json("show", "--at", "2023-06-01", "--store", db, "--as-known-at", "2999-01-01")
+    modelled.pop("as_known_at"), replayed.pop("as_known_at")
+    assert modelled == replayed
+
+
+# --- any sequence: the same answers as a replay, and the model a rebuild's ---------------------------
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.builds(lambda a, b: a + b, JOINS, st.lists(COMMAND, min_size=1, max_size=20)))
+def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_rebuilds(tmp_path_factory, commands):
+    where = tmp_path_factory.mktemp("backdated")
+    people = (PersonRecord("ann", "Ann"),)
+    file_app = open_store(str(where / "store.db"), create=True)
+    file_app.load(Dataset("Prop", people, ()))
+    memory = open_store(":memory:")
+    memory.load(Dataset("Prop", people, ()))
+    for n, command in enumerate(commands):
+        label = {"note": f"step {n}"}
+        outcomes = []
+        for app_ in (file_app, memory):
+            try:
+                if command[0] == "record":
+                    got = app_.record(EventRecord(**{**command[1].__dict__, "source": label}))
+                    outcomes.append(("recorded", got.fact.id, diff(got.before, got.after, got.facts).as_json()))
+                    continue
+                facts = app_.timeline().facts
+                if not facts:
+                    outcomes.append(("nothing",))
+                    continue
+                target = facts[command[1] % len(facts)].id
+                if command[0] == "retract":
+                    app_.retract(target, f"reason {n}")
+                else:
+                    app_.correct(target, f"reason {n}", command[2])
+                outcomes.append(("done", target))
+            except OrgsimError as err:
+                outcomes.append(("refused", type(err).__name__, str(err)))
+        assert outcomes[0] == outcomes[1], command
+        assert file_app.event_count() == memory.event_count()
+    timeline = file_app.timeline()
+    view = file_app.view()
+    with view:
+        for day in days_of(timeline) + [date(2019, 12, 31)]:
+            assert view.chart(day) == chart_at(timeline, day), day
+    assert tables(file_app.read_model().path, "Prop") == rebuilt_tables(file_app, where, "Prop")
