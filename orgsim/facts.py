@@ -16,7 +16,7 @@ from typing import Any
 
 from orgsim.dates import PartialDate
 
-__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "fact_id", "clean_source"]
+__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "fact_id", "clean_source", "quote_occurs", "quote_start"]
 
 #: The kinds of change, as named in the import format.
 KINDS = ("appointed", "departed", "on_leave", "returned", "reports_to")
@@ -33,6 +33,19 @@ def clean_source(source: Any) -> dict[str, str]:
     if "document" in out:
         out["document"] = intern(out["document"])
     return out
+
+
+def quote_occurs(quote: str, text: str) -> bool:
+    """Whether a cited quote occurs in its document's text: verbatim, character for character — no
+    whitespace, case or Unicode normalisation (a line break in the document is a line break in the
+    quote). The one rule for `load`, `import`, `append` and `correct`."""
+    return quote in text
+
+
+def quote_start(quote: str, length: int = 24) -> str:
+    """The start of a quote for a one-line message, JSON-quoted so line breaks and tabs show (`\\n`)."""
+    start = quote if len(quote) <= length else quote[:length].rstrip() + "…"
+    return json.dumps(start, ensure_ascii=False)
 
 
 #: `json.dumps(..., sort_keys=True, ensure_ascii=False)` without building an encoder on every call

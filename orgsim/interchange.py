@@ -1,8 +1,11 @@
 """Records ⇄ commands: seed YAML files and JSON Lines, parsed and checked at the edge.
 
 Every error names where it happened (`FILE:LINE: field: reason`). A record's `source` is a string or
-an object with `document`, `quote`, `url`, `note`; when the cited document lies beside the file, the
-quote must occur in it verbatim.
+an object with `document`, `quote`, `url`, `note`. A cited document is a file name (no folder), looked
+up in one place (`Documents`): beside the seed or JSON Lines file; for `append` and `correct`, the
+current folder, then the bundled seeds' folder. When it is found there, the quote must occur in it
+verbatim (`facts.quote_occurs`); a seed file's documents must be found, an import's or a command's
+need not be (their quotes are then counted, or reported, as not checked).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import functools
 import heapq
 import json
+import os
 import re
 from sys import intern
 from dataclasses import dataclass, field
@@ -21,12 +25,12 @@ import yaml
 
 from orgsim.dates import PartialDate
 from orgsim.errors import OrgsimError, RecordError
-from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source
+from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, quote_occurs, quote_start
 
 __all__ = [
     "PersonRecord", "EventRecord", "RetractionRecord", "CorrectionRecord", "Dataset",
     "parse_event", "parse_person", "parse_line", "read_jsonl", "export_records", "history_records", "read_yaml",
-    "bundled_seeds",
+    "bundled_seeds", "Documents", "command_documents",
 ]
 
 _EVENT_KEYS = {
@@ -100,6 +104,8 @@ class Dataset:
     people: tuple[PersonRecord, ...]
     events: tuple[Command, ...]
     path: Path | None = None
+    #: quotes not checked against a document: `{document name or "": count}` ("": no document cited)
+    unchecked_quotes: Mapping[str, int] = field(default_factory=dict)
 
 
 def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
@@ -122,7 +128,82 @@ def _bare_file_name(doc: str) -> bool:
     return Path(doc).name == doc and doc not in (".", "..")
 
 
-def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
+class Documents:
+    """The documents cited quotes are checked against. A cited document is a file name (no folder),
+    looked up in `folders`, in order, and read once (UTF-8, line endings as Python reads text: CRLF
+    becomes a line break). When it is found, the quote must occur in it (`quote_occurs`). When it is
+    not: an error if `required` (a seed file's documents lie beside it), else the quote is counted in
+    `unchecked` (as is a quote that cites no document). `place` says where documents are looked for."""
+
+    def __init__(self, folders: Iterable[Path], place: str, required: bool = False) -> None:
+        self.folders = tuple(dict.fromkeys(Path(f) for f in folders))
+        self.place, self.required = place, required
+        self.unchecked: dict[str, int] = {}
+        self._found: dict[str, Path | None] = {}
+        self._texts: dict[Path, str] = {}
+
+    def find(self, doc: str) -> Path | None:
+        if doc not in self._found:
+            self._found[doc] = next((f / doc for f in self.folders if (f / doc).is_file()), None)
+        return self._found[doc]
+
+    def check(self, source: Mapping[str, str], where: str = "") -> str | None:
+        """Check a source's quote; the reason it could not be checked (None: checked, or no quote).
+        RecordError when the document is a path, is required and not found, is not UTF-8, or does not
+        hold the quote."""
+        at = f"{where}: " if where else ""
+        doc, quote = source.get("document"), source.get("quote")
+        _check_file_name(doc, at, self.place)
+        path = self.find(doc) if doc else None
+        if doc and path is None and self.required:
+            raise RecordError(f"{at}cited document {doc!r} not found {self.place}")
+        if not quote:
+            return None
+        if path is None:
+            self.unchecked[doc or ""] = self.unchecked.get(doc or "", 0) + 1
+            return f"{doc} was not found {self.place}" if doc else "no document is cited"
+        if not quote_occurs(quote, self._text(path, at)):
+            raise RecordError(f"{at}the quote {quote_start(quote)} does not occur verbatim in {_shown(path)}")
+        return None
+
+    def _text(self, path: Path, at: str) -> str:
+        if path not in self._texts:
+            try:
+                self._texts[path] = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise RecordError(f"{at}cited document {_shown(path)} is not UTF-8 text") from None
+        return self._texts[path]
+
+
+def _check_file_name(doc: str | None, at: str, place: str) -> None:
+    if doc and not _bare_file_name(doc):
+        hint = " (a web address is a url, not a document)" if "://" in doc else ""
+        raise RecordError(f"{at}a cited document is a file name {place} (like 000_….txt), not a path: {doc!r}{hint}")
+
+
+def _shown(path: Path) -> str:
+    """A path as a message shows it: relative to the current folder when inside it."""
+    try:
+        full, here = path.resolve(), Path.cwd().resolve()
+        return os.path.relpath(full, here) if full.is_relative_to(here) else str(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+def command_documents() -> Documents:
+    """Where `append` and `correct` look for a cited document: the current folder, then the folder of
+    the bundled seeds (where `orgsim load` without FILE finds them); not finding it is no error."""
+    here = Path.cwd().resolve()
+    try:
+        seeds = bundled_seeds().parent.resolve()
+    except RecordError:
+        seeds = here
+    if seeds == here:
+        return Documents([here], "in the current folder")
+    return Documents([here, seeds], f"in the current folder or {_shown(seeds)}")
+
+
+def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str]:
     raw = obj.get("source")
     if raw is not None and not isinstance(raw, (str, dict)):
         raise RecordError(f"{where}: field 'source' must be a string or an object")
@@ -137,20 +218,14 @@ def _source(obj: dict, where: str, documents: Path | None) -> dict[str, str]:
         if not isinstance(note, str):
             raise RecordError(f"{where}: field 'note' must be a string")
         source["note"] = (source["note"] + " " + note.strip()) if source.get("note") else note.strip()
-    doc, quote = source.get("document"), source.get("quote")
-    if doc and not _bare_file_name(doc):
-        raise RecordError(f"{where}: a cited document is a file name beside the file (like 000_….txt), not a path: {doc!r}")
-    if documents is not None and doc:
-        path = documents / doc
-        if path.is_file():
-            if quote and quote not in path.read_text(encoding="utf-8"):
-                raise RecordError(f"{where}: the quote does not occur verbatim in {doc}")
-        else:
-            raise RecordError(f"{where}: cited document {doc!r} not found beside the file")
+    if documents is None:  # nowhere to look: the document's name is checked, not its quote
+        _check_file_name(source.get("document"), f"{where}: ", "beside the file")
+    else:
+        documents.check(source, where)
     return source
 
 
-def parse_event(obj: Any, where: str, documents: Path | None = None) -> EventRecord:
+def parse_event(obj: Any, where: str, documents: Documents | None = None) -> EventRecord:
     """One event record (the import format) → EventRecord, or RecordError naming `where`."""
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: an event must be an object")
@@ -193,7 +268,7 @@ def parse_event(obj: Any, where: str, documents: Path | None = None) -> EventRec
     )
 
 
-def parse_person(obj: Any, where: str, documents: Path | None = None) -> PersonRecord:
+def parse_person(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord:
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: a person must be an object")
     unknown = set(obj) - {"id", "name", "aliases", "source", "__line__"}
@@ -243,7 +318,7 @@ def read_yaml(path: Path) -> Dataset:
         raise RecordError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
     if not isinstance(data, dict) or not data.get("organisation"):
         raise RecordError(f"{path}: a seed file needs an 'organisation' name, 'people' and 'events'")
-    docs = path.parent
+    docs = Documents([path.parent], "beside the file", required=True)
     people = tuple(
         parse_person(p, f"{path}:{p.get('__line__', '?') if isinstance(p, dict) else '?'}", docs)
         for p in data.get("people") or []
@@ -254,7 +329,7 @@ def read_yaml(path: Path) -> Dataset:
     )
     if not events:
         raise RecordError(f"{path}: no events")
-    return Dataset(str(data["organisation"]), people, events, path)
+    return Dataset(str(data["organisation"]), people, events, path, docs.unchecked)
 
 
 def bundled_seeds() -> Path:
@@ -269,7 +344,7 @@ def bundled_seeds() -> Path:
 # --- JSON Lines: import and export ------------------------------------------------------------------
 
 
-def parse_line(obj: Any, where: str) -> PersonRecord | Command:
+def parse_line(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord | Command:
     """One JSON Lines record: an event, or `person`, `retracted`, or an event that `corrects` another."""
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: a line must be a JSON object")
@@ -277,7 +352,7 @@ def parse_line(obj: Any, where: str) -> PersonRecord | Command:
     if kind == "person":
         _text(obj, "person", where, required=True)
         rest = {k: v for k, v in obj.items() if k not in ("kind", "person")}
-        return parse_person({"id": obj.get("person"), **rest}, where)
+        return parse_person({"id": obj.get("person"), **rest}, where, documents)
     if kind == "retracted":
         unknown = set(obj) - {"kind", "target", "reason", "id", "replaced_by"}
         if unknown:
@@ -290,14 +365,15 @@ def parse_line(obj: Any, where: str) -> PersonRecord | Command:
         return CorrectionRecord(
             _text(obj, "corrects", where, required=True),
             _text(obj, "reason", where, required=True),
-            parse_event(rest, where),
+            parse_event(rest, where, documents),
             where,
         )
-    return parse_event(obj, where)
+    return parse_event(obj, where, documents)
 
 
 def read_jsonl(path: Path, organisation: str) -> Dataset:
-    """A JSON Lines file, every line checked before anything is stored; blank lines are skipped."""
+    """A JSON Lines file, every line checked before anything is stored; blank lines are skipped. A quote
+    whose document lies beside the file must occur in it; other quotes are counted as not checked."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
@@ -306,6 +382,7 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
     except UnicodeDecodeError as err:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
+    docs = Documents([path.parent], "beside the file")
     people: list[PersonRecord] = []
     events: list[Command] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -316,11 +393,11 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
-        record = parse_line(obj, where)
+        record = parse_line(obj, where, docs)
         (people if isinstance(record, PersonRecord) else events).append(record)
     if not events and not people:
         raise RecordError(f"{path}: the file holds no events")
-    return Dataset(organisation, tuple(people), tuple(events), path)
+    return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked)
 
 
 def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """`orgsim append KIND PERSON …`: record one cited change from the command line (or `--dry-run` it).
 
 Each sub-command builds one `EventRecord` and hands it to `OrgsimApp.record`; the output is the change
-it makes to the chart on its day, as `orgsim diff` prints it, and the new event's id.
+it makes to the chart on its day, as `orgsim diff` prints it, and the new event's id. A `--quote` is
+checked first against its `--document` when that file is found (`interchange.command_documents`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import typer
 from orgsim.application import Recorded, open_store
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
-from orgsim.interchange import EventRecord
+from orgsim.interchange import EventRecord, command_documents
 from orgsim.render.text import diff_text
 
-__all__ = ["append_app", "source_of"]
+__all__ = ["append_app", "source_of", "unchecked_quote_note"]
 
 append_app = typer.Typer(
     help="Record one cited change: appointed, departed, on-leave, returned, reports-to.",
@@ -29,8 +30,10 @@ app.add_typer(append_app, name="append")
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
 OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")]
-DocumentOpt = Annotated[Optional[str], typer.Option("--document", help="The cited document (file name).")]
-QuoteOpt = Annotated[Optional[str], typer.Option("--quote", help="The exact sentence of the document this rests on.")]
+DocumentOpt = Annotated[Optional[str], typer.Option(
+    "--document", help="The cited document: a file name, looked up in the current folder, then the bundled seeds' folder.")]
+QuoteOpt = Annotated[Optional[str], typer.Option(
+    "--quote", help="The exact sentence of the document this rests on; refused when the document is found and lacks it.")]
 UrlOpt = Annotated[Optional[str], typer.Option("--url", help="The cited article's address.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the change it would make; store nothing.")]
 
@@ -40,7 +43,16 @@ def source_of(source: str | None, document: str | None, quote: str | None, url: 
     return {k: v for k, v in {"document": document, "quote": quote, "url": url, "note": source}.items() if v}
 
 
+def unchecked_quote_note(source: dict[str, str]) -> str | None:
+    """Check a command line source's quote against its document before anything is stored: a quote
+    the found document does not hold is a RecordError; a quote that could not be checked (no document
+    cited, or not found) gives the note to print."""
+    reason = command_documents().check(source)
+    return f"Note: the quote was not checked ({reason})." if reason else None
+
+
 def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, json: bool) -> None:
+    note = unchecked_quote_note(rec.source)
     app_ = open_store(store)
     if sys.stderr.isatty():
         n = app_.slow_check_ahead(rec, org)
@@ -48,6 +60,8 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
             typer.echo(f"Dated before the last change: checking it against the {n:,} facts after it (a few seconds "
                        "on a store this size)…", err=True)
     recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
+    if note:
+        typer.echo(note, err=True)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)
     if json:

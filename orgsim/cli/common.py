@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 from datetime import date, datetime, timezone
-from typing import Annotated, Any, Iterable, Optional
+from typing import Annotated, Any, Iterable, Mapping, Optional
 
 import typer
 from eventsourcing.persistence import PersistenceError
@@ -27,7 +27,7 @@ __all__ = [
     "write_output",
     "app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "AsKnownAtOpt", "at_day", "moment", "partial_date",
     "with_as_known_at",
-    "print_json", "print_json_list", "json_text", "write_lines", "fail",
+    "print_json", "print_json_list", "json_text", "write_lines", "fail", "unchecked_quotes_note",
 ]
 
 
@@ -51,6 +51,23 @@ class OrgsimGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted: nothing was stored by the interrupted command.", err=True)
             raise typer.Exit(130) from None
+
+
+def unchecked_quotes_note(unchecked: Mapping[str, int], file: Path) -> str | None:
+    """The note `load` and `import` print about quotes they could not check (`Dataset.unchecked_quotes`)."""
+    total = sum(unchecked.values())
+    if not total:
+        return None
+    missing = [doc for doc in unchecked if doc]
+    parts = []
+    if missing:
+        n = sum(unchecked[doc] for doc in missing)
+        names = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        parts.append(f"{n} cite{'s' if n == 1 else ''} a document not found beside {file} ({names})")
+    if unchecked.get(""):
+        n = unchecked[""]
+        parts.append(f"{n} cite{'s' if n == 1 else ''} no document")
+    return f"Note: {total} quote{'' if total == 1 else 's'} not checked: {'; '.join(parts)}."
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -9,7 +9,8 @@ import typer
 
 from orgsim.application import open_store, removed_if_failed
 from orgsim.cli.common import (
-    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, with_as_known_at,
+    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, unchecked_quotes_note,
+    with_as_known_at,
 )
 from orgsim.history import iso
 from orgsim.interchange import bundled_seeds, read_yaml
@@ -23,6 +24,8 @@ def load(
     json: JsonOpt = False,
 ) -> None:
     """Load a seed file into the store, all or nothing. Loading the same file twice stores nothing new.
+
+    Every cited document must lie beside FILE and hold its quote verbatim.
 
     Example: orgsim load seeds/openai.yaml --store team.db
     """
@@ -41,6 +44,9 @@ def load(
         f"{report.people_added} people added, {report.events_already_stored} events already stored.",
         err=True,
     )
+    note = unchecked_quotes_note(dataset.unchecked_quotes, dataset.path)
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command()

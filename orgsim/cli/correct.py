@@ -9,7 +9,7 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.append import DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, source_of
+from orgsim.cli.append import DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, source_of, unchecked_quote_note
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
 from orgsim.diff import ChartDiff, diff
 from orgsim.facts import Fact, Timeline
@@ -74,9 +74,12 @@ def correct(
     changes = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
     changes = {k: v for k, v in changes.items() if v is not None}
     cited = source_of(source, document, quote, url)
+    note = unchecked_quote_note(cited) if cited else None
     if cited:
         changes["source"] = cited
     result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run)
+    if note:
+        typer.echo(note, err=True)
     old, new = result.before.fact_map()[result.retraction.target], result.fact
     report = _changes_on([old.on.start, new.on.start], result.before, result.after)
     if json:

@@ -16,7 +16,7 @@ from typing import Annotated, Callable, Iterator, Optional
 import typer
 
 from orgsim.application import bulk_allocation, open_store, removed_if_failed
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, write_output
+from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, unchecked_quotes_note, write_output
 from orgsim.errors import StoreError
 from orgsim.interchange import read_jsonl
 
@@ -53,6 +53,8 @@ def import_(
 ) -> None:
     """Import events from JSON Lines, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
+    A quote whose cited document lies beside FILE must occur in it verbatim; other quotes are imported and counted as not checked.
+
     Example: orgsim import history.jsonl --org OpenAI
     """
     with removed_if_failed(store):
@@ -81,6 +83,9 @@ def import_(
         f"people added, {report.events_already_stored} already stored.",
         err=True,
     )
+    note = unchecked_quotes_note(dataset.unchecked_quotes, file)
+    if note:
+        typer.echo(note, err=True)
 
 
 @app.command()
