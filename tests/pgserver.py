@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 __all__ = ["find_binary", "Server", "start", "create_database", "drop_database"]
 
@@ -51,8 +51,9 @@ class Server:
         shutil.rmtree(self._root, ignore_errors=True)
 
 
-def start() -> Server | None:
-    """Start a server, or None when PostgreSQL is not installed."""
+def start(password: str | None = None) -> Server | None:
+    """Start a server, or None when PostgreSQL is not installed. Trust authentication; with `password`,
+    password authentication (SCRAM) instead, the user `orgsim` having that password (it is in the URL)."""
     initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
     if not (initdb and pg_ctl and find_binary("postgres")):
         return None
@@ -65,12 +66,20 @@ def start() -> Server | None:
         os.chown(root, pwd.getpwnam(user).pw_uid, -1)
         as_user = ["runuser", "-u", user, "--"]
     data, port = root / "data", _free_port()
-    subprocess.run(as_user + [initdb, "-D", str(data), "-U", "orgsim", "--auth=trust", "-E", "UTF8", "--no-sync"],
+    auth = ["--auth=trust"]
+    if password is not None:
+        pwfile = root / "pwfile"
+        pwfile.write_text(password + "\n")
+        if as_user:
+            os.chown(pwfile, pwd.getpwnam(as_user[2]).pw_uid, -1)
+        auth = ["--auth=scram-sha-256", f"--pwfile={pwfile}"]
+    subprocess.run(as_user + [initdb, "-D", str(data), "-U", "orgsim", *auth, "-E", "UTF8", "--no-sync"],
                    capture_output=True, check=True)
     options = f"-h 127.0.0.1 -p {port} -k {root} -F -c max_connections=300"
     subprocess.run(as_user + [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
                    capture_output=True, check=True)
-    return Server(f"postgresql://orgsim@127.0.0.1:{port}/postgres", pg_ctl, data, root, as_user)
+    user = "orgsim" if password is None else f"orgsim:{quote(password, safe='')}"
+    return Server(f"postgresql://{user}@127.0.0.1:{port}/postgres", pg_ctl, data, root, as_user)
 
 
 def _exists(user: str) -> bool:
@@ -87,7 +96,7 @@ def _admin(url: str):
     parts = urlsplit(url)
     return psycopg.connect(
         dbname=parts.path.lstrip("/") or "postgres", host=parts.hostname, port=parts.port or 5432,
-        user=parts.username, password=parts.password or os.environ.get("PGPASSWORD", ""), autocommit=True,
+        user=parts.username, password=unquote(parts.password or "") or os.environ.get("PGPASSWORD", ""), autocommit=True,
     )
 
 
