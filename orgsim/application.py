@@ -370,6 +370,8 @@ class OrgsimApp(Application):
 
     #: A PostgreSQL store's local model catches up with at most this many new events (see `_catch_up`).
     CATCH_UP_MAX = 1000
+    #: … of which at most this many dated before the model's last fact (each goes through the facts after it).
+    CATCH_UP_REFOLDS = 5
     #: A replay reads the stored events this many at a time (see `_get`).
     REPLAY_PAGE = 10_000
 
@@ -510,11 +512,24 @@ class OrgsimApp(Application):
     def _catch_up(self, model: ReadModel, oid: str) -> bool | None:
         """Bring a PostgreSQL store's local model up to the server's log without a replay, when the
         model is a prefix of the log and at most `CATCH_UP_MAX` events follow, each a new person or a
-        fact that lands after every effective one (news arriving in date order, from another machine):
-        each fact is applied as an `append` at the tip does it (the aggregate seeded from the model,
-        the event's own `apply` through the rules' kept fold) and written to the model, tagged with
-        the log's event. False: a retraction, a correction, a backdated fact, or too many: rebuild.
-        None: the model moved meanwhile (another process of this machine): look again."""
+        fact (news from another machine). A fact that lands after every effective one is applied as an
+        `append` at the tip does it (the aggregate seeded from the model, the event's own `apply`
+        through the rules' kept fold); one dated earlier as a backdated `append` is (`Refold`, at most
+        `CATCH_UP_REFOLDS` of them). Each is written to the model, tagged with the log's event.
+        False: a retraction, a correction, too many: rebuild. None: the model moved meanwhile
+        (another process of this machine): look again."""
+        refolds = 0
+        while True:  # (each pass writes at least one event, or ends)
+            done = self._catch_up_pass(model, oid, refolds < self.CATCH_UP_REFOLDS)
+            if done == "refolded":
+                refolds += 1
+            elif done != "again":
+                return done  # type: ignore[return-value]
+
+    def _catch_up_pass(self, model: ReadModel, oid: str, may_refold: bool) -> bool | None | str:
+        """One pass of `_catch_up` from the model as it stands. At a backdated fact: "refolded" once it
+        is written, or "again" when the facts before it were (either way the next pass goes on from
+        the model as written)."""
         view = model.prefix_view(oid)
         if view is None:
             return False
@@ -543,11 +558,23 @@ class OrgsimApp(Application):
                     event.mutate(organisation)
                 except OrgsimError:
                     return False
-                if organisation._tip is not fold:
-                    return False  # it lands before the last fact: later ones may depend on it
+                fact = organisation.facts[-1]
+                if organisation._tip is not fold:  # it lands before the last fact: from its day on
+                    if start != view.version:
+                        return "again"  # the model moved here: the next pass begins with this fact
+                    if not may_refold:
+                        return False
+                    refold = Refold(view)
+                    try:
+                        refold(fact)
+                    except OrgsimError:
+                        return False
+                    written = model.refold(oid, start, organisation.version, view.meta, refold, [fact], added,
+                                           tag=RecorderLog.tag_of(stored))
+                    return "refolded" if written else None
                 touched, fold.touched = fold.touched, None
                 if not model.append(oid, start, organisation.version, view.meta, fold, tenure_of, touched,
-                                    [organisation.facts[-1]], added, tag=RecorderLog.tag_of(stored)):
+                                    [fact], added, tag=RecorderLog.tag_of(stored)):
                     return None
                 start, added = organisation.version, {}
             return not added  # people added with no fact after them: rebuild (rare)

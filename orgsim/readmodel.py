@@ -1012,17 +1012,18 @@ class ReadModel:
         return tag
 
     def refold(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], refold: Refold,
-               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None) -> bool:
+               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None) -> bool:
         """Bring the model from `old_version` to `new_version` after a fact dated before its last one,
         from what `refold` made: every version that starts after the fact's day goes; the versions valid
         that day are open again, and each person the refold touched has theirs end where their first new
         version starts (or replaced by it, on that day); then the new versions, their tenures, the fact.
         Nothing is written (False) when the model or the log moved meanwhile (then the next read
-        rebuilds it). The tenure numbers go on from the model's: this is its build, changed in place."""
+        rebuilds it). The tenure numbers go on from the model's: this is its build, changed in place.
+        `tag`: as for `append` (catching up)."""
         day, out, fold = refold.day.isoformat(), refold.versions, refold.fold
         assert out.first is not None and out.written is not None
         with self._writing() as conn:
-            tag = self._moving_on(conn, org_id, old_version, new_version, meta, None)
+            tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
             if tag is False:
                 return False
             starts = sorted(out.first.items())

@@ -314,7 +314,39 @@ def test_another_machines_news_in_date_order_is_caught_up_without_a_replay(cli, 
             _same(cli, pg_store, "history", who)
 
 
-@pytest.mark.parametrize("change", ["retraction", "backdated", "too many"])
+def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_store, dataset, monkeypatch):
+    """Facts dated before the model's last one, from another machine (with news at the tip before and
+    after them), are applied from their day on (`Refold`), as a backdated append here is."""
+    open_store(pg_store, create=True).load(dataset)
+    here = open_store(pg_store)
+    path = Path(here.read_model().path)
+    news = _news_in_date_order()
+    monkeypatch.setenv("ORGSIM_CACHE", "off")
+    other = open_store(pg_store)
+    other.record(news[0])
+    other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T",
+                             manager="sam-altman", source={"note": "t"}))
+    other.record(EventRecord("reports_to", "ada-example", "2023-02-01", manager="greg-brockman", source={"note": "t"}))
+    for rec in news[1:3]:
+        other.record(rec)
+    monkeypatch.delenv("ORGSIM_CACHE")
+    reader = open_store(pg_store)
+    replays = []
+    get = reader._get
+    monkeypatch.setattr(reader, "_get", lambda aggregate_id: (replays.append(aggregate_id), get(aggregate_id))[1])
+    assert isinstance(reader.view(), View)
+    assert organisation_id("OpenAI") not in replays
+    version, meta = _meta(path)
+    tip = here.recorder.select_events(organisation_id("OpenAI"), desc=True, limit=1)[0]
+    assert version == tip.originator_version and meta["log_hash"] is None  # caught up, not rebuilt
+    assert meta["tag"] == here.read_model().log.tip(organisation_id("OpenAI").hex)[1]
+    _all_same(cli, pg_store, "OpenAI")
+    for day in ("2020-01-15", "2023-02-01", "2023-03-01"):
+        _same(cli, pg_store, "show", "--at", day)
+    _same(cli, pg_store, "history", "ada-example")
+
+
+@pytest.mark.parametrize("change", ["retraction", "too many backdated", "too many"])
 def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch, change):
     open_store(pg_store, create=True).load(dataset)
     path = Path(open_store(pg_store).read_model().path)
@@ -323,9 +355,11 @@ def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch
     news = _news_in_date_order()
     if change == "retraction":
         other.retract(other.organisation().timeline().facts[-1].id, "not so")
-    elif change == "backdated":
-        other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T",
-                                 manager="sam-altman", source={"note": "t"}))
+    elif change == "too many backdated":
+        monkeypatch.setattr(OrgsimApp, "CATCH_UP_REFOLDS", 1)
+        for n in (1, 2):
+            other.record(EventRecord("appointed", f"Ada Example {n}", f"2020-01-1{n}", name=f"Ada Example {n}",
+                                     title="T", manager="sam-altman", source={"note": "t"}))
     else:
         monkeypatch.setattr(OrgsimApp, "CATCH_UP_MAX", 2)
         for rec in news[:2]:
