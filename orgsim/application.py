@@ -33,7 +33,7 @@ from orgsim.readmodel import (
     Builder, LogUnavailable, ReadModel, Refold, View, build, chart_after, cited_by_diff, seeded_organisation,
 )
 
-__all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Correction"]
+__all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Amendment"]
 
 DEFAULT_STORE = "orgsim.db"
 T = TypeVar("T")
@@ -279,14 +279,27 @@ class Recorded:
 
 
 @dataclass(frozen=True)
-class Correction:
-    """What `correct` did (or would do): the retraction, the new fact, and the timelines around it."""
+class Amendment:
+    """What `retract` or `correct` did (or, on a dry run, would do): the retraction, the fact withdrawn
+    (`target`), the corrected fact (None for a retraction), and the whole chart before and after on
+    each day concerned (the withdrawn fact's first day, and the corrected one's), with the facts that
+    explain the changes (`diff.diff` of each pair with `facts`)."""
 
     retraction: Retraction
-    fact: Fact
-    before: Timeline
-    after: Timeline
+    target: Fact
+    fact: Fact | None
+    effects: tuple[tuple[date, OrgChart, OrgChart], ...]
+    facts: Mapping[str, Fact]
     stored: bool
+
+
+def _amendment(retraction: Retraction, fact: Fact | None, before: Timeline, after: Timeline, stored: bool) -> Amendment:
+    """An `Amendment` from the timelines before and after it (the replay path)."""
+    facts = {**before.fact_map(), **after.fact_map()}
+    target = facts[retraction.target]
+    days = sorted({target.on.start} | ({fact.on.start} if fact is not None else set()))
+    effects = tuple((day, chart_at(before, day), chart_at(after, day)) for day in days)
+    return Amendment(retraction, target, fact, effects, facts, stored)
 
 
 @dataclass(frozen=True)
@@ -944,9 +957,18 @@ class OrgsimApp(Application):
             return Recorded(stored, before, after, True, facts)
         raise StoreError("the store kept changing under this command: try again")
 
-    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None) -> Retraction:
+    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None) -> Amendment:
         """Withdraw a stored fact: it stays in the log, and stops counting from now on."""
-        return self._retrying(org, lambda organisation: organisation.retract(ref, reason, timestamp=timestamp))
+        fast = self._amend_in_place(org, lambda o: (o.retract(ref, reason, timestamp=timestamp), None), False)
+        if fast is not None:
+            return fast
+
+        def work(organisation: Organisation) -> Amendment:
+            before = organisation.timeline()
+            retraction = organisation.retract(ref, reason, timestamp=timestamp)
+            return _amendment(retraction, None, before, organisation.timeline(), True)
+
+        return self._retrying(org, work)
 
     def correct(
         self,
@@ -956,23 +978,68 @@ class OrgsimApp(Application):
         org: str | None = None,
         dry_run: bool = False,
         timestamp: datetime | None = None,
-    ) -> Correction:
+    ) -> Amendment:
         """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
 
         `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
         """
 
-        def work(organisation: Organisation) -> Correction:
+        def amend(organisation: Organisation) -> tuple[Retraction, Fact]:
             wanted = dict(changes)
             if wanted.get("manager"):
                 wanted["manager"] = organisation.resolve(wanted["manager"])
+            return organisation.correct(ref, reason, wanted, timestamp=timestamp)
+
+        fast = self._amend_in_place(org, amend, dry_run)
+        if fast is not None:
+            return fast
+
+        def work(organisation: Organisation) -> Amendment:
             before = organisation.timeline()
-            retraction, fact = organisation.correct(ref, reason, wanted, timestamp=timestamp)
-            return Correction(retraction, fact, before, organisation.timeline(), not dry_run)
+            retraction, fact = amend(organisation)
+            return _amendment(retraction, fact, before, organisation.timeline(), not dry_run)
 
         if dry_run:
             return work(self.organisation(org))
         return self._retrying(org, work)
+
+    def _amend_in_place(
+        self, org: str | None, amend: Callable[[Organisation], tuple[Retraction, Fact | None]], dry_run: bool
+    ) -> Amendment | None:
+        """`retract`/`correct` without a replay, on a store with a fresh read model: the aggregate seeded
+        from the model, the domain's own `retract`/`correct`, checked from the withdrawn fact's day on
+        (`Refold`), stored with the usual optimistic concurrency; the model then written from that day
+        on. None: no read model, take the replay path."""
+        for attempt in range(self.MAX_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
+            view = self.view(org)
+            if view is None:
+                return None
+            with view:
+                organisation, _ = seeded_organisation(view)
+                refold = organisation._refold = Refold(view)
+                old_version = organisation.version
+                retraction, fact = amend(organisation)
+                assert refold.done
+                target = view.facts[retraction.target]
+                effects = tuple((day, view.chart(day), chart) for day, chart in sorted(refold.charts.items()))
+                for _, before, after in effects:  # the facts the changes cite, read while the model is open
+                    view.facts.fetch(cited_by_diff(before, after))
+                facts = view.facts.fetched()
+                if dry_run:
+                    return Amendment(retraction, target, fact, effects, facts, False)
+                try:
+                    self.save(organisation)
+                except IntegrityError:
+                    continue
+            try:
+                self.read_model().refold(organisation.id.hex, old_version, organisation.version, view.meta, refold,
+                                         [fact] if fact is not None else [], retractions=[retraction])
+            except (sqlite3.Error, LogUnavailable):
+                pass  # only a cache: the next read finds it stale and rebuilds it
+            return Amendment(retraction, target, fact, effects, facts, True)
+        raise StoreError("the store kept changing under this command: try again")
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
         """The organisation's history as import records (see `interchange.export_records`): streamed

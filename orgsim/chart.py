@@ -192,6 +192,13 @@ class Fold:
         if kind not in ("departed", "on_leave", "returned", "reports_to"):
             raise _fail(fact, people, f"unknown kind of change {kind!r}")
 
+    def touches(self, fact: Fact) -> set[str]:
+        """Whose state `apply(fact)` would change in this state: the person, and a leaver's reports
+        (what `apply` adds to `touched`)."""
+        if fact.kind == "departed":
+            return {fact.person, *self.reports.get(fact.person, ())}
+        return {fact.person}
+
     def _line(self, person: str, old: str | None, new: str | None) -> None:
         if old is not None:
             self.reports.get(old, set()).discard(person)

@@ -201,9 +201,10 @@ class Organisation(Aggregate):
         # The rules' fold over the effective timeline, kept between commands so that a change dated
         # after every other one is checked in O(1) instead of by a full replay (bulk imports).
         self._tip: Fold | None = None  # the replay of every effective fact (a cache)
-        #: How a fact dated before the tip is checked when set (an aggregate seeded from the read model
-        #: has no facts to replay): called with it, raising RuleError as a replay would (see `propose`).
-        self._refold: Callable[[Fact], None] | None = None
+        #: How a fact dated before the tip, a retraction or a correction is checked when set (an aggregate
+        #: seeded from the read model has no facts to replay): called with the new fact (or None) and the
+        #: one withdrawn (or None), raising RuleError as a replay would (see `propose`, `retract`).
+        self._refold: Callable[[Fact | None, Fact | None], None] | None = None
         self._proposed: tuple[Fact, int] | None = None  # the last proposal and the version it was checked at
 
     def collect_events(self) -> list[Any]:
@@ -349,12 +350,12 @@ class Organisation(Aggregate):
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
         tip = self._tip_fold() if replacing is None else None
-        refold = getattr(self, "_refold", None) if replacing is None else None
+        refold = getattr(self, "_refold", None)
         if tip is not None and (tip.last is None or candidate.order >= tip.last):
             tip.validate(candidate)  # it lands last: the replay up to it is the tip, nothing follows
         elif refold is not None:  # the state on its day, it, and every later fact, through the same rules
             try:
-                refold(candidate)
+                refold(candidate, replacing)
             except RuleError as err:
                 raise self._explained(err, candidate) from None
         else:
@@ -401,8 +402,15 @@ class Organisation(Aggregate):
             raise RecordError("a retraction needs a reason (--reason)")
         if target.id in {r.target for r in self.retractions}:
             raise RuleError(f"event {target.id} is already retracted")
-        without = Timeline(self.name, self.people, self.facts_without(target.id), tuple(self.retractions))
-        self._check(without, extra=None, retracting=target)
+        refold = getattr(self, "_refold", None)
+        if refold is not None:  # the state the day before it, then every later fact but it
+            try:
+                refold(None, target)
+            except RuleError as err:
+                raise self._explained(err, None, retracting=target) from None
+        else:
+            without = Timeline(self.name, self.people, self.facts_without(target.id), tuple(self.retractions))
+            self._check(without, extra=None, retracting=target)
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
         self.trigger_event(self.Retracted, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip())
         return self.retractions[-1]

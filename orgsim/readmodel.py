@@ -651,12 +651,13 @@ class View:
         fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
         return fold, tenure_of
 
-    def fold_on(self, day: date) -> tuple[Fold, TenureOf]:
+    def fold_on(self, day: date) -> tuple[Fold, TenureOf, dict[int, _State]]:
         """The fold's whole state at the end of `day` (after every effective fact starting on or before
-        it) from the row and alumni versions valid that day, and each state's tenure number. Its `last`
-        is that day: the next fact applied, on that day or later, comes after all of them."""
+        it) from the row and alumni versions valid that day, and each state's tenure number; its `last`
+        is the order of the last of those facts. Also the states whose tenure holds events after that
+        day (`tenures` keeps a tenure's events to its end): a change from that day on rewrites them."""
         d, conn, oid = day.isoformat(), self.conn, self.org_id
-        fold, tenure_of = Fold(self.people), TenureOf()
+        fold, tenure_of, later = Fold(self.people), TenureOf(), {}
         rows, reports = fold.rows, fold.reports
         for person, *row in conn.execute(
             "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
@@ -666,13 +667,25 @@ class View:
         ):
             s = rows[person] = _seeded_state(*row)
             tenure_of.note(s, row[0])
+            if row[9] and row[9].count(" ") + 1 > row[7]:  # (events, n_events)
+                later[row[0]] = s
             if s.reports_to is not None:
                 reports.setdefault(s.reports_to, set()).add(person)
         for row in conn.execute("SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
                                 "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?", (oid, d, d)):
             fold.alumni[row[0]] = _seeded_alumnus(row)
-        fold.last = (day, 0)
-        return fold, tenure_of
+        gone = {t for _, t in self.meta["retractions"]}
+        for start, seq, fid in conn.execute("SELECT start, seq, id FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                                            "WHERE org_id = ? AND start <= ? ORDER BY start DESC, seq DESC", (oid, d)):
+            if fid not in gone:  # the order of the last fact that counts, up to that day
+                fold.last = (date.fromisoformat(start), seq)
+                break
+        return fold, tenure_of, later
+
+    def names(self) -> dict[str, str]:
+        """Every stored person's display name, by id."""
+        return dict(self.conn.execute("SELECT person, name FROM orgsim_rm_people INDEXED BY orgsim_rm_people_name "
+                                      "WHERE org_id = ?", (self.org_id,)))
 
     def facts_after(self, day: date) -> Iterator[Fact]:
         """The facts that count whose effective date starts after `day`, in effective order, decoded a
@@ -1012,7 +1025,8 @@ class ReadModel:
         return tag
 
     def refold(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], refold: Refold,
-               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None) -> bool:
+               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None,
+               retractions: Iterable[Retraction] = ()) -> bool:
         """Bring the model from `old_version` to `new_version` after a fact dated before its last one,
         from what `refold` made: every version that starts after the fact's day goes; the versions valid
         that day are open again, and each person the refold touched has theirs end where their first new
@@ -1043,8 +1057,11 @@ class ReadModel:
                          "(SELECT tenure FROM orgsim_rm_rows WHERE org_id = ?)", (org_id, org_id))
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             _write_people(conn, org_id, people or {})
-            meta = {**meta, "last": [fold.last[0].isoformat(), fold.last[1]], "log_hash": None, "tenures": out.next,
-                    **({"tag": tag} if tag is not None else {})}
+            retractions = list(retractions)
+            meta = {**meta, "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None, "log_hash": None,
+                    "tenures": out.next, **({"tag": tag} if tag is not None else {}),
+                    "retractions": meta["retractions"] + [[r.id, r.target] for r in retractions],
+                    "retraction_records": meta["retraction_records"] + [retraction_record(r) for r in retractions]}
             conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
                          (new_version, json.dumps(meta, ensure_ascii=False), org_id))
             return True
@@ -1138,8 +1155,9 @@ class ReadModel:
 
 def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
     """An `Organisation` at the view's version without a replay: people and names from the model, its
-    kept tip fold from the open intervals, stored facts looked up by id (for the duplicate check). Only
-    for a command whose fact lands after every effective one: `facts` and `retractions` are empty."""
+    kept tip fold from the open intervals, stored facts looked up by id (for the duplicate check), its
+    retractions. `facts` is empty: a command on it checks a fact that lands after every effective one
+    against the tip fold, anything else through a `Refold` set as its `_refold`."""
     fold, tenure_of = view.tip()
     org = object.__new__(Organisation)
     org._id = uuid.UUID(view.org_id)
@@ -1149,7 +1167,7 @@ def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
     org.name = view.name
     org.people = view.people  # looked up on demand; a person added by this command stays in memory
     fold.people = org.people
-    org.facts, org.retractions = [], []
+    org.facts, org.retractions = [], view.retractions()
     org._by_id = view.facts
     org._keys = view.keys
     org._tip = fold
@@ -1158,43 +1176,88 @@ def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
 
 
 class Refold:
-    """A fact dated before the model's last one, checked without a replay (the domain's `_refold`
-    hook): the fold's state at the end of the fact's first day (`View.fold_on`), then the fact, then
-    every fact that counts from a later day, in effective order, each through the rules. That is the
-    replay of the whole timeline with the fact, from the same state on: the fact has the highest
+    """A change that does not land after every effective fact, checked without a replay (the domain's
+    `_refold` hook): a fact dated before the model's last one, a retraction, or a correction (both).
+    The fold's state at the end of a day (`View.fold_on`): the new fact's first day, or the day before
+    the withdrawn fact's, whichever is earlier; then every fact that counts from a later day but the
+    withdrawn one, in effective order, with the new fact in its place, each through the rules. That is
+    the replay of the whole timeline so changed, from the same state on: the new fact has the highest
     `seq`, so it comes after every fact of its own day. A rule broken raises `RuleError`, naming the
     fact that broke (`err.fact`), as the replay does.
 
-    Kept for the command and the model: `touched` (whose state the fact changed) and `after` (their
-    states right after it, for the command's before/after charts), and the row and alumni versions
-    from that day on (`versions`), to write with `ReadModel.refold`."""
+    Kept for the command and the model: `touched` (whose state the new fact changed) and `after` (their
+    states right after it, for an append's before/after charts); for a retraction or correction the
+    whole chart at the end of each day concerned (`charts`: the withdrawn fact's first day and the new
+    one's); and the row and alumni versions after the seed day (`versions`), for `ReadModel.refold`."""
 
     def __init__(self, view: View) -> None:
         self.view = view
         self.fact: Fact | None = None
+        self.done = False
 
-    def __call__(self, fact: Fact) -> None:
-        self.fact = None
-        day = fact.on.start
-        fold, tenure_of = self.view.fold_on(day)
-        out = _Versions(fold, first_tenure=self.view.meta["tenures"])
+    def __call__(self, fact: Fact | None, dropping: Fact | None = None) -> None:
+        self.done = False
+        view = self.view
+        starts = [fact.on.start] if fact is not None else []
+        if dropping is not None:
+            starts.append(dropping.on.start - timedelta(days=1))
+        day = min(starts)
+        fold, tenure_of, later = view.fold_on(day)
+        out = _Versions(fold, first_tenure=view.meta["tenures"])
         out.tenure_no.update(tenure_of)
-        out.first, out.written = {}, {}
+        out.first, out.written = {}, dict(later)  # (tenures with events after the day: rewritten, whatever comes)
         builder = Builder(fold, out)
-        fold.apply(fact)
-        touched = set(fold.touched)
+        watched = sorted({f.on.start for f in (fact, dropping) if f is not None}) if dropping is not None else []
+        charts: dict[date, OrgChart] = {}
+        names: dict[str, str] | None = None
+        touched: set[str] = set()
         after = Fold(fold.people)
-        for person in touched:  # copies: the later facts go on changing the states
-            if person in fold.rows:
-                after.rows[person] = _copied(fold.rows[person])
-            elif person in fold.alumni:
-                f, state = fold.alumni[person]
-                after.alumni[person] = (f, _copied(state))
-        for later in self.view.facts_after(day):
+        pending = fact
+        gone = dropping.id if dropping is not None else None
+
+        def apply_new() -> None:
+            touched.update(fold.touches(pending))
+            fold.apply(pending)
+            for person in touched:  # copies: the later facts go on changing the states
+                if person in fold.rows:
+                    after.rows[person] = _copied(fold.rows[person])
+                elif person in fold.alumni:
+                    f, state = fold.alumni[person]
+                    after.alumni[person] = (f, _copied(state))
+
+        def snapshot(upto: date) -> None:  # the chart at the end of each watched day up to `upto`
+            nonlocal names
+            while watched and watched[0] < upto:
+                names = names if names is not None else view.names()
+                at = watched.pop(0)
+                charts[at] = _chart_of(view.name, fold, at, lambda p: names.get(p) or view.name_of(p))
+
+        if pending is not None and pending.on.start == day:
+            apply_new()
+            pending = None
+        for later in view.facts_after(day):
+            if later.id == gone:
+                continue
+            if pending is not None and later.on.start > pending.on.start:
+                snapshot(pending.on.start)
+                apply_new()
+                pending = None
+            snapshot(later.on.start)
             fold.apply(later)
+        if pending is not None:
+            snapshot(pending.on.start)
+            apply_new()
+        snapshot(date.max)
         builder.finish_days()
-        self.fact, self.day, self.touched, self.after = fact, day, touched, after
-        self.fold, self.versions, self.tenure_of = fold, out, tenure_of
+        self.fact, self.day, self.touched, self.after, self.charts = fact, day, touched, after, charts
+        self.fold, self.versions, self.tenure_of, self.done = fold, out, tenure_of, True
+
+
+def _chart_of(organisation: str, fold: Fold, at: date, name_of: Callable[[str], str]) -> OrgChart:
+    """The whole chart on day `at` from a fold that has applied every fact up to its end."""
+    rows = [row_of(p, s, name_of(p), at) for p, s in fold.rows.items()]
+    gone = [alumnus_of(p, f, s, name_of(p), at) for p, (f, s) in fold.alumni.items()]
+    return OrgChart(organisation, at, tuple(sorted(rows, key=lambda r: r.id)), tuple(sorted(gone, key=lambda a: a.id)))
 
 
 def _copied(state: _State) -> _State:

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Optional
 
 import typer
 
-from orgsim.application import open_store
-from orgsim.chart import chart_at
+from orgsim.application import Amendment, open_store
 from orgsim.cli.append import DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, source_of, unchecked_quote_note
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
 from orgsim.diff import ChartDiff, diff
-from orgsim.facts import Fact, Timeline
 from orgsim.render.text import diff_text
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why: it is stored with the retraction.")]
 EventArg = Annotated[str, typer.Argument(metavar="EVENT_ID", help="The event's id (or a unique prefix of 4+ characters).")]
 
 
-def _changes_on(days: list[date], before: Timeline, after: Timeline) -> list[tuple[str, ChartDiff, dict[str, Fact]]]:
-    """The chart's changes on each day, from the timeline before the command to the one after."""
-    facts = {**before.fact_map(), **after.fact_map()}
-    out = []
-    for day in sorted(set(days)):
-        d = diff(chart_at(before, day), chart_at(after, day), facts)
-        out.append((day.isoformat(), d, facts))
-    return out
+def _changes(result: Amendment) -> list[tuple[str, ChartDiff]]:
+    """The chart's changes on each day concerned, from before the command to after it."""
+    return [(day.isoformat(), diff(before, after, result.facts)) for day, before, after in result.effects]
 
 
 @app.command()
@@ -41,17 +33,14 @@ def retract(
 
     Example: orgsim retract 4e78e425a366 --reason "wrong person"
     """
-    app_ = open_store(store)
-    retraction = app_.retract(event_id, reason, org)
-    after = app_.timeline(org)
-    target = after.fact_map()[retraction.target]
-    before = Timeline(after.organisation, after.people, after.facts, tuple(r for r in after.retractions if r.id != retraction.id))
+    result = open_store(store).retract(event_id, reason, org)
+    retraction, target = result.retraction, result.target
     if json:
         print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": True})
         return
     typer.echo(f"Retracted {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
-    for day, d, facts in _changes_on([target.on.start], before, after):
-        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
+    for day, d in _changes(result):
+        typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     typer.echo(f"Retraction id: {retraction.id}")
 
 
@@ -80,18 +69,19 @@ def correct(
     result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run)
     if note:
         typer.echo(note, err=True)
-    old, new = result.before.fact_map()[result.retraction.target], result.fact
-    report = _changes_on([old.on.start, new.on.start], result.before, result.after)
+    old, new = result.target, result.fact
+    assert new is not None
+    report = _changes(result)
     if json:
         print_json({
             "retracted": old.id, "retraction": result.retraction.id, "event": new.id, "record": new.as_record(),
-            "stored": result.stored, "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d, _ in report],
+            "stored": result.stored, "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report],
         })
         return
     verb = "Would correct" if dry_run else "Corrected"
     typer.echo(f"{verb} {old.person}: {old.describe()} on {old.on} [event {old.id}] → {new.describe()} on {new.on} [event {new.id}]")
-    for day, d, facts in report:
-        typer.echo(diff_text(d, facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
+    for day, d in report:
+        typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if not cited and new.on != old.on and new.source.get("note"):
         typer.echo("Note: the corrected event keeps the old source and its note; pass --source/--quote to update them.", err=True)
     if dry_run:
