@@ -527,9 +527,9 @@ class OrgsimApp(Application):
         model is a prefix of the log and at most `CATCH_UP_MAX` events follow, each a new person or a
         fact (news from another machine). A fact that lands after every effective one is applied as an
         `append` at the tip does it (the aggregate seeded from the model, the event's own `apply`
-        through the rules' kept fold); one dated earlier as a backdated `append` is (`Refold`, at most
-        `CATCH_UP_REFOLDS` of them). Each is written to the model, tagged with the log's event.
-        False: a retraction, a correction, too many: rebuild. None: the model moved meanwhile
+        through the rules' kept fold); one dated earlier, a retraction or a correction, as the same
+        command here does it (`Refold`, at most `CATCH_UP_REFOLDS` of them). Each is written to the
+        model, tagged with the log's event. False: too many: rebuild. None: the model moved meanwhile
         (another process of this machine): look again."""
         refolds = 0
         while True:  # (each pass writes at least one event, or ends)
@@ -558,14 +558,40 @@ class OrgsimApp(Application):
             organisation, tenure_of = seeded_organisation(view)
             fold, to_domain = organisation._tip, self.mapper.to_domain_event
             start, added = organisation.version, {}
-            for stored in after:
+            events = iter(after)
+            for stored in events:
                 event = to_domain(stored)
                 if isinstance(event, Organisation.PersonAdded):
                     event.mutate(organisation)
                     added[event.person] = organisation.people[event.person]
                     continue
+                if isinstance(event, (Organisation.Retracted, Organisation.Corrected)):  # from the day before it
+                    if start != view.version:
+                        return "again"  # the model moved here: the next pass begins with this one
+                    if not may_refold:
+                        return False
+                    target = view.facts.get(event.target)
+                    if target is None:
+                        return False
+                    event.mutate(organisation)
+                    new = None
+                    if isinstance(event, Organisation.Corrected):  # its replacement is the next event
+                        stored = next(events, None)
+                        replacement = to_domain(stored) if stored is not None else None
+                        if not isinstance(replacement, FactEvent) or replacement.fact_id != event.replacement:
+                            return False
+                        replacement.mutate(organisation)
+                        new = organisation.facts[-1]
+                    refold = Refold(view)
+                    try:
+                        refold(new, target)
+                    except OrgsimError:
+                        return False
+                    written = model.refold(oid, start, organisation.version, view.meta, refold, [new] if new else [],
+                                           added, tag=RecorderLog.tag_of(stored), retractions=[organisation.retractions[-1]])
+                    return "refolded" if written else None
                 if not isinstance(event, FactEvent):
-                    return False  # a retraction or a correction: what counts changes before the tip
+                    return False  # (no other kind of event is stored)
                 fold.touched = set()
                 try:
                     event.mutate(organisation)
