@@ -125,6 +125,16 @@ def main(argv: list[str] | None = None) -> None:
     results.append(("append backdated (2020-01-02: refold)", t, mb, "(no target)"))
     t, mb = run_once(ORGSIM + ["show", "--at", day] + s)
     results.append(("show --at right after it", t, mb, "<= 2x start-up"))
+    # a retraction and a correction of facts six months and a year and a half back (refold too)
+    db = sqlite3.connect(store)
+    gone = db.execute("SELECT id FROM orgsim_rm_facts WHERE start = '2024-06-03' ORDER BY seq LIMIT 1").fetchone()[0]
+    moved = db.execute("SELECT id FROM orgsim_rm_facts WHERE start = '2023-06-05' AND record LIKE '[\"appointed\"%' "
+                       "ORDER BY seq LIMIT 1").fetchone()[0]
+    db.close()
+    t, mb = run_once(ORGSIM + ["retract", gone, "--reason", "bench"] + s)
+    results.append(("retract (a fact of 2024-06-03)", t, mb, "(no target)"))
+    t, mb = run_once(ORGSIM + ["correct", moved, "--title", "Principal", "--reason", "bench"] + s)
+    results.append(("correct (a title of 2023-06-05)", t, mb, "(no target)"))
 
     print(f"orgsim benchmark — {time.strftime('%Y-%m-%d')} — {platform.node() or 'host'}: {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")

@@ -15,10 +15,17 @@ One person's answers (`history`, `why`, `log --person`) replay only the days tha
 (`View.steps_of`): each with the real fold, seeded from the row versions valid the day before, applying
 that day's facts about them and its departures; `history.py` reads those steps instead of a replay.
 
+Changes are written in place, never by a replay, when the model is fresh: a fact that lands after
+every effective one ends and starts the touched persons' intervals on its day (`ReadModel.append`);
+one dated earlier, a retraction or a correction goes through the fold again from the state at the end
+of a day (`Refold`: from the model's versions valid that day, then every later fact that counts), and
+the versions after that day are written anew (`ReadModel.refold`), as a whole build would write them.
+
 The model is used only when FRESH: `meta.version` equals the organisation's stored version, read in
-the same transaction as the rows. Otherwise the caller rebuilds it (replay, then one write
-transaction), so a stale or half-written model is never read. SQLite files only: PostgreSQL and
-`:memory:` stores keep replaying the aggregate.
+the same transaction as the rows (a PostgreSQL store's local copy, kept apart from its log: the
+version and a content tag of the log's last event). Otherwise the caller catches up or rebuilds it
+(replay, then one write transaction), so a stale or half-written model is never read. `:memory:`
+stores keep replaying the aggregate.
 """
 
 from __future__ import annotations
