@@ -718,6 +718,18 @@ class OrgsimApp(Application):
         return int(row["n"] if isinstance(row, dict) else row[0])
 
     # --- writing -----------------------------------------------------------------------------------
+    def _back_off(self, attempt: int) -> None:
+        """Wait before attempt `attempt` (from 1) of a command that met a concurrent writer."""
+        time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
+
+    def _views(self, org: str | None) -> Iterator[View | None]:
+        """A fresh read model for each attempt of a command written in place (None: the store has none),
+        up to `MAX_RETRIES`, backing off between them."""
+        for attempt in range(self.MAX_RETRIES):
+            if attempt:
+                self._back_off(attempt)
+            yield self.view(org)
+
     def _retrying(
         self, name: str | None, work: Callable[[Organisation], T], create: bool = False, refresh: bool = True,
         save: Callable[..., Any] | None = None,
@@ -728,7 +740,7 @@ class OrgsimApp(Application):
         save = save or self.save
         for attempt in range(self.MAX_RETRIES):
             if attempt:
-                time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
+                self._back_off(attempt)
             pending: list[Any] = []
             try:
                 org = self.organisation(name)
@@ -925,10 +937,7 @@ class OrgsimApp(Application):
             when = PartialDate.parse(rec.on)
         except OrgsimError:
             return None  # the replay path reports it
-        for attempt in range(self.MAX_RETRIES):
-            if attempt:
-                time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
-            view = self.view(org)
+        for view in self._views(org):
             if view is None:
                 return None
             with view:
@@ -1036,10 +1045,7 @@ class OrgsimApp(Application):
         from the model, the domain's own `retract`/`correct`, checked from the withdrawn fact's day on
         (`Refold`), stored with the usual optimistic concurrency; the model then written from that day
         on. None: no read model, take the replay path."""
-        for attempt in range(self.MAX_RETRIES):
-            if attempt:
-                time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
-            view = self.view(org)
+        for view in self._views(org):
             if view is None:
                 return None
             with view:
