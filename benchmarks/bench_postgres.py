@@ -8,15 +8,19 @@ tests do: tests/pgserver.py), and a fresh local model folder. Each command is a 
 reads are the median of --runs runs with the local model and of two with ORGSIM_CACHE=off (every read
 replays, as before the local model). Then: appends (the model updated in place); three appends from
 "another machine" (ORGSIM_CACHE=off) and the read after them (the model catches up with them); a
-backdated append from there and the read after it (the model is rebuilt: one replay); one more read. Prints a table; nothing here is asserted by the tests.
+backdated append from there and the read after it (caught up from that day: `Refold`); a backdated
+append here; a retraction from another machine and the read after it; one more read. Prints a table;
+nothing here is asserted by the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -74,7 +78,15 @@ def main(argv: list[str] | None = None) -> None:
         t, mb = run(["append", *hire[:1], "pg-late", "--name", "Pg Late", *hire[1:], "--on", "2020-01-02"], replay)
         rows.append(("a backdated append from another machine", t, mb, ""))
         t, mb = run(["show", "--at", day])
-        rows.append(("show right after it (rebuilt)", t, mb, ""))
+        rows.append(("show right after it (caught up from 2020)", t, mb, ""))
+        t, mb = run(["append", *hire[:1], "pg-late-here", "--name", "Pg Late Here", *hire[1:], "--on", "2023-06-05"])
+        rows.append(("a backdated append here (model in place)", t, mb, ""))
+        logged = subprocess.run(ORGSIM + ["log", "--person", "pg-late", "--json", "--store", url], capture_output=True,
+                                text=True, env=model, check=True).stdout
+        t, mb = run(["retract", json.loads(logged)[0]["id"], "--reason", "bench"], replay)
+        rows.append(("a retraction from another machine", t, mb, ""))
+        t, mb = run(["show", "--at", day])
+        rows.append(("show right after it (caught up)", t, mb, ""))
         t, mb = run(["show", "--at", day])
         rows.append(("show after that (fresh again)", t, mb, ""))
     finally:
