@@ -10,6 +10,7 @@ the aggregate's timeline.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -39,9 +40,14 @@ def replays_of(app_, monkeypatch) -> list:
 
 def tables(path: str, org: str) -> tuple:
     """The model's row and alumni versions, each row with the events and opens of its tenure as it had
-    them then; tenure numbers left out (a change in place numbers new tenures after the old ones)."""
+    them then, and its meta; tenure numbers left out (a change in place numbers new tenures after the
+    old ones), and in the meta what a change in place leaves to be found again (the log hash), the
+    next tenure number and what only a whole build or a log apart records (`built_at`, `tag`)."""
     conn = sqlite3.connect(path)
     oid = organisation_id(org).hex
+    meta = json.loads(conn.execute("SELECT data FROM orgsim_rm_meta WHERE org_id = ?", (oid,)).fetchone()[0])
+    for key in ("log_hash", "tenures", "built_at", "tag"):
+        meta.pop(key, None)
     rows = conn.execute(
         "SELECT r.person, r.valid_from, r.valid_to, r.title, r.status, r.reports_to, r.since, r.leave_since, "
         "r.leave_until, r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
@@ -52,7 +58,7 @@ def tables(path: str, org: str) -> tuple:
                            "(SELECT 1 FROM orgsim_rm_rows r WHERE r.org_id = t.org_id AND r.tenure = t.tenure)",
                            (oid,)).fetchone()[0]
     conn.close()
-    return rows, alumni, orphans
+    return rows, alumni, orphans, meta
 
 
 def rebuilt_tables(app_, tmp_path, org: str) -> tuple:
@@ -121,6 +127,18 @@ def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_r
     assert organisation_id("OpenAI") not in replays
     assert seeded_file.event_count() == memory.event_count()
     assert tables(path, "OpenAI") == before  # nothing written
+
+
+def test_a_correction_of_the_last_fact_leaves_the_meta_as_a_rebuild_has_it(seeded_file, monkeypatch, tmp_path):
+    """(From a review.) The corrected fact is stored after its `Corrected` event: the model's last
+    fact (`meta.last`) is it at that place in the log, not the one before."""
+    ada = seeded_file.record(EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T1",
+                                         source={"note": "t"})).fact
+    replays = replays_of(seeded_file, monkeypatch)
+    done = seeded_file.correct(ada.id, "the full title", {"title": "T2"})
+    assert organisation_id("OpenAI") not in replays
+    assert seeded_file.organisation().timeline().facts[-1].seq == done.retraction.seq + 1
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
 
 
 def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
