@@ -141,6 +141,33 @@ def test_a_correction_of_the_last_fact_leaves_the_meta_as_a_rebuild_has_it(seede
     assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
 
 
+def test_a_fact_dated_in_year_one_is_retracted_and_corrected_as_the_replay_does(tmp_path, monkeypatch):
+    """(From a review.) Year 1 is a date the parser takes, and its first day has no day before it
+    (`date.min`): a retraction or correction of a fact starting then is checked from before every fact."""
+    people = (PersonRecord("ann", "Ann"), PersonRecord("bob", "Bob"))
+    file_app, memory = open_store(str(tmp_path / "store.db"), create=True), open_store(":memory:")
+    for app_ in (file_app, memory):
+        app_.load(Dataset("Prop", people, ()))
+        app_.record(EventRecord("appointed", "ann", "0001", title="Founder", source={"note": "t"}))
+        app_.record(EventRecord("appointed", "bob", "2020-01-01", title="Staff", manager="ann", source={"note": "t"}))
+    replays = replays_of(file_app, monkeypatch)
+    ann = next(f for f in memory.timeline().facts if f.person == "ann")
+    bob = next(f for f in memory.timeline().facts if f.person == "bob")
+    for command in (lambda a: a.correct(ann.id, "r", {"title": "CEO"}), lambda a: a.retract(ann.id, "r"),
+                    lambda a: a.retract(memory.timeline().facts[-1].id, "r"), lambda a: a.retract(bob.id, "r"),
+                    lambda a: a.retract(memory.timeline().facts[-1].id, "r")):
+        outcomes = []
+        for app_ in (file_app, memory):
+            try:
+                done = command(app_)
+                outcomes.append((done.target.id, done.fact and done.fact.id, done.effects))
+            except OrgsimError as err:
+                outcomes.append(("refused", str(err)))
+        assert outcomes[0] == outcomes[1]
+    assert organisation_id("Prop") not in replays
+    assert tables(file_app.read_model().path, "Prop") == rebuilt_tables(file_app, tmp_path, "Prop")
+
+
 def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
     result = cli("append", "appointed", "John Roe", "--name", "John Roe", "--title", "Engineer", "--reports-to",
                  "Greg Brockman", "--on", "2023-05", "--source", "test", "--store", db)
