@@ -24,7 +24,7 @@ from orgsim.diff import diff
 from orgsim.domain import organisation_id
 from orgsim.errors import OrgsimError, RuleError
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
-from orgsim.readmodel import build
+from orgsim.readmodel import ReadModel, build
 
 from test_properties_application import COMMAND, JOINS
 from test_readmodel import days_of, seeded_file  # noqa: F401  (a fixture)
@@ -224,3 +224,65 @@ def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_re
         for day in days_of(timeline) + [date(2019, 12, 31)]:
             assert view.chart(day) == chart_at(timeline, day), day
     assert tables(file_app.read_model().path, "Prop") == rebuilt_tables(file_app, where, "Prop")
+
+
+# --- another writer meanwhile: nothing written from a state that is gone ---------------------------
+def _model_version(app_, org: str = "OpenAI") -> int:
+    conn = sqlite3.connect(app_.read_model().path)
+    (version,) = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(org).hex,)).fetchone()
+    conn.close()
+    return version
+
+
+NEWS = EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T", source={"note": "t"})
+
+
+@pytest.mark.parametrize("other_writes_the_model", [True, False])
+def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(seeded_file, tmp_path, monkeypatch,
+                                                                            other_writes_the_model):
+    """(From a review.) Another process appends after the retraction is stored and before the model is
+    written from the day before the withdrawn fact's: that write must not happen (the model would miss
+    the other's fact, or lose it); the next read answers as a replay."""
+    other = open_store(seeded_file.read_model().path)
+    if not other_writes_the_model:
+        other._read_model = None  # (a writer whose model write failed: only the log moved)
+    written, refold = [], ReadModel.refold
+
+    def meanwhile(self, *args, **kwargs):
+        other.record(NEWS)
+        written.append(refold(self, *args, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(ReadModel, "refold", meanwhile)
+    version = seeded_file.organisation().version
+    leave = next(f for f in seeded_file.timeline().facts if f.kind == "on_leave")
+    seeded_file.retract(leave.id, "misread")
+    assert written == [False]
+    now = seeded_file.organisation().version  # (the retraction, then the other's new person and fact)
+    assert now == version + 3 and _model_version(seeded_file) == (now if other_writes_the_model else version)
+    monkeypatch.setattr(ReadModel, "refold", refold)
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+    assert leave.id in seeded_file.timeline().retracted_ids() and "ada-example" in seeded_file.organisation().people
+
+
+def test_a_correction_that_meets_another_writer_before_its_save_is_checked_again_without_a_replay(
+        seeded_file, tmp_path, monkeypatch):
+    """(From a review.) Another process appends between the correction's read of the model and its
+    save: the save conflicts, and the correction is checked again from the model as the other left it."""
+    other = open_store(seeded_file.read_model().path)
+    save, calls = seeded_file.save, []
+
+    def meanwhile(*aggregates, **kwargs):
+        calls.append(len(calls))
+        if len(calls) == 1:
+            other.record(NEWS)
+        return save(*aggregates, **kwargs)
+
+    monkeypatch.setattr(seeded_file, "save", meanwhile)
+    replays = replays_of(seeded_file, monkeypatch)
+    left = next(f for f in seeded_file.timeline().facts if f.person == "mira-murati" and f.kind == "departed")
+    replays.clear()
+    done = seeded_file.correct(left.id, "a later report", {"on": "2024-10"})
+    assert calls == [0, 1] and done.stored and organisation_id("OpenAI") not in replays
+    assert _model_version(seeded_file) == seeded_file.organisation().version
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
