@@ -286,3 +286,28 @@ def test_a_correction_that_meets_another_writer_before_its_save_is_checked_again
     assert calls == [0, 1] and done.stored and organisation_id("OpenAI") not in replays
     assert _model_version(seeded_file) == seeded_file.organisation().version
     assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+
+
+def test_a_retraction_or_correction_in_one_organisation_leaves_the_others_model_alone(tmp_path, dataset, monkeypatch):
+    """(From a review.) Two organisations in one store: every statement of a change in place is about
+    its own organisation's versions, tenures and meta."""
+    from dataclasses import replace
+
+    app_ = open_store(str(tmp_path / "two.db"), create=True)
+    app_.load(dataset)
+    app_.load(replace(dataset, organisation="Twin"))
+    path = app_.read_model().path
+    for org in ("OpenAI", "Twin"):
+        app_.view(org).close()  # (both models built)
+    facts = {(f.person, f.kind): f for f in app_.timeline("OpenAI").facts}  # (the same in both)
+    replays = replays_of(app_, monkeypatch)
+    twin = tables(path, "Twin")
+    app_.retract(facts["sam-altman", "departed"].id, "not so", org="OpenAI")
+    app_.correct(facts["greg-brockman", "appointed"].id, "first day", {"title": "Co-founder"}, org="OpenAI")
+    assert tables(path, "Twin") == twin
+    openai = tables(path, "OpenAI")
+    app_.correct(facts["mira-murati", "departed"].id, "later", {"on": "2024-10"}, org="Twin")
+    assert tables(path, "OpenAI") == openai
+    assert organisation_id("OpenAI") not in replays and organisation_id("Twin") not in replays
+    for org in ("OpenAI", "Twin"):
+        assert_model_is_the_replay(app_, org, tmp_path)
