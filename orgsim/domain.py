@@ -348,7 +348,9 @@ class Organisation(Aggregate):
         fid = fact_id(kind, person, str(when), details, src)
         if fid in self._by_id:
             raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
-        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=self.version + 1, **fields)
+        # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
+        seq = self.version + (2 if replacing is not None else 1)
+        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=seq, **fields)
         tip = self._tip_fold() if replacing is None else None
         refold = getattr(self, "_refold", None)
         if tip is not None and (tip.last is None or candidate.order >= tip.last):

@@ -658,12 +658,13 @@ class View:
         fold.last = (date.fromisoformat(last[0]), last[1]) if last else None
         return fold, tenure_of
 
-    def fold_on(self, day: date) -> tuple[Fold, TenureOf, dict[int, _State]]:
+    def fold_on(self, day: date | None) -> tuple[Fold, TenureOf, dict[int, _State]]:
         """The fold's whole state at the end of `day` (after every effective fact starting on or before
         it) from the row and alumni versions valid that day, and each state's tenure number; its `last`
         is the order of the last of those facts. Also the states whose tenure holds events after that
-        day (`tenures` keeps a tenure's events to its end): a change from that day on rewrites them."""
-        d, conn, oid = day.isoformat(), self.conn, self.org_id
+        day (`tenures` keeps a tenure's events to its end): a change from that day on rewrites them.
+        None: before every day (the day before `date.min`), an empty fold."""
+        d, conn, oid = _iso(day), self.conn, self.org_id
         fold, tenure_of, later = Fold(self.people), TenureOf(), {}
         rows, reports = fold.rows, fold.reports
         for person, *row in conn.execute(
@@ -694,12 +695,12 @@ class View:
         return dict(self.conn.execute("SELECT person, name FROM orgsim_rm_people INDEXED BY orgsim_rm_people_name "
                                       "WHERE org_id = ?", (self.org_id,)))
 
-    def facts_after(self, day: date) -> Iterator[Fact]:
-        """The facts that count whose effective date starts after `day`, in effective order, decoded a
-        chunk at a time."""
+    def facts_after(self, day: date | None) -> Iterator[Fact]:
+        """The facts that count whose effective date starts after `day` (None: all), in effective order,
+        decoded a chunk at a time."""
         gone = {t for _, t in self.meta["retractions"]}
         cursor = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                   "WHERE org_id = ? AND start > ? ORDER BY start, seq", (self.org_id, day.isoformat()))
+                                   "WHERE org_id = ? AND start > ? ORDER BY start, seq", (self.org_id, _iso(day)))
         while rows := cursor.fetchmany(5000):
             yield from (f for f in facts_of(rows) if f.id not in gone)
 
@@ -853,6 +854,11 @@ class View:
             pass
         events = list(fold.alumni[person][1].events) if fold is not None and person in fold.alumni else []
         return Alumnus(person, name or person, title, departed_on, destination, uncertain, event), events
+
+
+def _iso(day: date | None) -> str:
+    """A day as the tables compare it; None (before every day) as the string before every ISO date."""
+    return day.isoformat() if day is not None else ""
 
 
 def _seeded_state(tenure: int, title: str | None, status: str, reports_to: str | None, since: str,
@@ -1041,7 +1047,7 @@ class ReadModel:
         Nothing is written (False) when the model or the log moved meanwhile (then the next read
         rebuilds it). The tenure numbers go on from the model's: this is its build, changed in place.
         `tag`: as for `append` (catching up)."""
-        day, out, fold = refold.day.isoformat(), refold.versions, refold.fold
+        day, out, fold = _iso(refold.day), refold.versions, refold.fold
         assert out.first is not None and out.written is not None
         with self._writing() as conn:
             tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
@@ -1205,10 +1211,10 @@ class Refold:
     def __call__(self, fact: Fact | None, dropping: Fact | None = None) -> None:
         self.done = False
         view = self.view
-        starts = [fact.on.start] if fact is not None else []
-        if dropping is not None:
-            starts.append(dropping.on.start - timedelta(days=1))
-        day = min(starts)
+        starts: list[date | None] = [fact.on.start] if fact is not None else []
+        if dropping is not None:  # (a fact of year 1's first day has none before it: None, before every day)
+            starts.append(dropping.on.start - timedelta(days=1) if dropping.on.start > date.min else None)
+        day = None if None in starts else min(starts)  # type: ignore[type-var]
         fold, tenure_of, later = view.fold_on(day)
         out = _Versions(fold, first_tenure=view.meta["tenures"])
         out.tenure_no.update(tenure_of)

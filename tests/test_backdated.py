@@ -158,6 +158,46 @@ def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_r
     assert tables(path, "OpenAI") == before  # nothing written
 
 
+def test_a_correction_of_the_last_fact_leaves_the_meta_as_a_rebuild_has_it(seeded_file, monkeypatch, tmp_path):
+    """(From a review.) The corrected fact is stored after its `Corrected` event: the model's last
+    fact (`meta.last`) is it at that place in the log, not the one before."""
+    ada = seeded_file.record(EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T1",
+                                         source={"note": "t"})).fact
+    replays = replays_of(seeded_file, monkeypatch)
+    done = seeded_file.correct(ada.id, "the full title", {"title": "T2"})
+    assert organisation_id("OpenAI") not in replays
+    assert seeded_file.organisation().timeline().facts[-1].seq == done.retraction.seq + 1
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+
+
+def test_a_fact_dated_in_year_one_is_retracted_and_corrected_as_the_replay_does(tmp_path, monkeypatch):
+    """(From a review.) Year 1 is a date the parser takes, and its first day has no day before it
+    (`date.min`): a retraction or correction of a fact starting then is checked from before every fact."""
+    people = (PersonRecord("ann", "Ann"), PersonRecord("bob", "Bob"))
+    file_app, memory = open_store(str(tmp_path / "store.db"), create=True), open_store(":memory:")
+    for app_ in (file_app, memory):
+        app_.load(Dataset("Prop", people, ()))
+        app_.record(EventRecord("appointed", "ann", "0001", title="Founder", source={"note": "t"}))
+        app_.record(EventRecord("appointed", "bob", "2020-01-01", title="Staff", manager="ann", source={"note": "t"}))
+    replays = replays_of(file_app, monkeypatch)
+    ann = next(f for f in memory.timeline().facts if f.person == "ann")
+    bob = next(f for f in memory.timeline().facts if f.person == "bob")
+    for command in (lambda a: a.correct(ann.id, "r", {"title": "CEO"}), lambda a: a.retract(ann.id, "r"),
+                    lambda a: a.retract(memory.timeline().facts[-1].id, "r"), lambda a: a.retract(bob.id, "r"),
+                    lambda a: a.retract(memory.timeline().facts[-1].id, "r")):
+        outcomes = []
+        for app_ in (file_app, memory):
+            try:
+                done = command(app_)
+                outcomes.append((done.target.id, done.fact and done.fact.id, done.effects))
+            except OrgsimError as err:
+                outcomes.append(("refused", str(err)))
+        assert outcomes[0] == outcomes[1]
+    assert organisation_id("Prop") not in replays
+    path, whole = file_app.read_model().path, rebuilt(file_app, tmp_path, "Prop")
+    assert tables(path, "Prop") == tables(whole, "Prop") and the_rest(path, "Prop") == the_rest(whole, "Prop")
+
+
 def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
     result = cli("append", "appointed", "John Roe", "--name", "John Roe", "--title", "Engineer", "--reports-to",
                  "Greg Brockman", "--on", "2023-05", "--source", "test", "--store", db)
@@ -476,3 +516,90 @@ def test_random_backdated_news_on_a_generated_history_answers_as_a_replay(genera
     path, whole = fast.read_model().path, rebuilt(fast, where, "Generated")
     assert tables(path, "Generated") == tables(whole, "Generated")
     assert the_rest(path, "Generated") == the_rest(whole, "Generated")
+
+
+# --- another writer meanwhile: nothing written from a state that is gone ---------------------------
+def _model_version(app_, org: str = "OpenAI") -> int:
+    conn = sqlite3.connect(app_.read_model().path)
+    (version,) = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(org).hex,)).fetchone()
+    conn.close()
+    return version
+
+
+NEWS = EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T", source={"note": "t"})
+
+
+@pytest.mark.parametrize("other_writes_the_model", [True, False])
+def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(seeded_file, tmp_path, monkeypatch,
+                                                                            other_writes_the_model):
+    """(From a review.) Another process appends after the retraction is stored and before the model is
+    written from the day before the withdrawn fact's: that write must not happen (the model would miss
+    the other's fact, or lose it); the next read answers as a replay."""
+    other = open_store(seeded_file.read_model().path)
+    if not other_writes_the_model:
+        other._read_model = None  # (a writer whose model write failed: only the log moved)
+    written, refold = [], ReadModel.refold
+
+    def meanwhile(self, *args, **kwargs):
+        other.record(NEWS)
+        written.append(refold(self, *args, **kwargs))
+        return written[-1]
+
+    monkeypatch.setattr(ReadModel, "refold", meanwhile)
+    version = seeded_file.organisation().version
+    leave = next(f for f in seeded_file.timeline().facts if f.kind == "on_leave")
+    seeded_file.retract(leave.id, "misread")
+    assert written == [False]
+    now = seeded_file.organisation().version  # (the retraction, then the other's new person and fact)
+    assert now == version + 3 and _model_version(seeded_file) == (now if other_writes_the_model else version)
+    monkeypatch.setattr(ReadModel, "refold", refold)
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+    assert leave.id in seeded_file.timeline().retracted_ids() and "ada-example" in seeded_file.organisation().people
+
+
+def test_a_correction_that_meets_another_writer_before_its_save_is_checked_again_without_a_replay(
+        seeded_file, tmp_path, monkeypatch):
+    """(From a review.) Another process appends between the correction's read of the model and its
+    save: the save conflicts, and the correction is checked again from the model as the other left it."""
+    other = open_store(seeded_file.read_model().path)
+    save, calls = seeded_file.save, []
+
+    def meanwhile(*aggregates, **kwargs):
+        calls.append(len(calls))
+        if len(calls) == 1:
+            other.record(NEWS)
+        return save(*aggregates, **kwargs)
+
+    monkeypatch.setattr(seeded_file, "save", meanwhile)
+    replays = replays_of(seeded_file, monkeypatch)
+    left = next(f for f in seeded_file.timeline().facts if f.person == "mira-murati" and f.kind == "departed")
+    replays.clear()
+    done = seeded_file.correct(left.id, "a later report", {"on": "2024-10"})
+    assert calls == [0, 1] and done.stored and organisation_id("OpenAI") not in replays
+    assert _model_version(seeded_file) == seeded_file.organisation().version
+    assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
+
+
+def test_a_retraction_or_correction_in_one_organisation_leaves_the_others_model_alone(tmp_path, dataset, monkeypatch):
+    """(From a review.) Two organisations in one store: every statement of a change in place is about
+    its own organisation's versions, tenures and meta."""
+    from dataclasses import replace
+
+    app_ = open_store(str(tmp_path / "two.db"), create=True)
+    app_.load(dataset)
+    app_.load(replace(dataset, organisation="Twin"))
+    path = app_.read_model().path
+    for org in ("OpenAI", "Twin"):
+        app_.view(org).close()  # (both models built)
+    facts = {(f.person, f.kind): f for f in app_.timeline("OpenAI").facts}  # (the same in both)
+    replays = replays_of(app_, monkeypatch)
+    twin = tables(path, "Twin")
+    app_.retract(facts["sam-altman", "departed"].id, "not so", org="OpenAI")
+    app_.correct(facts["greg-brockman", "appointed"].id, "first day", {"title": "Co-founder"}, org="OpenAI")
+    assert tables(path, "Twin") == twin
+    openai = tables(path, "OpenAI")
+    app_.correct(facts["mira-murati", "departed"].id, "later", {"on": "2024-10"}, org="Twin")
+    assert tables(path, "OpenAI") == openai
+    assert organisation_id("OpenAI") not in replays and organisation_id("Twin") not in replays
+    for org in ("OpenAI", "Twin"):
+        assert_model_is_the_replay(app_, org, tmp_path)

@@ -111,3 +111,54 @@ def test_a_corrected_start_date_is_previewed_as_in_or_out_of_the_organisation_th
     assert "Mira Murati [mira-murati]: CTO → not in the organisation\n" in day_2018 + "\n"
     assert "Left" not in out and "date not recorded" not in out
     assert day_2019.strip().startswith("No changes.")
+
+
+
+def test_retract_and_correct_print_and_store_the_same_with_or_without_the_read_model(cli, db, tmp_path, monkeypatch):
+    """(From a review.) On a store with a read model `retract` and `correct` change it in place, without
+    a replay (`OrgsimApp._amend_in_place`); the same commands on a copy made to take the replay path
+    print the same bytes (text and --json), refuse with the same message, and leave the same model."""
+    import shutil
+
+    from orgsim.application import OrgsimApp
+    from orgsim.domain import organisation_id
+    from test_backdated import tables, the_rest
+
+    replayed = str(tmp_path / "replayed.db")
+    shutil.copy(db, replayed)
+    in_place, get, replays = OrgsimApp._amend_in_place, OrgsimApp._get, []
+    monkeypatch.setattr(OrgsimApp, "_amend_in_place",
+                        lambda self, *args: in_place(self, *args) if self.read_model().path == db else None)
+    monkeypatch.setattr(OrgsimApp, "_get", lambda self, aggregate_id: (replays.append(aggregate_id), get(self, aggregate_id))[1])
+    karpathy_hired, karpathy_left = fact_of(db, "andrej-karpathy", "appointed").id, fact_of(db, "andrej-karpathy", "departed").id
+    leave, founded = fact_of(db, "greg-brockman", "on_leave").id, fact_of(db, "greg-brockman", "appointed").id
+    ilya_left = fact_of(db, "ilya-sutskever", "departed").id
+    steps = [
+        ("append", "reports-to", "Mark Chen", "--manager", "Ilya Sutskever", "--on", "2024-01-01", "--source", "t"),
+        ("retract", fact_of(db, "mira-murati", "appointed").id[:4], "--reason", "x"),  # refused: her departure needs it
+        ("correct", karpathy_hired, "--on", "2024-02-10", "--reason", "x"),  # refused: within his 2024-02 departure
+        ("correct", karpathy_left, "--on", "2024-03", "--reason", "later", "--dry-run"),
+        ("correct", karpathy_left, "--on", "2023-12", "--reason", "earlier", "--dry-run", "--json"),
+        ("correct", karpathy_left, "--on", "2023-12", "--reason", "earlier", "--json"),
+        ("correct", founded, "--title", "Co-founder and President", "--reason", "on the history's first day"),
+        ("retract", ilya_left, "--reason", "he stayed"),  # Mark Chen reports to him again
+        ("retract", leave[:6], "--reason", "a month-dated fact"),
+        ("retract", leave, "--reason", "twice"),  # refused: already retracted
+        ("correct", ilya_left, "--on", "2024-06", "--reason", "x"),  # refused: already retracted
+    ]
+    for step in steps:
+        outputs = []
+        for store in (db, replayed):
+            replays.clear()
+            result = cli(*step, "--store", store)
+            outputs.append((result.exit_code, result.stdout, result.stderr))
+            if store == db and step[0] != "append":
+                assert organisation_id("OpenAI") not in replays, step
+        assert outputs[0] == outputs[1], step
+    assert outputs[0][0] == 1 and "is already retracted" in outputs[0][2]
+    mark = next(p for p in cli.json("show", "--at", "2024-06-01", "--store", db)["people"] if p["id"] == "mark-chen")
+    assert mark["reports_to"] == "ilya-sutskever"
+    model, rebuilt = tables(db, "OpenAI"), tables(replayed, "OpenAI")
+    meta, rebuilt_meta = the_rest(db, "OpenAI")[4], the_rest(replayed, "OpenAI")[4]
+    assert model == rebuilt  # (the meta's retraction records hold each store's own recording times)
+    assert (meta["last"], meta["retractions"]) == (rebuilt_meta["last"], rebuilt_meta["retractions"])

@@ -353,6 +353,41 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
     _same(cli, pg_store, "history", "greg-brockman")
 
 
+@pytest.mark.parametrize("limit", [OrgsimApp.CATCH_UP_MAX, 2])
+def test_another_machines_retractions_and_corrections_caught_up_leave_the_model_a_rebuilds(
+        pg_store, dataset, monkeypatch, tmp_path, limit):
+    """(From a review.) Another machine withdraws a leaver's departure (their report's line to them is
+    back), corrects facts on the history's first day, to an earlier and a later day, and last of all the
+    last fact (its `Corrected` event and the replacement are the log's last two). Caught up, the local
+    model is a whole rebuild's, table by table; with `CATCH_UP_MAX` cutting a correction from its
+    replacement, it is rebuilt instead."""
+    from test_backdated import rebuilt_tables, tables
+
+    open_store(pg_store, create=True).load(dataset)
+    path = open_store(pg_store).read_model().path
+    monkeypatch.setenv("ORGSIM_CACHE", "off")
+    other = open_store(pg_store)
+    facts = {(f.person, f.kind): f for f in other.timeline().facts}
+    other.record(EventRecord("reports_to", "mark-chen", "2024-01-01", manager="ilya-sutskever", source={"note": "t"}))
+    other.retract(facts["ilya-sutskever", "departed"].id, "he stayed")
+    other.correct(facts["greg-brockman", "appointed"].id, "the full title", {"title": "Co-founder and President"})
+    other.correct(facts["greg-brockman", "on_leave"].id, "earlier", {"on": "2024-07", "until": "2024-11"})
+    other.correct(facts["andrej-karpathy", "departed"].id, "later", {"on": "2024-03"})
+    last = other.timeline().effective()[-1]
+    other.correct(last.id, "the day after", {"on": "2024-09-26"})
+    monkeypatch.delenv("ORGSIM_CACHE")
+    monkeypatch.setattr(OrgsimApp, "CATCH_UP_REFOLDS", 10)
+    monkeypatch.setattr(OrgsimApp, "CATCH_UP_MAX", limit)
+    reader = open_store(pg_store)
+    assert isinstance(reader.view(), View)
+    version, meta = _meta(Path(path))
+    assert version == reader.organisation().version
+    assert (meta["log_hash"] is None) == (limit > 2)  # caught up in place, or rebuilt
+    assert tables(path, "OpenAI") == rebuilt_tables(reader, tmp_path, "OpenAI")
+    with reader.view() as view:
+        assert view.chart(date(2024, 6, 1)).row("mark-chen").reports_to == "ilya-sutskever"
+
+
 @pytest.mark.parametrize("change", ["too many backdated", "too many"])
 def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch, change):
     open_store(pg_store, create=True).load(dataset)
