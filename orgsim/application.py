@@ -992,17 +992,21 @@ class OrgsimApp(Application):
             return Recorded(stored, before, after, True, facts)
         raise StoreError("the store kept changing under this command: try again")
 
-    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None) -> Amendment:
-        """Withdraw a stored fact: it stays in the log, and stops counting from now on."""
-        fast = self._amend_in_place(org, lambda o: (o.retract(ref, reason, timestamp=timestamp), None), False)
+    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None,
+                dry_run: bool = False) -> Amendment:
+        """Withdraw a stored fact: it stays in the log, and stops counting from now on (or, on a dry run,
+        what it would change, storing nothing)."""
+        fast = self._amend_in_place(org, lambda o: (o.retract(ref, reason, timestamp=timestamp), None), dry_run)
         if fast is not None:
             return fast
 
         def work(organisation: Organisation) -> Amendment:
             before = organisation.timeline()
             retraction = organisation.retract(ref, reason, timestamp=timestamp)
-            return _amendment(retraction, None, before, organisation.timeline(), True)
+            return _amendment(retraction, None, before, organisation.timeline(), not dry_run)
 
+        if dry_run:
+            return work(self.organisation(org))
         return self._retrying(org, work)
 
     def correct(
@@ -1013,16 +1017,24 @@ class OrgsimApp(Application):
         org: str | None = None,
         dry_run: bool = False,
         timestamp: datetime | None = None,
+        check_source: Callable[[dict[str, str]], Any] | None = None,
     ) -> Amendment:
         """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
 
         `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
+        A `source` changes only the parts it gives (`document`, `quote`, `url`, `note`): a new quote
+        keeps the old document, and the result must pass `check_source` (e.g. the quote is in the
+        document), before anything is stored.
         """
 
         def amend(organisation: Organisation) -> tuple[Retraction, Fact]:
             wanted = dict(changes)
             if wanted.get("manager"):
                 wanted["manager"] = organisation.resolve(wanted["manager"])
+            if wanted.get("source"):
+                wanted["source"] = {**organisation.fact(ref).source, **wanted["source"]}
+                if check_source is not None:
+                    check_source(wanted["source"])
             return organisation.correct(ref, reason, wanted, timestamp=timestamp)
 
         fast = self._amend_in_place(org, amend, dry_run)

@@ -442,7 +442,8 @@ class Organisation(Aggregate):
                    "reports_to": {"manager"}}.get(target.kind, set()) | {"on", "source"}
         misfit = {k for k, v in changes.items() if v is not None} - fitting
         if misfit:
-            raise RecordError(f"event {target.id} is a {target.kind} event: it has no {', '.join(sorted(misfit))} to correct")
+            article = "an" if target.kind[0] in "aeiou" else "a"
+            raise RecordError(f"event {target.id} is {article} {target.kind} event: it has no {', '.join(sorted(misfit))} to correct")
         changes = {k: v for k, v in changes.items() if k in fitting}
         if changes.get("on") is None:
             changes.pop("on", None)
@@ -490,7 +491,9 @@ class Organisation(Aggregate):
                 f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
             )
         if retracting is not None:
-            return RuleError(f"retracting event {retracting.id} would make the timeline invalid — {err}")
+            broken = (f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on})"
+                      if culprit is not None and culprit.id != retracting.id else "")
+            return RuleError(f"retracting event {retracting.id} would make the timeline invalid{broken} — {err}")
         return err
 
 

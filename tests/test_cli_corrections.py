@@ -162,3 +162,43 @@ def test_retract_and_correct_print_and_store_the_same_with_or_without_the_read_m
     meta, rebuilt_meta = the_rest(db, "OpenAI")[4], the_rest(replayed, "OpenAI")[4]
     assert model == rebuilt  # (the meta's retraction records hold each store's own recording times)
     assert (meta["last"], meta["retractions"]) == (rebuilt_meta["last"], rebuilt_meta["retractions"])
+
+
+# --- from the new-user trial ------------------------------------------------------------------------
+def test_retract_dry_run_prints_the_effect_and_stores_nothing(cli, db):
+    leave = fact_of(db, "greg-brockman", "on_leave")
+    before = stored_events(db)
+    dry = cli("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
+    assert dry.exit_code == 0, dry.stderr
+    assert dry.stdout.startswith(f"Would retract greg-brockman: on leave until 2024-12 on 2024-08 [event {leave.id}]")
+    assert "Returned (1)" in dry.stdout and "Retraction id" not in dry.stdout and "nothing was stored" in dry.stderr
+    data = cli.json("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
+    assert data["stored"] is False and data["target"] == leave.id
+    assert {(c["person"], c["change"]) for c in data["changes"][0]["changes"]} == {("greg-brockman", "returned")}
+    assert stored_events(db) == before
+
+
+def test_a_refused_retraction_names_the_stored_event_it_would_break(cli, db):
+    joined, left = fact_of(db, "mira-murati", "appointed"), fact_of(db, "mira-murati", "departed")
+    result = cli("retract", joined.id, "--reason", "x", "--store", db)
+    assert result.exit_code == 1
+    later = [f.id for f in open_store(db).timeline().facts if f.person == "mira-murati" and f.id != joined.id]
+    assert left.id in later and any(f"the stored event {fid}" in result.stderr for fid in later), result.stderr
+
+
+def test_correct_with_a_new_quote_keeps_the_document_and_checks_the_quote_against_it(cli, db):
+    left = fact_of(db, "mira-murati", "departed")
+    assert left.source.get("document"), left.source
+    before = stored_events(db)
+    bad = cli("correct", left.id, "--quote", "bogus quote nobody said", "--reason", "quote fix", "--store", db)
+    assert bad.exit_code == 1 and "does not occur verbatim" in bad.stderr and bad.stderr.count("\n") == 1
+    assert stored_events(db) == before
+    quote = left.source["quote"][: max(8, len(left.source["quote"]) // 2)]  # a shorter part of the same sentence
+    good = cli.json("correct", left.id, "--quote", quote, "--reason", "a shorter quote", "--store", db)
+    assert good["record"]["source"] == {**left.source, "quote": quote}  # the document (and note) kept
+
+
+def test_a_correction_that_does_not_fit_says_an_appointed_event(cli, db):
+    joined = fact_of(db, "mira-murati", "appointed")
+    result = cli("correct", joined.id, "--to", "Elsewhere", "--reason", "x", "--store", db)
+    assert result.exit_code == 1 and f"event {joined.id} is an appointed event" in result.stderr

@@ -25,23 +25,32 @@ def _changes(result: Amendment) -> list[tuple[str, ChartDiff]]:
 def retract(
     event_id: EventArg,
     reason: ReasonOpt,
+    dry_run: DryRunOpt = False,
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Withdraw a stored event: it stays in the log with the retraction, and stops counting from now on.
 
+    JSON: {retraction, target, reason, stored, changes[{on, changes}]}.
+
     Example: orgsim retract 4e78e425a366 --reason "wrong person"
     """
-    result = open_store(store).retract(event_id, reason, org)
+    result = open_store(store).retract(event_id, reason, org, dry_run=dry_run)
     retraction, target = result.retraction, result.target
+    report = _changes(result)
     if json:
-        print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": True})
+        print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": result.stored,
+                    "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report]})
         return
-    typer.echo(f"Retracted {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
-    for day, d in _changes(result):
+    verb = "Would retract" if dry_run else "Retracted"
+    typer.echo(f"{verb} {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
+    for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
-    typer.echo(f"Retraction id: {retraction.id}")
+    if dry_run:
+        typer.echo("Dry run: nothing was stored.", err=True)
+    else:
+        typer.echo(f"Retraction id: {retraction.id}")
 
 
 @app.command()
@@ -63,12 +72,14 @@ def correct(
     changes = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
     changes = {k: v for k, v in changes.items() if v is not None}
     cited = source_of(source, document, quote, url)
-    note = unchecked_quote_note(cited) if cited else None
     if cited:
-        changes["source"] = cited
-    result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run)
-    if note:
-        typer.echo(note, err=True)
+        changes["source"] = cited  # (the parts given; the rest of the old source is kept)
+    notes: list[str | None] = []
+    result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run,
+                                       check_source=lambda merged: notes.append(unchecked_quote_note(merged)))
+    for note in dict.fromkeys(notes):  # (once, though a retried command checks again)
+        if note:
+            typer.echo(note, err=True)
     old, new = result.target, result.fact
     assert new is not None
     report = _changes(result)
