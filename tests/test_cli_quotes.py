@@ -155,7 +155,8 @@ def test_correct_checks_its_new_quote_too(cli, db):
     accepted = cli(*args, "--quote", REAL)
     assert accepted.exit_code == 0, accepted.stderr
     new_id = accepted.stdout.strip().splitlines()[-1].removeprefix("Event id: ")
-    assert open_store(db).timeline().fact_map()[new_id].source == {"document": DOC, "quote": REAL}
+    # the parts given replace those parts; the old note stays
+    assert open_store(db).timeline().fact_map()[new_id].source == {"note": "a post", "document": DOC, "quote": REAL}
 
 
 def _line(quote):
