@@ -142,7 +142,8 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
     person, boss, steps = fact.person, rows[manager].reports_to, 10_000_000
     while boss is not None and steps:
         if boss == person:
-            raise _fail(fact, people, f"reporting to {manager} would make a reporting cycle")
+            who = people.get(manager, {}).get("name", manager)
+            raise _fail(fact, people, f"reporting to {who} ({manager}) would make a reporting cycle")
         above = rows.get(boss)
         boss = above.reports_to if above is not None else None
         steps -= 1
