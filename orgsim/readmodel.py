@@ -482,8 +482,10 @@ class StoredTimeline(Timeline):
 class View:
     """One organisation's fresh read model, read inside one SQLite read transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any]) -> None:
+    def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any],
+                 connect: Callable[[], sqlite3.Connection] | None = None) -> None:
         self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
+        self.connect = connect  # a new connection to the same model (`twin`)
         self.name: str = meta["name"]
         self.people = Lazy(self._person, self._everyone)
         self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
@@ -589,22 +591,45 @@ class View:
             "UNION SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
             (self.org_id, early, late, early, self.org_id, late, early, late))}
 
-    def diff_charts(self, a: date, b: date) -> tuple[OrgChart, OrgChart]:
+    def diff_charts(self, a: date, b: date, persons: Iterable[str] | None = None) -> tuple[OrgChart, OrgChart, dict[str, str]]:
         """The parts of the charts on days `a` and `b` that a diff reads: the rows of the people whose
-        row differs and of their managers (for names), and the alumni who left after the earlier day.
-        `diff.diff` of the two gives the same changes as of the whole charts."""
+        row differs (`changed`), or of `persons` among them (a share of the work), the alumni among
+        them who left after the earlier day, and the names of the managers those rows name that are
+        not among them. `diff.diff` of the two gives the same changes, for those people, as of the
+        whole charts; with the names, `diff_text` the same text."""
         early = min(a, b)
-        people = self.changed(a, b)
-        if len(people) > 2000:  # most of a big organisation: the whole days cost less than picking
-            return self.chart(a, alumni=a > b, left_after=early), self.chart(b, alumni=b >= a, left_after=early)
+        people = self.changed(a, b) if persons is None else set(persons)
         chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
         chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
-        managers = {r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people
-        if managers:
-            extra_a, extra_b = self.chart(a, alumni=False, persons=managers), self.chart(b, alumni=False, persons=managers)
-            chart_a, chart_b = (OrgChart(c.organisation, c.at, tuple(sorted((*c.rows, *x.rows), key=lambda r: r.id)), c.alumni)
-                                for c, x in ((chart_a, extra_a), (chart_b, extra_b)))
-        return chart_a, chart_b
+        if persons is not None:  # alumni are read for everyone: keep those of this share
+            chart_a, chart_b = (replace(c, alumni=tuple(x for x in c.alumni if x.id in people)) for c in (chart_a, chart_b))
+        managers = sorted({r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people)
+        names: dict[str, str] = {}
+        for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)
+            chunk = managers[n:n + 900]
+            names.update(self.conn.execute(
+                f"SELECT person, name FROM orgsim_rm_people WHERE org_id = ? AND person IN ({','.join('?' * len(chunk))})",
+                (self.org_id, *chunk)))
+        return chart_a, chart_b, names
+
+    def twin(self) -> View | None:
+        """The same model in another read transaction of its own (a new connection, e.g. in a worker
+        process), when it still holds this view's version; None when it has moved on meanwhile."""
+        if self.connect is None:
+            return None
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (self.org_id,)).fetchone()
+            meta = json.loads(row[1]) if row is not None and row[0] == self.version else None
+            if meta is None or meta.get("tag") != self.meta.get("tag") or meta.get("format") != self.meta.get("format"):
+                conn.execute("COMMIT")
+                conn.close()
+                return None
+            return View(conn, self.org_id, self.version, meta, self.connect)
+        except BaseException:
+            conn.close()
+            raise
 
     def tip(self) -> tuple[Fold, dict[int, int]]:
         """The fold's state after every effective fact (the open intervals), read person by person as
@@ -996,7 +1021,7 @@ class ReadModel:
                 conn.execute("COMMIT")
                 conn.close()
                 return version
-            return View(conn, org_id, version, meta)
+            return View(conn, org_id, version, meta, self.connect)
         except BaseException:
             conn.close()
             raise
@@ -1017,7 +1042,7 @@ class ReadModel:
                 conn.execute("COMMIT")
                 conn.close()
                 return None
-            return View(conn, org_id, row[0], meta)
+            return View(conn, org_id, row[0], meta, self.connect)
         except BaseException:
             conn.close()
             raise

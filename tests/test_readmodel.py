@@ -22,6 +22,7 @@ from orgsim.domain import organisation_id
 from orgsim.interchange import EventRecord, read_jsonl
 from orgsim.readmodel import FORMAT, View
 from orgsim.render.dot import chart_graph
+from orgsim.render.text import diff_text
 
 
 
@@ -240,17 +241,24 @@ def test_cli_show_uses_the_model_and_matches_replay(cli, generated):
 @settings(max_examples=40, deadline=None)
 @given(st.dates(date(2015, 1, 1), date(2025, 6, 1)), st.dates(date(2015, 1, 1), date(2025, 6, 1)))
 def test_diff_charts_give_the_diff_of_the_whole_days(generated, a, b):
-    """`View.diff_charts` reads only the rows that differ (and their managers): same changes, same causes."""
+    """`View.diff_charts` reads only the rows that differ (and their managers' names): same changes,
+    same causes, same text; and so does each share of those people, put back together."""
     app_ = open_store(generated)
     timeline = app_.timeline()
     facts = timeline.fact_map()
     view = app_.view()
     with view:
-        part_a, part_b = view.diff_charts(a, b)
+        part_a, part_b, names = view.diff_charts(a, b)
         whole_a, whole_b = chart_at(timeline, a), chart_at(timeline, b)
         assert set(part_a.rows) <= set(whole_a.rows) and set(part_b.rows) <= set(whole_b.rows)
-        assert diff(part_a, part_b, facts).as_json() == diff(whole_a, whole_b, facts).as_json()
-        assert diff(part_a, part_b, view.facts).as_json() == diff(whole_a, whole_b, facts).as_json()
+        whole = diff(whole_a, whole_b, facts)
+        assert diff(part_a, part_b, facts).as_json() == whole.as_json()
+        assert diff(part_a, part_b, view.facts).as_json() == whole.as_json()
+        assert diff_text(diff(part_a, part_b, facts), facts, names=names) == diff_text(whole, facts)
+        people = sorted(view.changed(a, b))
+        shares = [diff(*view.diff_charts(a, b, people[n::3])[:2], facts).changes for n in range(3)]
+        key = lambda c: (c.change, c.person)  # noqa: E731
+        assert sorted((c for share in shares for c in share), key=key) == sorted(whole.changes, key=key)
 
 
 def test_diff_finds_a_departure_and_return_on_one_day_and_never_a_retracted_one(cli, db):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+import pickle
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,8 +20,9 @@ from orgsim.dates import parse_day
 from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
 from orgsim.history import iso
-from orgsim.readmodel import cited_by_diff
-from orgsim.render.text import diff_text
+from orgsim.forked import in_two
+from orgsim.readmodel import View, cited_by_diff
+from orgsim.render.text import diff_blocks, diff_heading, diff_sections, diff_text
 
 
 def _day(text: str, name: str):
@@ -59,14 +63,54 @@ def diff(
         with view:
             if output is not None or fmt is not None:  # a picture draws both whole days
                 chart_a, chart_b = view.chart(a), view.chart(b)
-            else:  # text and JSON read only the rows that differ (and their managers' names)
-                chart_a, chart_b = view.diff_charts(a, b)
+            elif json:  # JSON reads only the rows that differ
+                chart_a, chart_b, _ = view.diff_charts(a, b)
+            else:  # text: the rows that differ (and their managers' names), in two processes when many
+                typer.echo(_text_of(view, a, b))
+                return
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
     timeline = app_.timeline(org, as_known_at=known)
     _show(chart_at(timeline, a), chart_at(timeline, b), timeline.counted_map(), lambda cited: timeline,
           json, output, fmt, lang, known)
+
+
+#: From this many people whose row differs, a text diff is worked out in two processes, each taking
+#: every other one of them (`forked.in_two`): the time goes in Python on each change.
+SPLIT_AT = 1500
+
+
+def _text_of(view: View, a: date, b: date) -> str:
+    """The text diff of two days from the read model; with many changes, half of them worked out in a
+    child process on a view of the same version of the model (the same text, sooner)."""
+    people = sorted(view.changed(a, b))
+    if len(people) < SPLIT_AT:
+        blocks = _blocks(view, a, b, people)
+    else:
+        mine, theirs = people[0::2], people[1::2]
+
+        def there() -> bytes:
+            twin = view.twin()
+            if twin is None:
+                raise OrgsimError("the read model moved on")  # (the parent does this part itself)
+            with twin:
+                return pickle.dumps(_blocks(twin, a, b, theirs), protocol=pickle.HIGHEST_PROTOCOL)
+
+        blocks, data = in_two(lambda: _blocks(view, a, b, mine), there)
+        other = pickle.loads(data) if data is not None else _blocks(view, a, b, theirs)
+        blocks = {kind: list(heapq.merge(found, other[kind])) for kind, found in blocks.items()}  # by person
+    return diff_sections(diff_heading(view.name, a, b, sum(map(len, blocks.values()))), blocks)
+
+
+def _blocks(view: View, a: date, b: date, people: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The text of the changes of `people` between days `a` and `b`, by kind (`diff_blocks`)."""
+    chart_a, chart_b, names = view.diff_charts(a, b, people)
+    view.facts.fetch(cited_by_diff(chart_a, chart_b))
+    facts = view.facts.fetched()
+    d = chart_diff(chart_a, chart_b, facts)
+    view.facts.fetch({e for c in d.changes for e in c.events})
+    return diff_blocks(d, facts, names)
 
 
 def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Mapping
 
 from orgsim.chart import OrgChart, Row
-from orgsim.diff import ChartDiff
+from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
 
-__all__ = ["chart_tree", "row_label", "diff_text", "source_line", "when"]
+__all__ = ["chart_tree", "row_label", "diff_text", "diff_blocks", "diff_heading", "diff_sections", "source_line", "when"]
 
 
 def row_label(row: Row) -> str:
@@ -120,37 +121,61 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
     return title
 
 
-def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None, two_timelines: bool = False) -> str:
-    """Changes grouped by kind; each names the person, before → after, the dates and the sources of its
-    events. `two_timelines`: the charts are one day under two timelines (a retraction's or correction's
-    preview), so a person is in or out of the organisation that day rather than leaving or joining."""
-    names = _names(d)
-    a, b = d.from_chart.at.isoformat(), d.to_chart.at.isoformat()
-    if heading is None:
-        heading = f"{d.organisation}: {len(d.changes)} change{'s' if len(d.changes) != 1 else ''} from {a} to {b}"
-        if d.from_chart.at > d.to_chart.at:
-            heading += " (backwards: FROM is later than TO)"
-    if not d.changes:
-        return f"{heading}\nNo changes."
-    lines = [heading]
+def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str] | None = None,
+                two_timelines: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """Each change's text (its line, then its source lines) with its person, by kind, in the diff's
+    order. `names`: display names of the managers the rows name that are not in the charts (the read
+    model's part charts); the charts' own rows and alumni name the rest."""
+    known_names = _names(d)
+    if names:
+        known_names = {**names, **known_names}
     same_day = two_timelines and d.from_chart.at == d.to_chart.at
-    headings = _SAME_DAY_HEADINGS if same_day else _HEADINGS
+    blocks: dict[str, list[tuple[str, str]]] = {}
     for kind, changes in d.by_kind().items():
-        if not changes:
-            continue
-        lines.append("")
-        lines.append(f"{headings[kind]} ({len(changes)})")
+        out = blocks[kind] = []
         for c in changes:  # (written for speed: a year of a 10,000-person organisation is 12,000 changes)
             known = [facts[e] for e in c.events if e in facts]
             if len(known) == 1:
                 dates = when(known[0])
             else:
                 dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
-            before = _state(c.before, c.change, names, facts, c.events, same_day)
-            after = _state(c.after, c.change, names, facts, c.events, same_day)
+            before = _state(c.before, c.change, known_names, facts, c.events, same_day)
+            after = _state(c.after, c.change, known_names, facts, c.events, same_day)
             when_ = "" if same_day and not known else f", {dates}"  # (a start moved past that day: no date of its own)
-            lines.append(f"  {c.name} [{c.person}]: {before} → {after}{when_}")
+            lines = [f"  {c.name} [{c.person}]: {before} → {after}{when_}"]
             lines += ["      " + source_line(f) for f in known]
             if len(known) != len(c.events):
                 lines += [f"      event {e} (not in this timeline)" for e in c.events if e not in facts]
+            out.append((c.person, "\n".join(lines)))
+    return blocks
+
+
+def diff_heading(organisation: str, a: date, b: date, count: int) -> str:
+    """`OpenAI: 3 changes from 2024-01-01 to 2024-10-15` (and a word when FROM is later than TO)."""
+    heading = f"{organisation}: {count} change{'s' if count != 1 else ''} from {a.isoformat()} to {b.isoformat()}"
+    return heading + (" (backwards: FROM is later than TO)" if a > b else "")
+
+
+def diff_sections(heading: str, blocks: Mapping[str, list[tuple[str, str]]], same_day: bool = False) -> str:
+    """The heading, then each kind's heading with its count and its changes' blocks (`diff_blocks`)."""
+    if not any(blocks.values()):
+        return f"{heading}\nNo changes."
+    headings = _SAME_DAY_HEADINGS if same_day else _HEADINGS
+    lines = [heading]
+    for kind in CHANGE_KINDS:
+        found = blocks.get(kind)
+        if found:
+            lines += ["", f"{headings[kind]} ({len(found)})"]
+            lines += [block for _, block in found]
     return "\n".join(lines)
+
+
+def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None, two_timelines: bool = False,
+              names: Mapping[str, str] | None = None) -> str:
+    """Changes grouped by kind; each names the person, before → after, the dates and the sources of its
+    events. `two_timelines`: the charts are one day under two timelines (a retraction's or correction's
+    preview), so a person is in or out of the organisation that day rather than leaving or joining."""
+    a, b = d.from_chart.at, d.to_chart.at
+    if heading is None:
+        heading = diff_heading(d.organisation, a, b, len(d.changes))
+    return diff_sections(heading, diff_blocks(d, facts, names, two_timelines), two_timelines and a == b)

@@ -1,0 +1,139 @@
+"""`forked.in_two` and the text diff worked out in two processes: the same bytes as in one, sooner.
+
+The split must never change what a command prints: every way the child can fail to give its part
+(an error, a model that moved on, no second processor) ends with the parent doing that part itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import orgsim.cli.diff as cli_diff
+from orgsim import forked
+from orgsim.forked import in_two
+from orgsim.readmodel import View
+
+from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform (the split is off there)")
+
+
+@pytest.fixture(autouse=True)
+def _two_processors(monkeypatch):
+    monkeypatch.setattr(forked, "processors", lambda: 2)  # (a one-processor CI machine still tests the split)
+
+
+def test_the_child_runs_there_in_another_process_and_sends_its_bytes_back():
+    big = os.urandom(5 << 20)  # past any pipe's buffer: the child blocks until the parent reads
+    here, there = in_two(lambda: os.getpid(), lambda: str(os.getpid()).encode() + b"|" + big)
+    pid, payload = there.split(b"|", 1)
+    assert here == os.getpid() and int(pid) != os.getpid() and payload == big
+
+
+def test_a_failing_child_gives_none_and_the_parent_carries_on():
+    def boom() -> bytes:
+        raise RuntimeError("child failed")
+
+    assert in_two(lambda: "mine", boom) == ("mine", None)
+    assert in_two(lambda: "mine", lambda: os._exit(3)) == ("mine", None)
+
+
+def test_a_failing_parent_raises_and_leaves_no_child_behind(tmp_path):
+    started, finished = tmp_path / "child-started", tmp_path / "child-finished"
+
+    def slow() -> bytes:
+        import time
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        os.replace(tmp_path / "pid", started)  # (whole, when the parent sees it)
+        time.sleep(5)
+        finished.write_text("x")
+        return b""
+
+    def fail():
+        import time
+        while not started.exists():  # (the child is running)
+            time.sleep(0.01)
+        raise ValueError("parent failed")
+
+    with pytest.raises(ValueError, match="parent failed"):
+        in_two(fail, slow)
+    with pytest.raises(ChildProcessError):  # killed and reaped: no such child any more
+        os.waitpid(int(started.read_text()), os.WNOHANG)
+    assert not finished.exists()
+
+
+def test_one_processor_or_no_fork_runs_here_only(monkeypatch):
+    monkeypatch.setattr(forked, "processors", lambda: 1)
+    assert in_two(lambda: os.getpid(), lambda: b"never") == (os.getpid(), None)
+
+
+# --- the text diff ------------------------------------------------------------------------------
+SPANS = [("2016-01-01", "2024-06-30"), ("2024-06-30", "2019-03-01"), ("2021-05-05", "2021-08-05"), ("2020-01-01", "2020-01-01")]
+
+
+def _who_worked(monkeypatch, tmp_path) -> Path:
+    """Each process that works out a share of a diff appends its pid to this file."""
+    log = tmp_path / "pids"
+    real = cli_diff._blocks
+
+    def logged(view, a, b, people):
+        with log.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(view, a, b, people)
+
+    monkeypatch.setattr(cli_diff, "_blocks", logged)
+    return log
+
+
+@pytest.mark.parametrize("span", SPANS)
+def test_a_split_diff_prints_the_same_bytes_as_one_process(cli, generated, monkeypatch, tmp_path, span):  # noqa: F811
+    monkeypatch.setattr(cli_diff, "SPLIT_AT", 10**9)
+    single = cli("diff", *span, "--store", generated)
+    replayed = cli("diff", *span, "--store", generated, "--as-known-at", "2999-01-01")
+    log = _who_worked(monkeypatch, tmp_path)
+    monkeypatch.setattr(cli_diff, "SPLIT_AT", 1)
+    split = cli("diff", *span, "--store", generated)
+    assert single.exit_code == split.exit_code == replayed.exit_code == 0
+    assert split.stdout == single.stdout
+    assert split.stdout.splitlines() == replayed.stdout.splitlines()[:-1]  # (the replay adds its "As known at" line)
+    pids = log.read_text().split()
+    if span[0] != span[1]:
+        assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) in pids  # here and in a child
+        assert "changes from" in split.stdout and split.stdout.count("      source: ") > 10
+    else:
+        assert split.stdout.endswith("No changes.\n")
+
+
+def test_a_child_that_cannot_see_the_same_model_leaves_its_share_to_the_parent(cli, generated, monkeypatch, tmp_path):  # noqa: F811
+    monkeypatch.setattr(cli_diff, "SPLIT_AT", 10**9)
+    single = cli("diff", *SPANS[0], "--store", generated).stdout
+    monkeypatch.setattr(cli_diff, "SPLIT_AT", 1)
+    monkeypatch.setattr(View, "twin", lambda self: None)  # as when a write moved the model on meanwhile
+    log = _who_worked(monkeypatch, tmp_path)
+    split = cli("diff", *SPANS[0], "--store", generated)
+    assert split.exit_code == 0 and split.stdout == single
+    assert log.read_text().split() == [str(os.getpid())] * 2  # both shares worked out here
+
+
+def test_a_twin_view_sees_the_same_version_or_none(cli, generated, tmp_path):  # noqa: F811
+    from datetime import date
+    import shutil
+
+    from orgsim.application import open_store
+
+    store = str(tmp_path / "copy.db")
+    shutil.copy(generated, store)
+    view = open_store(store).view()
+    with view:
+        twin = view.twin()
+        assert twin is not None
+        with twin:
+            assert twin.version == view.version and twin.conn is not view.conn
+            assert twin.chart(date(2022, 1, 1)) == view.chart(date(2022, 1, 1))
+        last = list(view.facts)[-1]
+        done = cli("retract", last, "--reason", "a test moves the model on", "--store", store)
+        assert done.exit_code == 0, done.stdout + done.stderr
+        assert view.twin() is None  # the model moved on: no twin at this view's version
