@@ -11,6 +11,7 @@ changes the time a command takes, never its output.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 from typing import Callable, TypeVar
@@ -45,9 +46,10 @@ def in_two(here: Callable[[], T], there: Callable[[], bytes]) -> tuple[T, bytes 
             os.close(read_end)
             gc.disable()  # nothing of the parent's (its open connections among them) is finalised here
             data = there()
-            view = memoryview(data)
+            view = memoryview(data + len(data).to_bytes(8, "big"))  # (the length last: the parent knows it has it all)
             while view:
                 view = view[os.write(write_end, view):]
+            os.close(write_end)  # the parent's read ends here, not when this process is gone
             status = 0
         except BaseException:  # noqa: BLE001 (any failure: the parent does this part itself)
             pass
@@ -66,11 +68,36 @@ def in_two(here: Callable[[], T], there: Callable[[], bytes]) -> tuple[T, bytes 
             os.close(read_end)
         _reap(pid, kill=True)
         raise
-    return mine, (b"".join(chunks) if _reap(pid) == 0 else None)
+    data = b"".join(chunks)
+    whole = len(data) >= 8 and int.from_bytes(data[-8:], "big") == len(data) - 8
+    if not whole:
+        _reap(pid)
+        return mine, None
+    _later(pid)
+    return mine, data[:-8]
 
 
-def _reap(pid: int, kill: bool = False) -> int:
-    """Wait for the child; its exit status (non-zero if it was killed)."""
+_exiting: list[int] = []  # children that sent their part whole and may still be exiting
+
+
+def _later(pid: int) -> None:
+    """Reap the child once it has exited, without waiting for it: now if it has, else at the next call
+    or at this process's exit (what is still running then is the system's to reap)."""
+    _exiting[:] = [p for p in [*_exiting, pid] if not _exited(p)]
+
+
+atexit.register(lambda: [_exited(p) for p in _exiting])
+
+
+def _exited(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+    except ChildProcessError:
+        return True
+
+
+def _reap(pid: int, kill: bool = False) -> None:
+    """Wait for the child (after killing it)."""
     if kill:
         try:
             os.kill(pid, 9)
@@ -78,8 +105,9 @@ def _reap(pid: int, kill: bool = False) -> int:
             pass
     while True:
         try:
-            _, status = os.waitpid(pid, 0)
-            break
+            os.waitpid(pid, 0)
+            return
         except InterruptedError:
             continue
-    return os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status
+        except ChildProcessError:
+            return

@@ -543,7 +543,8 @@ class View:
         `alumni="open"`: only those whose departure's month or year is still open that day (all the
         text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
         after that day (all a diff from that day needs); `persons`: only these people's rows, a part of
-        the chart; `events=False`: rows without the ids of their events (the text tree shows none)."""
+        the chart, and only these people's alumni; `events=False`: rows without the ids of their events
+        (the text tree shows none)."""
         day = at.isoformat()
         left_day = left_after.isoformat() if left_after is not None else ""
         only, wanted, keep = "", [], None
@@ -573,9 +574,11 @@ class View:
                 "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
                 "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
                 "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
-                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else ""),
-                (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ())),
+                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else "") + only.replace("r.person", "a.person"),
+                (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ()), *wanted),
             ):
+                if keep is not None and person not in keep:
+                    continue
                 uncertain = open_from is not None and open_from <= day <= open_to
                 gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
         rows.sort(key=lambda r: r.id)
@@ -588,7 +591,7 @@ class View:
         early, late = sorted((a.isoformat(), b.isoformat()))
         return {person for (person,) in self.conn.execute(
             "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
-            "UNION SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
+            "UNION ALL SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
             (self.org_id, early, late, early, self.org_id, late, early, late))}
 
     def diff_charts(self, a: date, b: date, persons: Iterable[str] | None = None) -> tuple[OrgChart, OrgChart, dict[str, str]]:
@@ -601,8 +604,6 @@ class View:
         people = self.changed(a, b) if persons is None else set(persons)
         chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
         chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
-        if persons is not None:  # alumni are read for everyone: keep those of this share
-            chart_a, chart_b = (replace(c, alumni=tuple(x for x in c.alumni if x.id in people)) for c in (chart_a, chart_b))
         managers = sorted({r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people)
         names: dict[str, str] = {}
         for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)

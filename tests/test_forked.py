@@ -6,6 +6,7 @@ The split must never change what a command prints: every way the child can fail 
 
 from __future__ import annotations
 
+import json as jsonlib
 import os
 from pathlib import Path
 
@@ -75,36 +76,45 @@ SPANS = [("2016-01-01", "2024-06-30"), ("2024-06-30", "2019-03-01"), ("2021-05-0
 
 
 def _who_worked(monkeypatch, tmp_path) -> Path:
-    """Each process that works out a share of a diff appends its pid to this file."""
+    """Each process that works out a share of a diff (text or JSON) appends its pid to this file."""
     log = tmp_path / "pids"
-    real = cli_diff._blocks
+    for name in ("_text_share", "_json_share"):
+        real = getattr(cli_diff, name)
 
-    def logged(view, a, b, people):
-        with log.open("a") as out:
-            out.write(f"{os.getpid()}\n")
-        return real(view, a, b, people)
+        def logged(view, a, b, people, real=real):
+            with log.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+            return real(view, a, b, people)
 
-    monkeypatch.setattr(cli_diff, "_blocks", logged)
+        monkeypatch.setattr(cli_diff, name, logged)
     return log
 
 
+@pytest.mark.parametrize("json", [False, True], ids=["text", "json"])
 @pytest.mark.parametrize("span", SPANS)
-def test_a_split_diff_prints_the_same_bytes_as_one_process(cli, generated, monkeypatch, tmp_path, span):  # noqa: F811
+def test_a_split_diff_prints_the_same_bytes_as_one_process(cli, generated, monkeypatch, tmp_path, span, json):  # noqa: F811
+    flags = ["--json"] if json else []
     monkeypatch.setattr(cli_diff, "SPLIT_AT", 10**9)
-    single = cli("diff", *span, "--store", generated)
-    replayed = cli("diff", *span, "--store", generated, "--as-known-at", "2999-01-01")
+    single = cli("diff", *span, *flags, "--store", generated)
+    replayed = cli("diff", *span, *flags, "--store", generated, "--as-known-at", "2999-01-01")
     log = _who_worked(monkeypatch, tmp_path)
     monkeypatch.setattr(cli_diff, "SPLIT_AT", 1)
-    split = cli("diff", *span, "--store", generated)
+    split = cli("diff", *span, *flags, "--store", generated)
     assert single.exit_code == split.exit_code == replayed.exit_code == 0
     assert split.stdout == single.stdout
-    assert split.stdout.splitlines() == replayed.stdout.splitlines()[:-1]  # (the replay adds its "As known at" line)
+    if json:  # the replay's JSON, but for when it is known at
+        data, again = jsonlib.loads(split.stdout), jsonlib.loads(replayed.stdout)
+        assert data.pop("as_known_at") is None and again.pop("as_known_at") == "2999-01-01T23:59:59.999999Z"
+        assert data == again
+    else:
+        assert split.stdout.splitlines() == replayed.stdout.splitlines()[:-1]  # (the replay adds its "As known at" line)
     pids = log.read_text().split()
     if span[0] != span[1]:
         assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) in pids  # here and in a child
-        assert "changes from" in split.stdout and split.stdout.count("      source: ") > 10
-    else:
-        assert split.stdout.endswith("No changes.\n")
+        assert split.stdout.count("source") > 10
+    else:  # nobody's row differs: nothing to share out
+        assert pids == [str(os.getpid())]
+        assert "No changes." in split.stdout or jsonlib.loads(split.stdout)["changes"] == []
 
 
 def test_a_child_that_cannot_see_the_same_model_leaves_its_share_to_the_parent(cli, generated, monkeypatch, tmp_path):  # noqa: F811

@@ -183,7 +183,20 @@ def with_as_known_at(data: dict[str, Any], known: datetime | None, after: str = 
     return out
 
 
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+class Encoded(str):
+    """A value already encoded as `json_text` writes it (e.g. by another process): written as it is."""
+
+
+def compact_json(value: Any) -> str:
+    """A value as one line of JSON, as `json_text` writes a record."""
+    return _encode(value)
+
+
+def _compact(value: Any) -> str:
+    return value if type(value) is Encoded else _encode(value)
 
 
 def _block(value: Any, pad: str, deeper: Any) -> str:

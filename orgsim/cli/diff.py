@@ -6,23 +6,27 @@ import heapq
 import pickle
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional, TypeVar
 
 import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.cli.common import (
-    AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json, with_as_known_at, write_output,
+    AsKnownAtOpt, Encoded, JsonOpt, OrgOpt, StoreOpt, app, compact_json, moment, print_json, with_as_known_at,
+    write_output,
 )
 from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day
-from orgsim.diff import diff as chart_diff
+from orgsim.diff import CHANGE_KINDS, ChartDiff, diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
 from orgsim.history import iso
 from orgsim.forked import in_two
 from orgsim.readmodel import View, cited_by_diff
 from orgsim.render.text import diff_blocks, diff_heading, diff_sections, diff_text
+
+
+T = TypeVar("T")
 
 
 def _day(text: str, name: str):
@@ -63,10 +67,13 @@ def diff(
         with view:
             if output is not None or fmt is not None:  # a picture draws both whole days
                 chart_a, chart_b = view.chart(a), view.chart(b)
-            elif json:  # JSON reads only the rows that differ
-                chart_a, chart_b, _ = view.diff_charts(a, b)
-            else:  # text: the rows that differ (and their managers' names), in two processes when many
-                typer.echo(_text_of(view, a, b))
+            else:  # text and JSON: the rows that differ, in two processes when there are many
+                shares = _in_shares(view, a, b, _json_share if json else _text_share)
+                if json:
+                    _print_json_shares(view.name, a, b, shares)
+                else:
+                    blocks = {kind: list(heapq.merge(*(share[kind] for share in shares))) for kind in CHANGE_KINDS}
+                    typer.echo(diff_sections(diff_heading(view.name, a, b, sum(map(len, blocks.values()))), blocks))
                 return
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
@@ -76,41 +83,66 @@ def diff(
           json, output, fmt, lang, known)
 
 
-#: From this many people whose row differs, a text diff is worked out in two processes, each taking
-#: every other one of them (`forked.in_two`): the time goes in Python on each change.
+#: From this many people whose row differs, a diff's text or JSON is worked out in two processes at
+#: once, each taking every other one of them (`forked.in_two`): its time goes in Python on each change.
 SPLIT_AT = 1500
 
 
-def _text_of(view: View, a: date, b: date) -> str:
-    """The text diff of two days from the read model; with many changes, half of them worked out in a
-    child process on a view of the same version of the model (the same text, sooner)."""
+def _in_shares(view: View, a: date, b: date, work: Callable[[View, date, date, list[str]], T]) -> list[T]:
+    """`work(view, a, b, people)` for the people whose row differs between days `a` and `b`; when
+    there are many, in two shares at once, every other person each, the child's on a twin view of the
+    same model version. Each share's result is sorted by person within a kind, to merge; splitting
+    changes the time, not the result (the parent works out the child's share whenever it cannot)."""
     people = sorted(view.changed(a, b))
     if len(people) < SPLIT_AT:
-        blocks = _blocks(view, a, b, people)
-    else:
-        mine, theirs = people[0::2], people[1::2]
+        return [work(view, a, b, people)]
+    mine, theirs = people[0::2], people[1::2]
 
-        def there() -> bytes:
-            twin = view.twin()
-            if twin is None:
-                raise OrgsimError("the read model moved on")  # (the parent does this part itself)
-            with twin:
-                return pickle.dumps(_blocks(twin, a, b, theirs), protocol=pickle.HIGHEST_PROTOCOL)
+    def there() -> bytes:
+        twin = view.twin()
+        if twin is None:
+            raise OrgsimError("the read model moved on")  # (the parent works out this share itself)
+        with twin:
+            return pickle.dumps(work(twin, a, b, theirs), protocol=pickle.HIGHEST_PROTOCOL)
 
-        blocks, data = in_two(lambda: _blocks(view, a, b, mine), there)
-        other = pickle.loads(data) if data is not None else _blocks(view, a, b, theirs)
-        blocks = {kind: list(heapq.merge(found, other[kind])) for kind, found in blocks.items()}  # by person
-    return diff_sections(diff_heading(view.name, a, b, sum(map(len, blocks.values()))), blocks)
+    share, data = in_two(lambda: work(view, a, b, mine), there)
+    return [share, pickle.loads(data) if data is not None else work(view, a, b, theirs)]
 
 
-def _blocks(view: View, a: date, b: date, people: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """The text of the changes of `people` between days `a` and `b`, by kind (`diff_blocks`)."""
+def _diff_of(view: View, a: date, b: date, people: list[str]) -> tuple[ChartDiff, dict, dict[str, str]]:
+    """The diff of `people` between days `a` and `b` from the read model, the facts its changes cite
+    (id → Fact), and the names of the managers its rows name."""
     chart_a, chart_b, names = view.diff_charts(a, b, people)
     view.facts.fetch(cited_by_diff(chart_a, chart_b))
     facts = view.facts.fetched()
     d = chart_diff(chart_a, chart_b, facts)
     view.facts.fetch({e for c in d.changes for e in c.events})
+    return d, facts, names
+
+
+def _text_share(view: View, a: date, b: date, people: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The text of the changes of `people`, by kind (`diff_blocks`)."""
+    d, facts, names = _diff_of(view, a, b, people)
     return diff_blocks(d, facts, names)
+
+
+def _json_share(view: View, a: date, b: date, people: list[str]) -> tuple[list, list]:
+    """The changes of `people` as JSON lines keyed by (kind, person), and the sources they cite by id."""
+    d, facts, _ = _diff_of(view, a, b, people)
+    order = {k: i for i, k in enumerate(CHANGE_KINDS)}
+    changes = [(order[c.change], c.person, compact_json(c.as_json())) for c in d.changes]
+    cited = sorted({e for c in d.changes for e in c.events if e in facts})
+    return changes, [(e, compact_json({"id": e, **facts[e].as_record()})) for e in cited]
+
+
+def _print_json_shares(organisation: str, a: date, b: date, shares: list[tuple[list, list]]) -> None:
+    """The diff's JSON (as `_show` prints it) from its shares' lines."""
+    changes = [Encoded(line) for *_, line in heapq.merge(*(changes for changes, _ in shares))]
+    sources = {e: Encoded(line) for e, line in heapq.merge(*(sources for _, sources in shares))}  # (one id, one record)
+    data = {"organisation": organisation, "from": a.isoformat(), "to": b.isoformat(), "changes": changes}
+    data = with_as_known_at(data, None, after="to")
+    data["sources"] = sources
+    print_json(data)
 
 
 def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) -> None:
