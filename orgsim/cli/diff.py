@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 import pickle
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Callable, Optional, TypeVar
+from typing import Annotated, Callable, Iterable, Optional, TypeVar
 
 import typer
 
@@ -72,7 +71,7 @@ def diff(
                 if json:
                     _print_json_shares(view.name, a, b, shares)
                 else:
-                    blocks = {kind: list(heapq.merge(*(share[kind] for share in shares))) for kind in CHANGE_KINDS}
+                    blocks = {kind: _merged(share[kind] for share in shares) for kind in CHANGE_KINDS}
                     typer.echo(diff_sections(diff_heading(view.name, a, b, sum(map(len, blocks.values()))), blocks))
                 return
             view.facts.fetch(cited_by_diff(chart_a, chart_b))
@@ -135,10 +134,15 @@ def _json_share(view: View, a: date, b: date, people: list[str]) -> tuple[list, 
     return changes, [(e, compact_json({"id": e, **facts[e].as_record()})) for e in cited]
 
 
+def _merged(runs: Iterable[list[tuple]]) -> list[tuple]:
+    """Sorted lists of tuples keyed by their first items merged in order (`sorted` merges runs in C)."""
+    return sorted(item for run in runs for item in run)
+
+
 def _print_json_shares(organisation: str, a: date, b: date, shares: list[tuple[list, list]]) -> None:
     """The diff's JSON (as `_show` prints it) from its shares' lines."""
-    changes = [Encoded(line) for *_, line in heapq.merge(*(changes for changes, _ in shares))]
-    sources = {e: Encoded(line) for e, line in heapq.merge(*(sources for _, sources in shares))}  # (one id, one record)
+    changes = [Encoded(line) for *_, line in _merged(changes for changes, _ in shares)]
+    sources = {e: Encoded(line) for e, line in _merged(sources for _, sources in shares)}  # (one id, one record)
     data = {"organisation": organisation, "from": a.isoformat(), "to": b.isoformat(), "changes": changes}
     data = with_as_known_at(data, None, after="to")
     data["sources"] = sources
