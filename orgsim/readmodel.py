@@ -483,9 +483,10 @@ class View:
     """One organisation's fresh read model, read inside one SQLite read transaction."""
 
     def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any],
-                 connect: Callable[[], sqlite3.Connection] | None = None) -> None:
+                 connect: Callable[[], sqlite3.Connection] | None = None, meta_text: str | None = None) -> None:
         self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
         self.connect = connect  # a new connection to the same model (`twin`)
+        self.meta_text = meta_text  # the meta as stored when read (`twin` compares it)
         self.name: str = meta["name"]
         self.people = Lazy(self._person, self._everyone)
         self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
@@ -615,19 +616,19 @@ class View:
 
     def twin(self) -> View | None:
         """The same model in another read transaction of its own (a new connection, e.g. in a worker
-        process), when it still holds this view's version; None when it has moved on meanwhile."""
+        process), when it still holds exactly what this view read (its version and meta: tag, log hash,
+        build); None when it has moved on meanwhile."""
         if self.connect is None:
             return None
         conn = self.connect()
-        conn.execute("BEGIN")
         try:
+            conn.execute("BEGIN")
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (self.org_id,)).fetchone()
-            meta = json.loads(row[1]) if row is not None and row[0] == self.version else None
-            if meta is None or meta.get("tag") != self.meta.get("tag") or meta.get("format") != self.meta.get("format"):
+            if row is None or row[0] != self.version or row[1] != self.meta_text:
                 conn.execute("COMMIT")
                 conn.close()
                 return None
-            return View(conn, self.org_id, self.version, meta, self.connect)
+            return View(conn, self.org_id, self.version, json.loads(row[1]), self.connect, row[1])
         except BaseException:
             conn.close()
             raise
@@ -1022,7 +1023,7 @@ class ReadModel:
                 conn.execute("COMMIT")
                 conn.close()
                 return version
-            return View(conn, org_id, version, meta, self.connect)
+            return View(conn, org_id, version, meta, self.connect, row[1])
         except BaseException:
             conn.close()
             raise
@@ -1043,7 +1044,7 @@ class ReadModel:
                 conn.execute("COMMIT")
                 conn.close()
                 return None
-            return View(conn, org_id, row[0], meta, self.connect)
+            return View(conn, org_id, row[0], meta, self.connect, row[1])
         except BaseException:
             conn.close()
             raise

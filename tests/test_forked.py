@@ -1,4 +1,4 @@
-"""`forked.in_two` and the text diff worked out in two processes: the same bytes as in one, sooner.
+"""`forked.in_two`, and a diff (text and JSON) worked out in two processes: the same bytes as in one, sooner.
 
 The split must never change what a command prints: every way the child can fail to give its part
 (an error, a model that moved on, no second processor) ends with the parent doing that part itself.
@@ -147,3 +147,63 @@ def test_a_twin_view_sees_the_same_version_or_none(cli, generated, tmp_path):  #
         done = cli("retract", last, "--reason", "a test moves the model on", "--store", store)
         assert done.exit_code == 0, done.stdout + done.stderr
         assert view.twin() is None  # the model moved on: no twin at this view's version
+
+
+def test_a_child_that_does_not_answer_in_time_is_killed_and_its_share_left_to_the_parent(monkeypatch, tmp_path):
+    import time
+
+    monkeypatch.setattr(forked, "PATIENCE", (0.3, 1.0))
+    started = tmp_path / "pid"
+
+    def hangs() -> bytes:
+        started.write_text(str(os.getpid()))
+        time.sleep(60)
+        return b"too late"
+
+    def mine() -> str:
+        while not started.exists():  # (the child is running)
+            time.sleep(0.01)
+        return "mine"
+
+    began = time.monotonic()
+    assert in_two(mine, hangs) == ("mine", None)
+    assert time.monotonic() - began < 10
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(int(started.read_text()), os.WNOHANG)
+
+
+def test_no_fork_while_other_threads_run():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert in_two(lambda: os.getpid(), lambda: b"never") == (os.getpid(), None)
+    finally:
+        stop.set()
+        other.join()
+    assert in_two(lambda: "mine", lambda: b"theirs") == ("mine", b"theirs")
+
+
+def test_a_twin_is_refused_when_the_model_holds_another_meta_at_the_same_version(generated, tmp_path):  # noqa: F811
+    """(As when the store's file was swapped for another history with as many events.)"""
+    import shutil
+    import sqlite3
+
+    from orgsim.application import open_store
+
+    store = str(tmp_path / "copy.db")
+    shutil.copy(generated, store)
+    view = open_store(store).view()
+    with view:
+        other = sqlite3.connect(store)
+        (data,) = other.execute("SELECT data FROM orgsim_rm_meta WHERE org_id = ?", (view.org_id,)).fetchone()
+        meta = jsonlib.loads(data)
+        meta["log_hash"] = "0" * 12
+        with other:
+            other.execute("UPDATE orgsim_rm_meta SET data = ? WHERE org_id = ?", (jsonlib.dumps(meta), view.org_id))
+        other.close()
+        with open_store(store).view() as again:
+            assert again.version == view.version  # (the same version)
+        assert view.twin() is None

@@ -187,7 +187,9 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 class Encoded(str):
-    """A value already encoded as `json_text` writes it (e.g. by another process): written as it is."""
+    """A record already encoded as `json_text` writes a record, one compact line (e.g. by another
+    process): written as it is where a record goes. (Anywhere else it would be written as it is too,
+    not quoted: the byte-for-byte tests of `diff --json` against the replay's would show it.)"""
 
 
 def compact_json(value: Any) -> str:

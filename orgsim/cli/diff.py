@@ -63,13 +63,14 @@ def diff(
     app_ = open_store(store)
     view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
     if view is not None:
+        app_.close()  # the model is all it reads now (a PostgreSQL store's pool threads end: a fork may follow)
         with view:
             if output is not None or fmt is not None:  # a picture draws both whole days
                 chart_a, chart_b = view.chart(a), view.chart(b)
             else:  # text and JSON: the rows that differ, in two processes when there are many
                 shares = _in_shares(view, a, b, _json_share if json else _text_share)
                 if json:
-                    _print_json_shares(view.name, a, b, shares)
+                    _print_json(view.name, a, b, shares, None)
                 else:
                     blocks = {kind: _merged(share[kind] for share in shares) for kind in CHANGE_KINDS}
                     typer.echo(diff_sections(diff_heading(view.name, a, b, sum(map(len, blocks.values()))), blocks))
@@ -126,8 +127,14 @@ def _text_share(view: View, a: date, b: date, people: list[str]) -> dict[str, li
 
 
 def _json_share(view: View, a: date, b: date, people: list[str]) -> tuple[list, list]:
-    """The changes of `people` as JSON lines keyed by (kind, person), and the sources they cite by id."""
+    """The changes of `people` and the sources they cite, as JSON lines (`_json_lines`)."""
     d, facts, _ = _diff_of(view, a, b, people)
+    return _json_lines(d, facts)
+
+
+def _json_lines(d: ChartDiff, facts) -> tuple[list[tuple], list[tuple]]:
+    """A diff's changes as (kind's rank, person, JSON line), and the sources they cite as (event id,
+    JSON line), each sorted: the pieces `_print_json` puts together, from one share or several."""
     order = {k: i for i, k in enumerate(CHANGE_KINDS)}
     changes = [(order[c.change], c.person, compact_json(c.as_json())) for c in d.changes]
     cited = sorted({e for c in d.changes for e in c.events if e in facts})
@@ -135,16 +142,18 @@ def _json_share(view: View, a: date, b: date, people: list[str]) -> tuple[list, 
 
 
 def _merged(runs: Iterable[list[tuple]]) -> list[tuple]:
-    """Sorted lists of tuples keyed by their first items merged in order (`sorted` merges runs in C)."""
+    """Sorted lists of tuples, merged in order (`sorted` merges runs in C). Whole tuples are compared:
+    their first items are unique across the lists (a person is in one share; a source cited by two
+    shares is the same record), or they are equal."""
     return sorted(item for run in runs for item in run)
 
 
-def _print_json_shares(organisation: str, a: date, b: date, shares: list[tuple[list, list]]) -> None:
-    """The diff's JSON (as `_show` prints it) from its shares' lines."""
+def _print_json(organisation: str, a: date, b: date, shares: list[tuple[list, list]], known) -> None:
+    """The diff's JSON from the `_json_lines` of its shares (one, or one per process)."""
     changes = [Encoded(line) for *_, line in _merged(changes for changes, _ in shares)]
-    sources = {e: Encoded(line) for e, line in _merged(sources for _, sources in shares)}  # (one id, one record)
+    sources = {e: Encoded(line) for e, line in _merged(sources for _, sources in shares)}
     data = {"organisation": organisation, "from": a.isoformat(), "to": b.isoformat(), "changes": changes}
-    data = with_as_known_at(data, None, after="to")
+    data = with_as_known_at(data, known, after="to")
     data["sources"] = sources
     print_json(data)
 
@@ -168,10 +177,7 @@ def _show(chart_a, chart_b, facts, timeline_of, json, output, fmt, lang, known) 
         if output is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
     elif json:
-        data = with_as_known_at(d.as_json(), known, after="to")
-        cited = sorted({e for c in d.changes for e in c.events if e in facts})
-        data["sources"] = {e: {"id": e, **facts[e].as_record()} for e in cited}
-        print_json(data)
+        _print_json(d.organisation, chart_a.at, chart_b.at, [_json_lines(d, facts)], known)
     else:
         typer.echo(diff_text(d, facts))
         if known is not None:
