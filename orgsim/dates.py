@@ -16,6 +16,9 @@ from orgsim.errors import DateError
 
 __all__ = ["PartialDate", "parse_day"]
 
+#: The last year a date may have: the read model keeps 9999-12-31 for "still open".
+LAST_YEAR = 9998
+
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _PARSED: dict[str, "PartialDate"] = {}
 
@@ -74,6 +77,8 @@ class PartialDate:
                 raise DateError(f"{text!r} is not a date: {year}-{month:02d} has no day {day}")
         if year < 1:
             raise DateError(f"{text!r} is not a date: year must be 1 or later")
+        if year > LAST_YEAR:  # (the read model ends its open intervals on 9999-12-31)
+            raise DateError(f"{text!r} is too far ahead: orgsim holds dates up to {LAST_YEAR}-12-31")
         return cls(year, month, day)
 
     @property

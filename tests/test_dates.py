@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 import pytest
@@ -35,3 +36,25 @@ def test_a_partial_date_is_open_only_inside_its_range():
 
 def test_a_day_for_at_is_the_first_day_of_a_partial_date():
     assert parse_day("2024-10") == date(2024, 10, 1)
+
+
+@pytest.mark.parametrize("text", ["9999", "9999-12", "9999-12-31", "9999-01-01"])
+def test_the_year_9999_is_refused_the_read_model_keeps_its_last_day_for_still_open(text):
+    with pytest.raises(DateError, match="orgsim holds dates up to 9998-12-31"):
+        PartialDate.parse(text)
+    assert PartialDate.parse("9998-12-31").end == date(9998, 12, 31)
+
+
+def test_the_last_day_orgsim_holds_reads_the_same_from_the_model_and_a_replay(cli, db):
+    """(On 9999-12-31 the model's open intervals, which end that day, used to read as closed: 0 people.)"""
+    assert cli("append", "departed", "sam-altman", "--on", "9998-12-31", "--source", "a far-off test", "--store", db).exit_code == 0
+    for args in (("show", "--at", "9998-12-31"), ("diff", "2024-10-15", "9998-12-31"), ("diff", "9998-12-31", "9998-12-30")):
+        modelled = cli(*args, "--json", "--store", db)
+        replayed = cli(*args, "--json", "--store", db, "--as-known-at", "2999-01-01")
+        m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
+        m.pop("as_known_at"), r.pop("as_known_at")
+        assert m == r, args
+    chart = json.loads(cli("show", "--at", "9998-12-31", "--json", "--store", db).stdout)
+    assert len(chart["people"]) > 5 and "sam-altman" not in {p["id"] for p in chart["people"]}
+    refused = cli("show", "--at", "9999-12-31", "--store", db)
+    assert refused.exit_code != 0 and "up to 9998-12-31" in refused.stderr and refused.stdout == ""
