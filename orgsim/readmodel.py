@@ -852,7 +852,7 @@ class View:
         the 1st of a month in the year before `first` (a month or a year starts on a 1st and spans at
         most a year), retracted ones too, with their retractions. Never replayed."""
         day = first.isoformat() if first is not None else ""
-        lo = (first - timedelta(days=366)).isoformat() if first is not None else ""
+        lo = date.fromordinal(max(1, first.toordinal() - 366)).isoformat() if first is not None else ""  # (year 1 too)
         hi = last.isoformat() if last is not None else FOREVER
         rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
                                  "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "

@@ -52,8 +52,8 @@ def frames(timeline: Timeline, days: list[date]) -> list[Frame]:
     effective = timeline.effective()
     out, previous = [], None
     for day in days:
-        low = previous if previous is not None else day - timedelta(days=1)  # first frame: that day's own
-        events = tuple(f for f in effective if low < f.on.start <= day)
+        low = previous  # the first frame: that day's own events
+        events = tuple(f for f in effective if (f.on.start == day if low is None else low < f.on.start <= day))
         out.append(Frame(day, events))
         previous = day
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -152,3 +153,12 @@ def test_people_lists_ids_names_and_the_aliases_every_command_accepts(cli, db):
 def test_log_kind_accepts_the_append_spelling(cli, db):
     data = cli.json("log", "--kind", "on-leave", "--store", db)
     assert [e["person"] for e in data] == ["greg-brockman"] and data[0]["kind"] == "on_leave"
+
+
+@pytest.mark.parametrize("first", ["0001", "0001-01-05", "0001-12-31"])
+def test_log_from_year_1_reads_the_same_from_the_model_and_a_replay(cli, db, first):
+    """(`--from` in year 1 used to crash the model's query: a year before it is before `date.min`.)"""
+    modelled = cli("log", "--from", first, "--to", "2024-06", "--json", "--store", db)
+    replayed = cli("log", "--from", first, "--to", "2024-06", "--json", "--store", db, "--as-known-at", "2999-01-01")
+    assert modelled.exit_code == replayed.exit_code == 0, modelled.stderr
+    assert json.loads(modelled.stdout) == json.loads(replayed.stdout) and len(json.loads(modelled.stdout)) > 10

@@ -31,6 +31,16 @@ def test_frames_at_changes_cover_each_change_day(dataset_app):
     assert by_day[date(2024, 12, 31)].events == ()  # nothing took effect after September
 
 
+def test_frames_from_the_first_day_of_year_1(dataset_app):
+    """(The first frame used to ask for the day before its own: past `date.min` on 0001-01-01.)"""
+    tl = dataset_app.timeline()
+    days = frame_days(tl, date(1, 1, 1), date(2024, 12, 31))
+    found = frames(tl, days)
+    assert found[0].day == date(1, 1, 1) and found[0].events == ()
+    assert sum(len(f.events) for f in found) == len(tl.effective())  # every event in exactly one frame
+    assert frames(tl, [date(2023, 11, 17)])[0].events and [e.kind for e in frames(tl, [date(2023, 11, 17)])[0].events] == ["departed"]
+
+
 def test_frames_every_month(dataset_app):
     days = frame_days(dataset_app.timeline(), date(2024, 1, 1), date(2024, 12, 31), "month")
     assert days == [date(2024, m, 1) for m in range(1, 13)]
