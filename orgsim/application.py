@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 from contextlib import contextmanager
 import random
@@ -921,8 +922,10 @@ class OrgsimApp(Application):
             last = view.meta.get("last")
             if last is None or when.start.isoformat() >= last[0]:
                 return None
+            gone = json.dumps([target for _, target in view.meta["retractions"]])  # (they are not gone through)
             n = view.conn.execute("SELECT count(*) FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                  "WHERE org_id = ? AND start > ?", (view.org_id, when.start.isoformat())).fetchone()[0]
+                                  "WHERE org_id = ? AND start > ? AND id NOT IN (SELECT value FROM json_each(?))",
+                                  (view.org_id, when.start.isoformat(), gone)).fetchone()[0]
             return n if n > over else None
 
     def _record_at_tip(

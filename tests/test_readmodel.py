@@ -307,6 +307,9 @@ def test_a_long_check_is_announced_only_when_it_will_happen(generated, tmp_path)
     assert app_.slow_check_ahead(early, over=after) is None  # few enough to be quick
     assert app_.slow_check_ahead(late, over=0) is None  # lands last: nothing after it
     assert open_store(":memory:", create=True).slow_check_ahead(early, over=0) is None  # no model
+    withdrawn = next(f for f in reversed(facts) if f.on.start > date(2020, 6, 15))
+    app_.retract(withdrawn.id, "a test: retracted facts are not gone through again")
+    assert open_store(store).slow_check_ahead(middle, over=0) == fewer - 1  # only the facts that count
 
 
 def test_a_store_with_the_older_model_layout_is_migrated_on_first_use(cli, db):
