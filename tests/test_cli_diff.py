@@ -110,3 +110,13 @@ def test_diff_as_known_at_ignores_later_recordings(cli, db):
 def test_json_and_a_picture_are_not_both_asked_for(cli, db, tmp_path):
     result = cli("diff", "2024-09-01", "2024-10-15", "--json", "-o", tmp_path / "x.svg", "--store", db)
     assert result.exit_code == 1 and "not both" in result.stderr and not (tmp_path / "x.svg").exists()
+
+
+def test_someone_who_joined_and_is_on_leave_by_the_second_day_is_said_to_be_on_leave(cli, db):
+    """Joining and going on leave in between is one change ("joined"): its line gives the whole state."""
+    for extra in ((), ("--as-known-at", "2999-01-01")):
+        text = cli("diff", "2000-01-01", "2024-10-15", "--store", db, *extra).stdout
+        line = next(x for x in text.splitlines() if "[greg-brockman]" in x)
+        assert line.startswith("  Greg Brockman [greg-brockman]: not in the organisation → President, on leave (until 2024-12),")
+    back = cli("diff", "2024-10-15", "2000-01-01", "--store", db).stdout  # the reverse: he "left" while on leave
+    assert "[greg-brockman]: President, on leave (until 2024-12) → left," in back

@@ -116,8 +116,11 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
     if change == "manager_changed":
         return f"reports to {names.get(row.reports_to, row.reports_to)}" if row.reports_to else "reporting line not reported"
     title = row.title or "title not reported"
-    if change in ("left", "joined") and row.reports_to:
-        title += f", reporting to {names.get(row.reports_to, row.reports_to)}"
+    if change in ("left", "joined"):
+        if row.reports_to:
+            title += f", reporting to {names.get(row.reports_to, row.reports_to)}"
+        if row.status == "on_leave":  # (their whole state: joining and going on leave in between is one change)
+            title += ", on leave" + (f" (until {row.leave_until})" if row.leave_until else "")
     return title
 
 
