@@ -2,12 +2,13 @@
 
 import json
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
 
 from orgsim.cli import app
-from conftest import stored_events
+from conftest import ROOT, stored_events
 
 
 def test_version(cli):
@@ -80,6 +81,25 @@ def test_loading_a_bad_file_fails_cleanly(cli, db, tmp_path):
 
 def test_usage_errors_exit_2(cli):
     assert cli("show", "--no-such-flag").exit_code == 2
+
+
+@pytest.mark.parametrize("args, says, help_of", [
+    (["show", "--no-such-flag"], "No such option: --no-such-flag", "orgsim show"),
+    (["show", "--at"], "Option '--at' requires an argument.", "orgsim show"),
+    (["diff", "2024-01-01"], "Missing argument 'TO'.", "orgsim diff"),
+    (["shw"], "No such command 'shw'. Did you mean 'show'?", "orgsim"),
+    (["--no-such-flag"], "No such option: --no-such-flag.", "orgsim"),
+    (["append", "departed"], "Missing argument 'PERSON'.", "orgsim append departed"),
+    (["append", "promoted", "x"], "No such command 'promoted'.", "orgsim append"),
+    (["render", "--at", "2024", "-o", "chart.jpeg"], "cannot tell the format from 'chart.jpeg'", "orgsim render"),
+])
+def test_a_usage_error_is_one_line_naming_the_help_to_read(args, says, help_of):
+    """(Typer drew a box over several lines, after a usage block.) Run as a user runs it, a real process."""
+    script = Path(sys.executable).with_name("orgsim")  # (the console script a user runs: its name is the program's)
+    run = subprocess.run([str(script), *args], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("Error: "), run.stderr
+    assert says in run.stderr and run.stderr.rstrip().endswith(f"See '{help_of} --help'.")
 
 
 def test_every_command_is_documented_with_an_example():

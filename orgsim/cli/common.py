@@ -1,7 +1,8 @@
 """What every command shares: the Typer app, its error handling, and the common options.
 
 Only the CLI prints or exits. An `OrgsimError` anywhere below becomes `Error: <message>` on stderr
-and exit code 1; usage errors are Typer's (exit 2).
+and exit code 1; a usage error (what Typer finds wrong with the command line) one such line and exit
+code 2.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Annotated, Any, Iterable, Mapping, Optional
 
 import typer
 from eventsourcing.persistence import PersistenceError
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from orgsim import __version__
@@ -32,11 +34,21 @@ __all__ = [
 
 
 class OrgsimGroup(TyperGroup):
-    """Turns orgsim's typed errors into one line on stderr and exit code 1."""
+    """Turns orgsim's typed errors into one line on stderr and exit code 1, and usage errors (a
+    missing argument, an unknown option or command, a bad value) into one line and exit code 2."""
+
+    def make_context(self, info_name: str | None, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(info_name, *args, **kwargs)
+        except UsageError as err:  # (the group's own options)
+            _usage_failure(err, info_name or "orgsim")
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except UsageError as err:
+            sub = ctx.invoked_subcommand
+            _usage_failure(err, f"{ctx.command_path} {sub}" if sub else ctx.command_path)
         except OrgsimError as err:
             fail(str(err))
         except (sqlite3.OperationalError, PersistenceError) as err:  # e.g. "database is locked" past the timeout
@@ -51,6 +63,14 @@ class OrgsimGroup(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("Interrupted: nothing was stored by the interrupted command.", err=True)
             raise typer.Exit(130) from None
+
+
+def _usage_failure(err: UsageError, command: str) -> None:
+    """A usage error as one line: Typer's message and where to read about the command."""
+    if err.ctx is not None and err.ctx.command_path.count(" ") > command.count(" "):
+        command = err.ctx.command_path  # (a sub-command's own, e.g. `orgsim append departed`)
+    message = " ".join(err.format_message().split())
+    fail(f"{message}{'' if message[-1:] in '.?!' else '.'} See '{command} --help'.", code=err.exit_code)
 
 
 def unchecked_quotes_note(unchecked: Mapping[str, int], file: Path) -> str | None:
