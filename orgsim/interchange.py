@@ -106,6 +106,8 @@ class Dataset:
     path: Path | None = None
     #: quotes not checked against a document: `{document name or "": count}` ("": no document cited)
     unchecked_quotes: Mapping[str, int] = field(default_factory=dict)
+    #: where cited documents were looked for, as a message says it ("beside the file", …)
+    documents_place: str = ""
 
 
 def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
@@ -201,6 +203,13 @@ def command_documents() -> Documents:
     if seeds == here:
         return Documents([here], "in the current folder")
     return Documents([here, seeds], f"in the current folder or {_shown(seeds)}")
+
+
+def file_documents(path: Path) -> Documents:
+    """Where `import` looks for a document a record cites: beside the file, then where `append` looks
+    (so a history exported and imported elsewhere still has the seeds' quotes checked)."""
+    around = command_documents()
+    return Documents([path.parent.resolve(), *around.folders], f"beside {_shown(path)}, {around.place}")
 
 
 def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str]:
@@ -382,7 +391,7 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
     except UnicodeDecodeError as err:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
-    docs = Documents([path.parent], "beside the file")
+    docs = file_documents(path)
     people: list[PersonRecord] = []
     events: list[Command] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -397,7 +406,7 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
         (people if isinstance(record, PersonRecord) else events).append(record)
     if not events and not people:
         raise RecordError(f"{path}: the file holds no events")
-    return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked)
+    return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked, docs.place)
 
 
 def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:

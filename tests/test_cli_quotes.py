@@ -1,7 +1,7 @@
 """Every cited quote is checked against its document, by `append`, `correct`, `import` and `load` alike.
 
-A cited document is a file name: `load` and `import` look for it beside their file, `append` and
-`correct` in the current folder, then the bundled seeds' folder. Found: the quote must occur in it
+A cited document is a file name: `load` looks for it beside its file; `append` and `correct` in the
+current folder, then the bundled seeds' folder; `import` beside its file, then where `append` looks. Found: the quote must occur in it
 verbatim (`facts.quote_occurs`), or the command stores nothing. Not found (or only a URL cited): the
 quote is stored as given, and the output says it was not checked.
 """
@@ -178,12 +178,36 @@ def test_import_refuses_a_quote_its_document_beside_the_file_lacks(cli, db, tmp_
     assert cli("import", folder / "h.jsonl", "--store", db).exit_code == 0
 
 
-def test_import_without_the_documents_beside_it_stores_the_quotes_and_says_they_were_not_checked(cli, db, tmp_path):
+def test_import_without_the_documents_beside_it_checks_them_where_append_looks(cli, db, tmp_path):
+    """An export imported elsewhere still has the seeds' quotes checked: after the file's own folder,
+    `import` looks where `append` does (the current folder, then the bundled seeds' folder)."""
     f = tmp_path / "h.jsonl"
     f.write_text(_line(MADE_UP), encoding="utf-8")
+    before = stored_events(db)
+    refused = cli("import", f, "--store", db)
+    assert refused.exit_code == 1 and stored_events(db) == before
+    assert refused.stderr == f'Error: {f}:1: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {SEEDS / DOC}\n'
+    f.write_text(_line(REAL), encoding="utf-8")
+    accepted = cli("import", f, "--store", db)
+    assert accepted.exit_code == 0 and "not checked" not in accepted.stderr, accepted.stderr
+
+
+def test_import_of_a_quote_whose_document_is_nowhere_stores_it_and_says_where_it_looked(cli, db, tmp_path):
+    f = tmp_path / "h.jsonl"
+    f.write_text(_line(MADE_UP).replace(DOC, "board-memo.txt"), encoding="utf-8")
     result = cli("import", f, "--store", db)
     assert result.exit_code == 0, result.stderr
-    assert f"Note: 1 quote not checked: 1 cites a document not found beside {f} ({DOC})." in result.stderr
+    assert (f"Note: 1 quote not checked: 1 cites a document not found beside {f}, in the current folder or {SEEDS} "
+            "(board-memo.txt).") in result.stderr
+
+
+def test_an_export_imported_in_another_folder_has_every_quote_checked(cli, db, tmp_path):
+    out = tmp_path / "elsewhere" / "history.jsonl"
+    out.parent.mkdir()
+    assert cli("export", "--store", db, "-o", out).exit_code == 0
+    result = cli("import", out, "--org", "Copy", "--store", tmp_path / "copy.db")
+    assert result.exit_code == 0, result.stderr
+    assert "not checked" not in result.stderr
 
 
 def test_load_refuses_a_made_up_quote_naming_file_line_document_and_quote(cli, tmp_path):

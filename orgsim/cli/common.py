@@ -73,8 +73,9 @@ def _usage_failure(err: UsageError, command: str) -> None:
     fail(f"{message}{'' if message[-1:] in '.?!' else '.'} See '{command} --help'.", code=err.exit_code)
 
 
-def unchecked_quotes_note(unchecked: Mapping[str, int], file: Path) -> str | None:
-    """The note `load` and `import` print about quotes they could not check (`Dataset.unchecked_quotes`)."""
+def unchecked_quotes_note(unchecked: Mapping[str, int], place: str) -> str | None:
+    """The note `load` and `import` print about quotes they could not check (`Dataset.unchecked_quotes`);
+    `place`: where the documents were looked for (`Dataset.documents_place`)."""
     total = sum(unchecked.values())
     if not total:
         return None
@@ -83,7 +84,7 @@ def unchecked_quotes_note(unchecked: Mapping[str, int], file: Path) -> str | Non
     if missing:
         n = sum(unchecked[doc] for doc in missing)
         names = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
-        parts.append(f"{n} cite{'s' if n == 1 else ''} a document not found beside {file} ({names})")
+        parts.append(f"{n} cite{'s' if n == 1 else ''} a document not found {place} ({names})")
     if unchecked.get(""):
         n = unchecked[""]
         parts.append(f"{n} cite{'s' if n == 1 else ''} no document")

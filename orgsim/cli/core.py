@@ -44,7 +44,7 @@ def load(
         f"{report.people_added} people added, {report.events_already_stored} events already stored.",
         err=True,
     )
-    note = unchecked_quotes_note(dataset.unchecked_quotes, dataset.path)
+    note = unchecked_quotes_note(dataset.unchecked_quotes, f"beside {dataset.path}")
     if note:
         typer.echo(note, err=True)
 

@@ -83,7 +83,7 @@ def import_(
         f"people added, {report.events_already_stored} already stored.",
         err=True,
     )
-    note = unchecked_quotes_note(dataset.unchecked_quotes, file)
+    note = unchecked_quotes_note(dataset.unchecked_quotes, dataset.documents_place)
     if note:
         typer.echo(note, err=True)
 
