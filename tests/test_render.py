@@ -414,3 +414,21 @@ def test_a_chart_past_the_node_budget_draws_the_levels_that_fit():
     assert len(people) == 1 + 12 + 144 and len(drawn) <= MAX_NODES + 20  # three levels, then folds
     assert source.count("_below_") >= 144 and "2 levels below the top" in source
     assert chart_graph(chart, Timeline("Deep", {}, ()), depth=3).source.count("_below_") == 0  # asked for: obeyed
+
+
+def test_a_leave_whose_expected_end_has_passed_says_so_and_stays_a_leave(cli, db):
+    """Brockman's leave was reported "until the end of the year" (2024-12); no return was reported. On a
+    later day he is still drawn on leave (a return is never guessed) and the box and the tree say the
+    date has passed; up to that date's last day they do not."""
+    passed = "until 2024-12, passed: no return reported"
+    later = cli("show", "--at", "2025-03-01", "--store", db).stdout
+    line = next(x for x in later.splitlines() if "[greg-brockman]" in x)
+    assert line.endswith(f"(on leave since 2024-08, {passed})")
+    dot = cli("render", "--at", "2025-03-01", "--store", db, "--format", "dot").stdout
+    assert f"on leave since 2024-08\\n{passed}" in dot and "dashed" in dot
+    for day in ("2024-12-31", "2024-10-15"):
+        assert passed not in cli("show", "--at", day, "--store", db).stdout
+        assert "passed:" not in cli("render", "--at", day, "--store", db, "--format", "dot").stdout
+    data = cli.json("show", "--at", "2025-03-01", "--store", db)
+    brockman = next(p for p in data["people"] if p["id"] == "greg-brockman")
+    assert (brockman["status"], brockman["leave_until"]) == ("on_leave", "2024-12")  # the data as reported

@@ -175,7 +175,7 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
         row = lay.rows[pid]
         cited.extend(row.events)
         tip = [f"{names[pid]} ({pid})", row.title or "(title not reported)", ""] + event_lines(row.events, facts, timeline)
-        container.node(pid, label(person_lines(row, names[pid])), id=f"person-{pid}", tooltip=label(tip),
+        container.node(pid, label(person_lines(row, names[pid], chart.at)), id=f"person-{pid}", tooltip=label(tip),
                        **person_attrs(row.status == "on_leave", row.uncertain))
 
     for pid in lay.drawn:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Callable, Iterable
 
 import graphviz
 
 from orgsim.chart import Row
+from orgsim.dates import PartialDate
 
 __all__ = [
     "FONT", "INK", "MUTED", "label", "new_graph", "person_attrs", "collapsed_attrs", "note_attrs",
@@ -89,12 +91,21 @@ def display_name(pid: str, name: str, people: dict, lang: str = "en") -> str:
     return name
 
 
-def person_lines(row: Row, name: str) -> list[str]:
-    """The lines of a person's box: name, title, and the notes that qualify the row."""
+def leave_until(row: Row, at: date | None = None) -> str:
+    """`until 2024-12`; when that date has passed by day `at` and still no return is reported, it says so
+    (the row stays on leave: a return is never guessed)."""
+    text = f"until {row.leave_until}"
+    if at is not None and row.leave_until and PartialDate.parse(row.leave_until).end < at:
+        text += ", passed: no return reported"
+    return text
+
+
+def person_lines(row: Row, name: str, at: date | None = None) -> list[str]:
+    """The lines of a person's box: name, title, and the notes that qualify the row on day `at`."""
     lines = [name, row.title or "(title not reported)"]
     if row.status == "on_leave":
         lines.append(f"on leave since {row.leave_since}")
-        lines.append(f"until {row.leave_until}" if row.leave_until else "return not reported")
+        lines.append(leave_until(row, at) if row.leave_until else "return not reported")
     if row.uncertain:
         lines.append("date partly known")
     return lines

@@ -8,15 +8,16 @@ from typing import Mapping
 from orgsim.chart import OrgChart, Row
 from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
+from orgsim.render.style import leave_until
 
 __all__ = ["chart_tree", "row_label", "diff_text", "diff_blocks", "diff_heading", "diff_sections", "source_line", "when"]
 
 
-def row_label(row: Row) -> str:
+def row_label(row: Row, at: date | None = None) -> str:
     title = row.title or "title not reported"
     label = f"{row.name} — {title}  [{row.id}]"
     if row.status == "on_leave":
-        label += f"  (on leave since {row.leave_since}" + (f", until {row.leave_until})" if row.leave_until else ")")
+        label += f"  (on leave since {row.leave_since}" + (f", {leave_until(row, at)})" if row.leave_until else ")")
     if row.uncertain:
         label += "  *"
     return label
@@ -34,19 +35,19 @@ def chart_tree(chart: OrgChart) -> str:
     lines = [f"{chart.organisation} on {chart.at.isoformat()} — {n} {'person' if n == 1 else 'people'}"]
 
     def walk(row: Row, prefix: str, last: bool) -> None:
-        lines.append(prefix + ("└── " if last else "├── ") + row_label(row))
+        lines.append(prefix + ("└── " if last else "├── ") + row_label(row, chart.at))
         kids = reports.get(row.id, [])
         for i, kid in enumerate(kids):
             walk(kid, prefix + ("    " if last else "│   "), i == len(kids) - 1)
 
     for top in tops:
-        lines.append(row_label(top))
+        lines.append(row_label(top, chart.at))
         kids = reports.get(top.id, [])
         for i, kid in enumerate(kids):
             walk(kid, "", i == len(kids) - 1)
     if loose:
         lines.append("Reporting line not reported:")
-        lines.extend("  " + row_label(r) for r in loose)
+        lines.extend("  " + row_label(r, chart.at) for r in loose)
     open_departures = [a for a in chart.alumni if a.uncertain]
     if open_departures:  # gone from the tree, but the date is only a month or year still open today
         lines.append("Left, on a date known only to its month or year (may still be here): "
