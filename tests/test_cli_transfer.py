@@ -149,3 +149,17 @@ def test_importing_a_seed_yaml_points_at_load(cli, db):
 
     result = cli("import", SEEDS, "--store", db)
     assert result.exit_code == 1 and "use `orgsim load FILE`" in result.stderr
+
+
+def test_importing_under_a_new_organisation_name_adds_it_and_says_so(cli, db, tmp_path):
+    """A store may hold several organisations; a new one (e.g. a typo in --org) is never added unnoticed."""
+    history = tmp_path / "h.jsonl"
+    assert cli("export", "--store", db, "-o", history).exit_code == 0
+    same = cli("import", history, "--org", "openai", "--store", db)  # (names match whatever their case)
+    assert same.exit_code == 0 and "new organisation" not in same.stderr
+    typo = cli("import", history, "--org", "Opnai", "--store", db)
+    assert typo.exit_code == 0
+    assert "Note: Opnai is a new organisation in this store, beside OpenAI: commands on this store now need --org." in typo.stderr
+    needs = cli("show", "--store", db)
+    assert needs.exit_code == 1 and "several organisations (OpenAI, Opnai)" in needs.stderr
+    assert cli("show", "--org", "OpenAI", "--store", db).exit_code == 0

@@ -53,7 +53,7 @@ def import_(
 ) -> None:
     """Import events from JSON Lines, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
-    A quote whose cited document lies beside FILE must occur in it verbatim; other quotes are imported and counted as not checked.
+    A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note).
 
     Example: orgsim import history.jsonl --org OpenAI
     """
@@ -63,8 +63,8 @@ def import_(
         except StoreError as err:
             raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
         name = org
+        known = app_.organisations()
         if name is None:
-            known = app_.organisations()
             if len(known) != 1:
                 raise StoreError("pass --org NAME: the store holds "
                                  + (f"several organisations ({', '.join(known)})" if known else "no organisation yet"))
@@ -86,6 +86,9 @@ def import_(
     note = unchecked_quotes_note(dataset.unchecked_quotes, dataset.documents_place)
     if note:
         typer.echo(note, err=True)
+    if known and report.organisation not in known:  # (a typo in --org must not pass unnoticed)
+        typer.echo(f"Note: {report.organisation} is a new organisation in this store, beside {', '.join(known)}: "
+                   "commands on this store now need --org.", err=True)
 
 
 @app.command()
