@@ -151,8 +151,8 @@ class Documents:
 
     def check(self, source: Mapping[str, str], where: str = "") -> str | None:
         """Check a source's quote; the reason it could not be checked (None: checked, or no quote).
-        RecordError when the document is a path, is required and not found, is not UTF-8, or does not
-        hold the quote."""
+        RecordError when the quote cites neither a document nor a web address, or the document is a
+        path, is required and not found, is not UTF-8, or does not hold the quote."""
         at = f"{where}: " if where else ""
         doc, quote = source.get("document"), source.get("quote")
         _check_file_name(doc, at, self.place)
@@ -161,9 +161,12 @@ class Documents:
             raise RecordError(f"{at}cited document {doc!r} not found {self.place}")
         if not quote:
             return None
+        if not doc and not source.get("url"):  # (a quote from nowhere would read like a checked one)
+            raise RecordError(f"{at}a quote needs the document or the web address it is from "
+                              "(`document` or `url`; --document or --url on the command line)")
         if path is None:
             self.unchecked[doc or ""] = self.unchecked.get(doc or "", 0) + 1
-            return f"{doc} was not found {self.place}" if doc else "no document is cited"
+            return f"{doc} was not found {self.place}" if doc else "only a web address is cited"
         if not quote_occurs(quote, self._text(path, at)):
             raise RecordError(f"{at}the quote {quote_start(quote)} does not occur verbatim in {_shown(path)}")
         return None

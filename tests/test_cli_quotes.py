@@ -121,7 +121,7 @@ def test_a_quote_citing_only_a_url_is_stored_with_a_note_that_it_was_not_checked
     before = len(stored_events(db))
     result = _append(cli, db, "--url", "https://example.com/news", "--quote", MADE_UP)
     assert result.exit_code == 0, result.stderr
-    assert "Note: the quote was not checked (no document is cited)." in result.stderr
+    assert "Note: the quote was not checked (only a web address is cited)." in result.stderr
     assert len(stored_events(db)) == before + 1
 
 
@@ -220,3 +220,21 @@ def test_load_refuses_a_made_up_quote_naming_file_line_document_and_quote(cli, t
     assert result.exit_code == 1
     assert result.stderr == f'Error: {seed}:3: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {tmp_path / DOC}\n'
     assert not (tmp_path / "acme.db").exists()
+
+
+def test_a_quote_that_cites_neither_a_document_nor_a_web_address_is_refused(cli, db, tmp_path):
+    """(It was stored with a note, then printed by `history`, `log` and `diff` like a checked quote.)"""
+    before = stored_events(db)
+    for dry_run in ([], ["--dry-run"]):
+        refused = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--quote", MADE_UP, *dry_run, "--store", db)
+        assert refused.exit_code == 1 and refused.stdout == ""
+        assert refused.stderr == ("Error: a quote needs the document or the web address it is from "
+                                  "(`document` or `url`; --document or --url on the command line)\n")
+    f = tmp_path / "h.jsonl"
+    f.write_text(json.dumps({"kind": "departed", "person": "mark-chen", "on": "2025-01-10",
+                             "source": {"quote": MADE_UP, "note": "heard it"}}) + "\n", encoding="utf-8")
+    imported = cli("import", f, "--store", db)
+    assert imported.exit_code == 1 and imported.stderr.startswith(f"Error: {f}:1: a quote needs the document")
+    assert stored_events(db) == before
+    noted = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--source", "a phone call", "--store", db)
+    assert noted.exit_code == 0, noted.stderr  # a note alone says where it is from: no quote to check

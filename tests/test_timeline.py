@@ -191,7 +191,7 @@ def test_hostile_text_cannot_break_or_script_the_page(cli, db, tmp_path, browser
     the page still runs, and shows them as text."""
     name, quote = '<img src=x onerror="document.title=1">', '<!--<script>alert(1)</script> & \u2028'
     result = cli("append", "appointed", "eve-hostile", "--name", name, "--title", "</script><b>x</b>",
-                 "--on", "2024-10-01", "--quote", quote, "--store", db)
+                 "--on", "2024-10-01", "--quote", quote, "--url", "https://example.com/hostile", "--store", db)
     assert result.exit_code == 0, result.stderr
     page = tmp_path / "hostile.html"
     assert cli("timeline", "--from", "2024-09-01", "--to", "2024-10-01", "-o", page, "--store", db).exit_code == 0
