@@ -120,3 +120,21 @@ def test_someone_who_joined_and_is_on_leave_by_the_second_day_is_said_to_be_on_l
         assert line.startswith("  Greg Brockman [greg-brockman]: not in the organisation → President, on leave (until 2024-12),")
     back = cli("diff", "2024-10-15", "2000-01-01", "--store", db).stdout  # the reverse: he "left" while on leave
     assert "[greg-brockman]: President, on leave (until 2024-12) → left," in back
+
+
+def test_a_change_known_only_to_its_month_says_it_may_not_have_happened_yet_on_the_later_day(cli, db):
+    """As `show` says of such a day. Schulman left in 2024-08 (the month only)."""
+    for span in (("2024-07-01", "2024-08-15"), ("2024-08-15", "2024-07-01")):
+        text = cli("diff", *span, "--store", db).stdout
+        line = next(x for x in text.splitlines() if "[john-schulman]" in x)
+        assert line.endswith("between 2024-08-01 and 2024-08-31 (may not have happened yet on 2024-08-15)"), line
+    whole = cli("diff", "2024-07-01", "2024-09-01", "--store", db).stdout
+    assert "may not have happened yet" not in whole  # the month is over by then
+
+
+def test_a_reverse_diff_says_each_change_undoes_the_dated_one(cli, db):
+    """Going back from 2024-10-15 to 2024-09-01, Zoph "joined": the line says it undoes his departure's date."""
+    text = cli("diff", "2024-10-15", "2024-09-01", "--store", db).stdout
+    line = next(x for x in text.splitlines() if "[barret-zoph]" in x)
+    assert line == "  Barret Zoph [barret-zoph]: not in the organisation → VP of Research, reporting to Bob McGrew, undoing the change on 2024-09-25"
+    assert "undoing" not in cli("diff", "2024-09-01", "2024-10-15", "--store", db).stdout

@@ -418,8 +418,8 @@ def test_a_chart_past_the_node_budget_draws_the_levels_that_fit():
 
 def test_a_leave_whose_expected_end_has_passed_says_so_and_stays_a_leave(cli, db):
     """Brockman's leave was reported "until the end of the year" (2024-12); no return was reported. On a
-    later day he is still drawn on leave (a return is never guessed) and the box and the tree say the
-    date has passed; up to that date's last day they do not."""
+    later day he is still drawn on leave (a return is never guessed) and the box, the tree, `why` and
+    a diff say the date has passed; up to that date's last day they do not."""
     passed = "until 2024-12, passed: no return reported"
     later = cli("show", "--at", "2025-03-01", "--store", db).stdout
     line = next(x for x in later.splitlines() if "[greg-brockman]" in x)
@@ -429,6 +429,11 @@ def test_a_leave_whose_expected_end_has_passed_says_so_and_stays_a_leave(cli, db
     for day in ("2024-12-31", "2024-10-15"):
         assert passed not in cli("show", "--at", day, "--store", db).stdout
         assert "passed:" not in cli("render", "--at", day, "--store", db, "--format", "dot").stdout
+    why = cli("why", "greg-brockman", "--at", "2025-03-01", "--store", db).stdout
+    assert f"status: on leave since 2024-08, {passed}" in why
+    diff = cli("diff", "2024-07-01", "2025-03-01", "--store", db).stdout
+    assert f"[greg-brockman]: active → on leave ({passed})," in diff
+    assert "passed" not in cli("diff", "2024-07-01", "2024-12-31", "--store", db).stdout
     data = cli.json("show", "--at", "2025-03-01", "--store", db)
     brockman = next(p for p in data["people"] if p["id"] == "greg-brockman")
     assert (brockman["status"], brockman["leave_until"]) == ("on_leave", "2024-12")  # the data as reported

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Iterator
 
 from orgsim.history import History, LogEntry, Span, Why
+from orgsim.render.style import leave_until
 
 __all__ = ["log_text", "history_text", "why_text", "entry_lines", "short_time"]
 
@@ -119,7 +120,7 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
     row, gone = w.row, w.alumnus
     if row is not None:
         status = "active" if row.status == "active" else f"on leave since {row.leave_since}" + (
-            f", until {row.leave_until}" if row.leave_until else "")
+            f", {leave_until(row, w.at)}" if row.leave_until else "")
         lines.append(f"  status: {status}{cause('status')}")
         lines.append(f"  title: {row.title or 'not reported'}{cause('title')}")
         boss = w.names.get(row.reports_to, row.reports_to) if row.reports_to else None

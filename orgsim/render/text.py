@@ -104,7 +104,8 @@ def _names(d: ChartDiff) -> dict[str, str]:
 
 
 def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[str, Fact], events,
-           same_day: bool = False) -> str:
+           same_day: bool = False, at: date | None = None) -> str:
+    """A row's state as a diff line says it on day `at`, for one kind of change."""
     if row is None:
         if change == "left" and not same_day:
             dest = [facts[e].destination for e in events if e in facts and facts[e].kind == "departed" and facts[e].destination]
@@ -112,7 +113,7 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
         return "not in the organisation"
     if change in ("on_leave", "returned"):
         if row.status == "on_leave":
-            return "on leave" + (f" (until {row.leave_until})" if row.leave_until else "")
+            return "on leave" + (f" ({leave_until(row, at)})" if row.leave_until else "")
         return "active"
     if change == "manager_changed":
         return f"reports to {names.get(row.reports_to, row.reports_to)}" if row.reports_to else "reporting line not reported"
@@ -121,7 +122,7 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
         if row.reports_to:
             title += f", reporting to {names.get(row.reports_to, row.reports_to)}"
         if row.status == "on_leave":  # (their whole state: joining and going on leave in between is one change)
-            title += ", on leave" + (f" (until {row.leave_until})" if row.leave_until else "")
+            title += ", on leave" + (f" ({leave_until(row, at)})" if row.leave_until else "")
     return title
 
 
@@ -134,6 +135,8 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
     if names:
         known_names = {**names, **known_names}
     same_day = two_timelines and d.from_chart.at == d.to_chart.at
+    late = max(d.from_chart.at, d.to_chart.at)
+    undoing = "undoing the change " if d.from_chart.at > d.to_chart.at else ""  # (a reverse diff: "joined" undoes a departure)
     blocks: dict[str, list[tuple[str, str]]] = {}
     for kind, changes in d.by_kind().items():
         out = blocks[kind] = []
@@ -143,9 +146,11 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
                 dates = when(known[0])
             else:
                 dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
-            before = _state(c.before, c.change, known_names, facts, c.events, same_day)
-            after = _state(c.after, c.change, known_names, facts, c.events, same_day)
-            when_ = "" if same_day and not known else f", {dates}"  # (a start moved past that day: no date of its own)
+            before = _state(c.before, c.change, known_names, facts, c.events, same_day, d.from_chart.at)
+            after = _state(c.after, c.change, known_names, facts, c.events, same_day, d.to_chart.at)
+            when_ = "" if same_day and not known else f", {undoing}{dates}"  # (a start moved past that day: no date of its own)
+            if not same_day and any(f.on.day is None and f.on.is_open_on(late) for f in known):
+                when_ += f" (may not have happened yet on {late.isoformat()})"  # as `show` says of that day
             lines = [f"  {c.name} [{c.person}]: {before} → {after}{when_}"]
             lines += ["      " + source_line(f) for f in known]
             if len(known) != len(c.events):
