@@ -90,6 +90,8 @@ def test_usage_errors_exit_2(cli):
     (["shw"], "No such command 'shw'. Did you mean 'show'?", "orgsim"),
     (["--no-such-flag"], "No such option: --no-such-flag.", "orgsim"),
     (["append", "departed"], "Missing argument 'PERSON'.", "orgsim append departed"),
+    (["append", "departed", "sam-altman", "--on", "2025-01-01", "--to"], "Option '--to' requires an argument.",
+     "orgsim append departed"),
     (["append", "promoted", "x"], "No such command 'promoted'.", "orgsim append"),
     (["render", "--at", "2024", "-o", "chart.jpeg"], "cannot tell the format from 'chart.jpeg'", "orgsim render"),
 ])

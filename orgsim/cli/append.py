@@ -14,7 +14,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from orgsim.application import Recorded, open_store
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, partial_date, print_json
+from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
 from orgsim.interchange import EventRecord, command_documents
 from orgsim.render.text import diff_text
@@ -22,6 +22,7 @@ from orgsim.render.text import diff_text
 __all__ = ["append_app", "source_of", "unchecked_quote_note"]
 
 append_app = typer.Typer(
+    cls=OrgsimGroup,  # (usage errors name `orgsim append departed --help`, not the group's)
     help="Record one cited change: appointed, departed, on-leave, returned, reports-to.",
     no_args_is_help=True,
 )
