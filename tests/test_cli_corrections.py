@@ -1,6 +1,7 @@
 """`orgsim retract` and `orgsim correct`: mistakes fixed by new events; the old ones stay in the log."""
 
 
+import json
 import pytest
 
 from conftest import stored_events
@@ -16,7 +17,7 @@ def test_retract_keeps_the_event_and_stops_it_counting(cli, db):
     before = stored_events(db)
     result = cli("retract", leave.id[:6], "--reason", "misread the article", "--store", db)
     assert result.exit_code == 0, result.stderr
-    assert f"Retracted greg-brockman: on leave until 2024-12 on 2024-08 [event {leave.id}]" in result.stdout
+    assert f"Retracted Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]" in result.stdout
     assert "Returned (1)" in result.stdout
     assert len(stored_events(db)) == len(before) + 1 and stored_events(db)[: len(before)] != []
     timeline = open_store(db).timeline()
@@ -170,7 +171,7 @@ def test_retract_dry_run_prints_the_effect_and_stores_nothing(cli, db):
     before = stored_events(db)
     dry = cli("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
     assert dry.exit_code == 0, dry.stderr
-    assert dry.stdout.startswith(f"Would retract greg-brockman: on leave until 2024-12 on 2024-08 [event {leave.id}]")
+    assert dry.stdout.startswith(f"Would retract Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]")
     assert "Returned (1)" in dry.stdout and "Retraction id" not in dry.stdout and "nothing was stored" in dry.stderr
     data = cli.json("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
     assert data["stored"] is False and data["target"] == leave.id
@@ -202,3 +203,13 @@ def test_a_correction_that_does_not_fit_says_an_appointed_event(cli, db):
     joined = fact_of(db, "mira-murati", "appointed")
     result = cli("correct", joined.id, "--to", "Elsewhere", "--reason", "x", "--store", db)
     assert result.exit_code == 1 and f"event {joined.id} is an appointed event" in result.stderr
+
+
+def test_retract_and_correct_name_the_person_and_the_manager_as_append_does(cli, db):
+    log = json.loads(cli("log", "--person", "mark-chen", "--json", "--store", db).stdout)
+    line = next(e for e in log if e["kind"] == "reports_to")
+    dry = cli("retract", line["id"], "--reason", "a test", "--dry-run", "--store", db)
+    assert dry.stdout.startswith(f"Would retract Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}]")
+    fixed = cli("correct", line["id"], "--on", "2024-09-26", "--reason", "a test", "--dry-run", "--store", db)
+    assert fixed.stdout.startswith(f"Would correct Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}] → "
+                                   "reports to Sam Altman on 2024-09-26 [event "), fixed.stdout

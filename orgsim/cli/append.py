@@ -15,11 +15,13 @@ import typer
 
 from orgsim.application import Recorded, open_store
 from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
+from orgsim.chart import OrgChart
 from orgsim.diff import diff
+from orgsim.facts import Fact
 from orgsim.interchange import EventRecord, command_documents
 from orgsim.render.text import diff_text
 
-__all__ = ["append_app", "source_of", "unchecked_quote_note"]
+__all__ = ["append_app", "source_of", "unchecked_quote_note", "names_in", "who", "said"]
 
 append_app = typer.Typer(
     cls=OrgsimGroup,  # (usage errors name `orgsim append departed --help`, not the group's)
@@ -27,6 +29,21 @@ append_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(append_app, name="append")
+
+def names_in(*charts: OrgChart) -> dict[str, str]:
+    """Display names, by id, of everyone in or gone from these charts."""
+    return {p.id: p.name for chart in charts for p in (*chart.alumni, *chart.rows)}
+
+
+def who(fact: Fact, names: dict[str, str]) -> str:
+    """`Mark Chen (mark-chen)`: the person a fact is about, as a command's first line names them."""
+    return f"{names.get(fact.person, fact.person)} ({fact.person})"
+
+
+def said(fact: Fact, names: dict[str, str]) -> str:
+    """What a fact says (`Fact.describe`), its manager by name."""
+    return (replace(fact, manager=names.get(fact.manager, fact.manager)) if fact.manager else fact).describe()
+
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
 OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
@@ -71,11 +88,9 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
             "changes": d.as_json()["changes"],
         })
         return
-    known = {p.id: p.name for chart in (recorded.before, recorded.after) for p in (*chart.alumni, *chart.rows)}
-    name = known.get(fact.person, fact.person)
+    known = names_in(recorded.before, recorded.after)
     verb = "Would record" if dry_run else "Recorded"
-    said = (replace(fact, manager=known.get(fact.manager, fact.manager)) if fact.manager else fact).describe()
-    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {name} ({fact.person}) {said}, {fact.on}"))
+    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on}"))
     if not fact.source:
         typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
     typer.echo(f"Event id: {fact.id}" + (" (not stored)" if dry_run else ""))

@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from orgsim.application import Amendment, open_store
-from orgsim.cli.append import DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, source_of, unchecked_quote_note
+from orgsim.cli.append import (
+    DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, names_in, said, source_of, unchecked_quote_note, who,
+)
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
 from orgsim.diff import ChartDiff, diff
 from orgsim.render.text import diff_text
@@ -44,7 +46,8 @@ def retract(
                     "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report]})
         return
     verb = "Would retract" if dry_run else "Retracted"
-    typer.echo(f"{verb} {target.person}: {target.describe()} on {target.on} [event {target.id}] — {retraction.reason}")
+    known = names_in(*(chart for _, *charts in result.effects for chart in charts))
+    typer.echo(f"{verb} {who(target, known)}: {said(target, known)} on {target.on} [event {target.id}] — {retraction.reason}")
     for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if dry_run:
@@ -90,7 +93,9 @@ def correct(
         })
         return
     verb = "Would correct" if dry_run else "Corrected"
-    typer.echo(f"{verb} {old.person}: {old.describe()} on {old.on} [event {old.id}] → {new.describe()} on {new.on} [event {new.id}]")
+    known = names_in(*(chart for _, *charts in result.effects for chart in charts))
+    typer.echo(f"{verb} {who(old, known)}: {said(old, known)} on {old.on} [event {old.id}] → {said(new, known)} on {new.on} "
+               f"[event {new.id}]")
     for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if not cited and new.on != old.on and new.source.get("note"):
