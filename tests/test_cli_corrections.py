@@ -1,7 +1,7 @@
 """`orgsim retract` and `orgsim correct`: mistakes fixed by new events; the old ones stay in the log."""
 
-
 import json
+
 import pytest
 
 from conftest import stored_events
