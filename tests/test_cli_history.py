@@ -162,3 +162,12 @@ def test_log_from_year_1_reads_the_same_from_the_model_and_a_replay(cli, db, fir
     replayed = cli("log", "--from", first, "--to", "2024-06", "--json", "--store", db, "--as-known-at", "2999-01-01")
     assert modelled.exit_code == replayed.exit_code == 0, modelled.stderr
     assert json.loads(modelled.stdout) == json.loads(replayed.stdout) and len(json.loads(modelled.stdout)) > 10
+
+
+def test_an_empty_chart_as_known_before_anything_was_recorded_says_so(cli, db):
+    early = cli("show", "--at", "2024-06-01", "--as-known-at", "2001-01-01", "--store", db)
+    assert early.exit_code == 0
+    assert early.stdout.splitlines()[0] == "OpenAI on 2024-06-01 — 0 people"
+    assert early.stdout.splitlines()[-1] == "Nothing about OpenAI had been recorded by then."
+    before_any = cli("show", "--at", "2001-06-01", "--as-known-at", "2999-01-01", "--store", db)
+    assert "0 people" in before_any.stdout and "Nothing about" not in before_any.stdout  # recorded, nobody there yet

@@ -64,14 +64,17 @@ def show(
     Example: orgsim show --at 2024-06-01 --as-known-at 2024-08-01 --json
     """
     known = moment(as_known_at)
-    chart = open_store(store).chart(at_day(at), org, as_known_at=known, alumni=False if json else "open",
-                                   events=json)  # the tree names departures still open that day, and no event ids
+    app_ = open_store(store)
+    chart = app_.chart(at_day(at), org, as_known_at=known, alumni=False if json else "open",
+                       events=json)  # the tree names departures still open that day, and no event ids
     if json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:
         typer.echo(chart_tree(chart))
         if known is not None:
             typer.echo(f"As known at {iso(known)}: events and retractions recorded later are not counted.")
+            if not chart.rows and not app_.timeline(org, as_known_at=known).facts:  # (an empty chart, explained)
+                typer.echo(f"Nothing about {chart.organisation} had been recorded by then.")
 
 
 @app.command()
