@@ -125,7 +125,10 @@ def test_a_role_at_its_connection_limit_is_waited_for_not_refused(pg_store):
         command = subprocess.Popen([sys.executable, "-m", "orgsim", "show", "--store",
                                     f"postgresql://{role}@{parts.hostname}:{parts.port}{parts.path}"],
                                    cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   env={k: v for k, v in os.environ.items() if k != "ORGSIM_STORE"})
+                                   # the pool retries a refused connection after 1, 2, 4… s: with the default
+                                   # 10 s wait, a loaded CI machine could time out before the retry that succeeds
+                                   env={**{k: v for k, v in os.environ.items() if k != "ORGSIM_STORE"},
+                                        "PGCONNECT_TIMEOUT": "40"})
         try:  # a moment for the command to meet the limit (a command that gave up is over by then)
             out, err = command.communicate(timeout=1.5)
         except subprocess.TimeoutExpired:
