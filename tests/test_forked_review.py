@@ -28,6 +28,7 @@ from orgsim.readmodel import View
 
 from conftest import ROOT
 from test_backdated import SCENARIOS
+from test_forked import _who_worked as _pid_log  # (each process that works out a share notes its pid)
 from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform (the split is off there)")
@@ -122,21 +123,6 @@ def test_the_seeds_with_partial_dates_rehires_retractions_and_a_correction_split
 
 
 # --- a writer meanwhile ----------------------------------------------------------------------------
-def _pid_log(monkeypatch, tmp_path) -> Path:
-    """Each process that works out a share appends its pid to this file."""
-    log = tmp_path / "pids"
-    for name in ("_text_share", "_json_share"):
-        real = getattr(cli_diff, name)
-
-        def logged(view, a, b, people, real=real):
-            with log.open("a") as out:
-                out.write(f"{os.getpid()}\n")
-            return real(view, a, b, people)
-
-        monkeypatch.setattr(cli_diff, name, logged)
-    return log
-
-
 def _retract_in_another_process(store: str, fid: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "orgsim", "retract", fid, "--reason", "a writer meanwhile", "--store", store],
