@@ -17,7 +17,7 @@ from orgsim.facts import Timeline
 from orgsim.render.provenance import documents, event_lines, footer_lines
 from orgsim.render.style import (
     UNREPORTED, add_footer, add_group_cluster, add_legend_cluster, display_name, grid, label, middle,
-    new_graph, person_attrs,
+    leave_until, new_graph, person_attrs,
 )
 
 __all__ = ["diff_graph", "CHANGE_STYLES", "LINE_STYLES"]
@@ -111,13 +111,14 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         if "joined" in kinds and not both:
             lines.append(f"joined {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}")
         if "on_leave" in kinds:
-            lines.append(f"on leave since {new.leave_since}" + (f", until {new.leave_until}" if new.leave_until else ""))
+            lines.append(f"on leave since {new.leave_since}" + (f", {leave_until(new, b.at)}" if new.leave_until else ""))
         if "returned" in kinds:
             lines.append("back from leave")
         if "title_changed" in kinds:
             lines.append(f"was: {old.title or '(title not reported)'}")
-        if "on_leave" not in kinds and row.status == "on_leave":
-            lines.append(f"on leave (since {row.leave_since})")
+        if "on_leave" not in kinds and row.status == "on_leave":  # on leave on both days (or the one it is in)
+            lines.append(f"on leave since {row.leave_since}"
+                         + (f", {leave_until(row, (b if new else a).at)}" if row.leave_until else ""))
         if row.uncertain:
             lines.append("date partly known")
         style = CHANGE_STYLES["joined"] if both else next(
