@@ -14,7 +14,7 @@ from datetime import date
 
 from orgsim.errors import DateError
 
-__all__ = ["PartialDate", "parse_day"]
+__all__ = ["PartialDate", "parse_day", "within_reach", "LAST_YEAR"]
 
 #: The last year a date may have: the read model keeps 9999-12-31 for "still open".
 LAST_YEAR = 9998
@@ -77,8 +77,6 @@ class PartialDate:
                 raise DateError(f"{text!r} is not a date: {year}-{month:02d} has no day {day}")
         if year < 1:
             raise DateError(f"{text!r} is not a date: year must be 1 or later")
-        if year > LAST_YEAR:  # (the read model ends its open intervals on 9999-12-31)
-            raise DateError(f"{text!r} is too far ahead: orgsim holds dates up to {LAST_YEAR}-12-31")
         return cls(year, month, day)
 
     @property
@@ -110,6 +108,16 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self._text
+
+
+def within_reach(when: PartialDate | date, text: object = None) -> PartialDate | date:
+    """`when`, if orgsim can hold it: a date given as input (a new fact's, a day asked about) must be
+    on or before 9998-12-31, as the read model keeps 9999-12-31 for "still open". Stored dates are not
+    checked: a store written before this rule still reads, exports and retracts."""
+    if when.year > LAST_YEAR:
+        shown = text if text is not None else str(when)
+        raise DateError(f"{shown!r} is too far ahead: orgsim holds dates up to {LAST_YEAR}-12-31")
+    return when
 
 
 def parse_day(text: object) -> date:

@@ -17,7 +17,7 @@ from typing import Any, Callable, ClassVar, Iterable
 from eventsourcing.domain import Aggregate
 
 from orgsim.chart import Fold, check, fold
-from orgsim.dates import PartialDate
+from orgsim.dates import PartialDate, within_reach
 from orgsim.errors import (
     AmbiguousPersonError,
     DuplicateFactError,
@@ -326,9 +326,9 @@ class Organisation(Aggregate):
         """
         if kind not in KINDS:
             raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-        when = PartialDate.parse(on)
+        when = within_reach(PartialDate.parse(on))
         title = title.strip() or None if isinstance(title, str) else title  # "" means not reported
-        end = PartialDate.parse(until) if until not in (None, "") else None
+        end = within_reach(PartialDate.parse(until)) if until not in (None, "") else None
         if person not in self.people:
             raise UnknownPersonError(f"unknown person {person!r} in {self.name}")
         if manager is not None and manager not in self.people:

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping, Union
 
 import yaml
 
-from orgsim.dates import PartialDate
+from orgsim.dates import PartialDate, within_reach
 from orgsim.errors import OrgsimError, RecordError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, quote_occurs, quote_start
 
@@ -137,9 +137,12 @@ class Documents:
     not: an error if `required` (a seed file's documents lie beside it), else the quote is counted in
     `unchecked` (as is a quote that cites no document). `place` says where documents are looked for."""
 
-    def __init__(self, folders: Iterable[Path], place: str, required: bool = False) -> None:
+    def __init__(self, folders: Iterable[Path], place: str, required: bool = False, unsourced: bool = False) -> None:
         self.folders = tuple(dict.fromkeys(Path(f) for f in folders))
         self.place, self.required = place, required
+        #: a quote citing neither a document nor a web address is counted as not checked, not refused
+        #: (`import`: an export of a store written before that was refused holds such quotes)
+        self.unsourced = unsourced
         self.unchecked: dict[str, int] = {}
         self._found: dict[str, Path | None] = {}
         self._texts: dict[Path, str] = {}
@@ -161,12 +164,12 @@ class Documents:
             raise RecordError(f"{at}cited document {doc!r} not found {self.place}")
         if not quote:
             return None
-        if not doc and not source.get("url"):  # (a quote from nowhere would read like a checked one)
+        if not doc and not source.get("url") and not self.unsourced:  # (from nowhere, it would read as checked)
             raise RecordError(f"{at}a quote needs the document or the web address it is from "
                               "(`document` or `url`; --document or --url on the command line)")
         if path is None:
             self.unchecked[doc or ""] = self.unchecked.get(doc or "", 0) + 1
-            return f"{doc} was not found {self.place}" if doc else "only a web address is cited"
+            return f"{doc} was not found {self.place}" if doc else "no document is cited, only a web address"
         if not quote_occurs(quote, self._text(path, at)):
             raise RecordError(f"{at}the quote {quote_start(quote)} does not occur verbatim in {_shown(path)}")
         return None
@@ -211,8 +214,12 @@ def command_documents() -> Documents:
 def file_documents(path: Path) -> Documents:
     """Where `import` looks for a document a record cites: beside the file, then where `append` looks
     (so a history exported and imported elsewhere still has the seeds' quotes checked)."""
-    around = command_documents()
-    return Documents([path.parent.resolve(), *around.folders], f"beside {_shown(path)}, {around.place}")
+    folders = [path.parent.resolve(), *command_documents().folders]
+    here, seeds = Path.cwd().resolve(), folders[-1]
+    places = [f"beside {_shown(path)}"] + (["in the current folder"] if here != folders[0] else [])
+    places += [str(_shown(seeds))] if seeds not in (here, folders[0]) else []
+    place = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " or " + places[-1]
+    return Documents(folders, place, unsourced=True)
 
 
 def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str]:
@@ -251,13 +258,13 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
     person = _text(obj, "person", where, required=True)
     on = _text(obj, "on", where, required=True)
     try:
-        PartialDate.parse(on)
+        within_reach(PartialDate.parse(on))
     except OrgsimError as err:
         raise RecordError(f"{where}: on: {err}") from None
     until = _text(obj, "until", where)
     if until is not None:
         try:
-            PartialDate.parse(until)
+            within_reach(PartialDate.parse(until))
         except OrgsimError as err:
             raise RecordError(f"{where}: until: {err}") from None
     if kind == "appointed" and "title" not in obj:

@@ -147,3 +147,10 @@ def test_the_heading_names_the_manager(cli, db):
     ):
         out = cli("append", *args, "--on", "2025-01-05", "--source", "t", "--dry-run", "--store", db)
         assert out.exit_code == 0 and out.stdout.startswith(heading), out.stdout + out.stderr
+
+
+def test_an_appends_preview_of_a_month_dated_change_has_no_span_to_fall_short_of(cli, db):
+    """Its before and after are one day under two timelines: "may not have happened yet" is for spans."""
+    result = cli("append", "departed", "mark-chen", "--on", "2025-03", "--source", "a memo", "--dry-run", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    assert "between 2025-03-01 and 2025-03-31" in result.stdout and "may not have happened" not in result.stdout

@@ -121,7 +121,7 @@ def test_a_quote_citing_only_a_url_is_stored_with_a_note_that_it_was_not_checked
     before = len(stored_events(db))
     result = _append(cli, db, "--url", "https://example.com/news", "--quote", MADE_UP)
     assert result.exit_code == 0, result.stderr
-    assert "Note: the quote was not checked (only a web address is cited)." in result.stderr
+    assert "Note: the quote was not checked (no document is cited, only a web address)." in result.stderr
     assert len(stored_events(db)) == before + 1
 
 
@@ -230,11 +230,30 @@ def test_a_quote_that_cites_neither_a_document_nor_a_web_address_is_refused(cli,
         assert refused.exit_code == 1 and refused.stdout == ""
         assert refused.stderr == ("Error: a quote needs the document or the web address it is from "
                                   "(`document` or `url`; --document or --url on the command line)\n")
+    assert stored_events(db) == before
+    seed = tmp_path / "s.yaml"
+    seed.write_text("organisation: Acme\nevents:\n  - {kind: appointed, person: ann, title: CEO, on: '2020', "
+                    f"source: {{quote: '{MADE_UP}'}}}}\n", encoding="utf-8")
+    loaded = cli("load", seed, "--store", tmp_path / "acme.db")
+    assert loaded.exit_code == 1 and loaded.stderr.startswith(f"Error: {seed}:3: a quote needs the document")
+    noted = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--source", "a phone call", "--store", db)
+    assert noted.exit_code == 0, noted.stderr  # a note alone says where it is from: no quote to check
+
+
+def test_import_takes_a_quote_citing_nothing_from_an_older_export_and_says_it_was_not_checked(cli, db, tmp_path):
+    """Stores written before such quotes were refused hold some: their export must import back."""
     f = tmp_path / "h.jsonl"
     f.write_text(json.dumps({"kind": "departed", "person": "mark-chen", "on": "2025-01-10",
                              "source": {"quote": MADE_UP, "note": "heard it"}}) + "\n", encoding="utf-8")
     imported = cli("import", f, "--store", db)
-    assert imported.exit_code == 1 and imported.stderr.startswith(f"Error: {f}:1: a quote needs the document")
-    assert stored_events(db) == before
-    noted = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--source", "a phone call", "--store", db)
-    assert noted.exit_code == 0, noted.stderr  # a note alone says where it is from: no quote to check
+    assert imported.exit_code == 0, imported.stderr
+    assert "Note: 1 quote not checked: 1 cites no document (a web address only, or nothing)." in imported.stderr
+
+
+def test_the_import_note_names_each_place_it_looked_once(cli, db, _elsewhere):
+    """The file in the current folder: 'beside h.jsonl or <seeds>', not '…, in the current folder or …'."""
+    f = _elsewhere / "h.jsonl"
+    f.write_text(_line(MADE_UP).replace(DOC, "board-memo.txt"), encoding="utf-8")
+    result = cli("import", "h.jsonl", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    assert f"1 cites a document not found beside h.jsonl or {SEEDS} (board-memo.txt)." in result.stderr

@@ -18,11 +18,11 @@ from typing import Annotated, Any, Iterable, Mapping, Optional
 
 import typer
 from eventsourcing.persistence import PersistenceError
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from orgsim import __version__
-from orgsim.dates import PartialDate, parse_day
+from orgsim.dates import PartialDate, parse_day, within_reach
 from orgsim.errors import DateError, OrgsimError, RenderError
 
 __all__ = [
@@ -66,7 +66,10 @@ class OrgsimGroup(TyperGroup):
 
 
 def _usage_failure(err: UsageError, command: str) -> None:
-    """A usage error as one line: Typer's message and where to read about the command."""
+    """A usage error as one line: Typer's message and where to read about the command. (A command
+    given no arguments shows its help, as Typer does: that is no error to report.)"""
+    if isinstance(err, NoArgsIsHelpError):
+        raise err
     if err.ctx is not None and err.ctx.command_path.count(" ") > command.count(" "):
         command = err.ctx.command_path  # (a sub-command's own, e.g. `orgsim append departed`)
     message = " ".join(err.format_message().split())
@@ -87,7 +90,7 @@ def unchecked_quotes_note(unchecked: Mapping[str, int], place: str) -> str | Non
         parts.append(f"{n} cite{'s' if n == 1 else ''} a document not found {place} ({names})")
     if unchecked.get(""):
         n = unchecked[""]
-        parts.append(f"{n} cite{'s' if n == 1 else ''} no document")
+        parts.append(f"{n} cite{'s' if n == 1 else ''} no document (a web address only, or nothing)")
     return f"Note: {total} quote{'' if total == 1 else 's'} not checked: {'; '.join(parts)}."
 
 
@@ -161,7 +164,7 @@ def at_day(text: str | None) -> date:
     if text is None:
         return date.today()
     try:
-        return parse_day(text)
+        return within_reach(parse_day(text), text)
     except DateError as err:
         raise DateError(f"--at: {err}") from None
 
@@ -186,7 +189,7 @@ def partial_date(text: str | None, option: str) -> PartialDate | None:
     if text is None:
         return None
     try:
-        return PartialDate.parse(text)
+        return within_reach(PartialDate.parse(text))
     except DateError as err:
         raise DateError(f"{option}: {err}") from None
 

@@ -16,7 +16,7 @@ from orgsim.cli.common import (
     write_output,
 )
 from orgsim.cli.render import Format, Lang, output_format, picture_bytes
-from orgsim.dates import parse_day
+from orgsim.dates import parse_day, within_reach
 from orgsim.diff import CHANGE_KINDS, ChartDiff, diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
 from orgsim.history import iso
@@ -30,7 +30,7 @@ T = TypeVar("T")
 
 def _day(text: str, name: str):
     try:
-        return parse_day(text)
+        return within_reach(parse_day(text), text)
     except DateError as err:
         raise DateError(f"{name}: {err}") from None
 

@@ -136,6 +136,7 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
         known_names = {**names, **known_names}
     same_day = two_timelines and d.from_chart.at == d.to_chart.at
     late = max(d.from_chart.at, d.to_chart.at)
+    span = d.from_chart.at != d.to_chart.at  # (one day under two timelines, e.g. append's preview: no span to fall short of)
     undoing = "undoing the change " if d.from_chart.at > d.to_chart.at else ""  # (a reverse diff: "joined" undoes a departure)
     blocks: dict[str, list[tuple[str, str]]] = {}
     for kind, changes in d.by_kind().items():
@@ -148,8 +149,8 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
                 dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
             before = _state(c.before, c.change, known_names, facts, c.events, same_day, d.from_chart.at)
             after = _state(c.after, c.change, known_names, facts, c.events, same_day, d.to_chart.at)
-            when_ = "" if same_day and not known else f", {undoing}{dates}"  # (a start moved past that day: no date of its own)
-            if not same_day and any(f.on.day is None and f.on.is_open_on(late) for f in known):
+            when_ = "" if same_day and not known else f", {undoing if known else ''}{dates}"  # (a start moved past that day: no date of its own)
+            if span and any(f.on.day is None and f.on.is_open_on(late) for f in known):
                 when_ += f" (may not have happened yet on {late.isoformat()})"  # as `show` says of that day
             lines = [f"  {c.name} [{c.person}]: {before} → {after}{when_}"]
             lines += ["      " + source_line(f) for f in known]

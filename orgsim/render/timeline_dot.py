@@ -49,7 +49,7 @@ def cast_of(charts: list[OrgChart], timeline: Timeline, lang: str = "en") -> Cas
             people.setdefault(row.id, row)
             if row.reports_to in ids:
                 lines.add((row.reports_to, row.id))
-            text = person_lines(row, display_name(row.id, row.name, timeline.people, lang))
+            text = person_lines(row, display_name(row.id, row.name, timeline.people, lang), chart.at)
             w = max(_text_width(t) for t in text) + 0.45
             h = 0.19 * len(text) + 0.22
             old = size.get(row.id, (0.0, 0.0))
@@ -93,7 +93,7 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
             container.node(pid, label(person_lines(shown, name)), style="invis", **common)
             return
         tip = [f"{name} ({pid})", row.title or "(title not reported)", ""] + event_lines(row.events, facts, timeline)
-        container.node(pid, label(person_lines(row, name)), tooltip=label(tip), **common,
+        container.node(pid, label(person_lines(row, name, chart.at)), tooltip=label(tip), **common,
                        **person_attrs(row.status == "on_leave", row.uncertain))
 
     linked = {p for line in cast.lines for p in line}
