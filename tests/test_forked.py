@@ -19,9 +19,6 @@ from orgsim.readmodel import View
 
 from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform (the split is off there)")
-
-
 @pytest.fixture(autouse=True)
 def _two_processors(monkeypatch):
     monkeypatch.setattr(forked, "processors", lambda: 2)  # (a one-processor CI machine still tests the split)
