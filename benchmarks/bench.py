@@ -57,8 +57,20 @@ def history_file(args: argparse.Namespace) -> Path:
     history = args.dir / f"history-{args.people}-{args.events}-{args.seed}-{generator}.jsonl"
     if not history.exists():
         with history.open("w") as out:
-            subprocess.run([PY, str(HERE / "generate.py"), "--people", str(args.people), "--events",
-                            str(args.events), "--seed", str(args.seed)], stdout=out, check=True)
+            subprocess.run(
+                [
+                    PY,
+                    str(HERE / "generate.py"),
+                    "--people",
+                    str(args.people),
+                    "--events",
+                    str(args.events),
+                    "--seed",
+                    str(args.seed),
+                ],
+                stdout=out,
+                check=True,
+            )
     return history
 
 
@@ -86,14 +98,22 @@ def main(argv: list[str] | None = None) -> None:
 
     events = sqlite3.connect(store).execute("SELECT count(*) FROM stored_events").fetchone()[0]
     day, s = "2024-06-30", ["--store", str(store)]
-    floors = [("floor: orgsim --version", ORGSIM + ["--version"]), ("floor: sqlite3 + json scan", [PY, "-c", SCAN, str(store)])]
+    floors = [
+        ("floor: orgsim --version", ORGSIM + ["--version"]),
+        ("floor: sqlite3 + json scan", [PY, "-c", SCAN, str(store)]),
+    ]
     reads: list[tuple[str, list[str], str]] = [
         ("show --at", ORGSIM + ["show", "--at", day] + s, "<= 2x start-up"),
         ("show --at --json", ORGSIM + ["show", "--at", day, "--json"] + s, "<= 2x start-up"),
         ("diff (one month)", ORGSIM + ["diff", "2024-05-31", day] + s, "<= 3x start-up"),
         ("diff (one year)", ORGSIM + ["diff", "2023-06-30", day] + s, "<= 3x start-up"),
-        ("render --root --depth 2", ORGSIM + ["render", "--at", day, "--root", "p00000-ceo", "--depth", "2",
-                                               "-o", str(args.dir / "root.svg")] + s, "<= 1.5 s"),
+        (
+            "render --root --depth 2",
+            ORGSIM
+            + ["render", "--at", day, "--root", "p00000-ceo", "--depth", "2", "-o", str(args.dir / "root.svg")]
+            + s,
+            "<= 1.5 s",
+        ),
     ]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name, *_ in (*floors, *reads)}
     for _ in range(args.runs):  # interleaved: one run of each, again and again
@@ -115,31 +135,74 @@ def main(argv: list[str] | None = None) -> None:
     # appends: dated after every other event (the usual case), each a new person; then one backdated
     # append, five years before the last event (checked and written from its day on: `Refold`), and the
     # read after it
-    appended = [run_once(ORGSIM + ["append", "appointed", f"bench-hire-{i}", "--name", f"Bench Hire {i}", "--title",
-                                   "Engineer", "--reports-to", "p00000-ceo", "--on", "2025-01-02", "--source",
-                                   "benchmarks/bench.py"] + s) for i in range(args.runs)]
-    results.append(("append one event", statistics.median(t for t, _ in appended), max(mb for _, mb in appended),
-                    "<= 2x start-up"))
-    t, mb = run_once(ORGSIM + ["append", "appointed", "bench-late", "--name", "Bench Late", "--title", "Engineer",
-                               "--reports-to", "p00000-ceo", "--on", "2020-01-02", "--source", "bench"] + s)
+    appended = [
+        run_once(
+            ORGSIM
+            + [
+                "append",
+                "appointed",
+                f"bench-hire-{i}",
+                "--name",
+                f"Bench Hire {i}",
+                "--title",
+                "Engineer",
+                "--reports-to",
+                "p00000-ceo",
+                "--on",
+                "2025-01-02",
+                "--source",
+                "benchmarks/bench.py",
+            ]
+            + s
+        )
+        for i in range(args.runs)
+    ]
+    results.append(
+        ("append one event", statistics.median(t for t, _ in appended), max(mb for _, mb in appended), "<= 2x start-up")
+    )
+    t, mb = run_once(
+        ORGSIM
+        + [
+            "append",
+            "appointed",
+            "bench-late",
+            "--name",
+            "Bench Late",
+            "--title",
+            "Engineer",
+            "--reports-to",
+            "p00000-ceo",
+            "--on",
+            "2020-01-02",
+            "--source",
+            "bench",
+        ]
+        + s
+    )
     results.append(("append backdated (2020-01-02: refold)", t, mb, "(no target)"))
     t, mb = run_once(ORGSIM + ["show", "--at", day] + s)
     results.append(("show --at right after it", t, mb, "<= 2x start-up"))
     # a retraction and a correction of facts six months and a year and a half back (refold too)
     db = sqlite3.connect(store)
     gone = db.execute("SELECT id FROM orgsim_rm_facts WHERE start = '2024-06-03' ORDER BY seq LIMIT 1").fetchone()[0]
-    moved = db.execute("SELECT id FROM orgsim_rm_facts WHERE start = '2023-06-05' AND record LIKE '[\"appointed\"%' "
-                       "ORDER BY seq LIMIT 1").fetchone()[0]
+    moved = db.execute(
+        "SELECT id FROM orgsim_rm_facts WHERE start = '2023-06-05' AND record LIKE '[\"appointed\"%' "
+        "ORDER BY seq LIMIT 1"
+    ).fetchone()[0]
     db.close()
     t, mb = run_once(ORGSIM + ["retract", gone, "--reason", "bench"] + s)
     results.append(("retract (a fact of 2024-06-03)", t, mb, "(no target)"))
     t, mb = run_once(ORGSIM + ["correct", moved, "--title", "Principal", "--reason", "bench"] + s)
     results.append(("correct (a title of 2023-06-05)", t, mb, "(no target)"))
 
-    print(f"orgsim benchmark — {time.strftime('%Y-%m-%d')} — {platform.node() or 'host'}: {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-    print(f"workload: {history.name}: {args.events} events generated, {events} stored events "
-          f"(with people), SQLite store; reads and floors: median of {args.runs} interleaved runs\n")
+    print(
+        f"orgsim benchmark — {time.strftime('%Y-%m-%d')} — {platform.node() or 'host'}: {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        f"workload: {history.name}: {args.events} events generated, {events} stored events "
+        f"(with people), SQLite store; reads and floors: median of {args.runs} interleaved runs\n"
+    )
     print(f"{'':38} {'seconds':>8} {'x start-up':>10} {'x scan':>7} {'peak MB':>8}  target")
     print(f"{floors[0][0]:38} {floor:8.3f} {1:10.2f} {floor / scan:7.2f} {fmb:8.0f}")
     print(f"{floors[1][0]:38} {scan:8.3f} {scan / floor:10.2f} {1:7.2f} {smb:8.0f}")

@@ -23,11 +23,18 @@ import time
 from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import ENV, ORGSIM, history_file, run_once, workload_arguments  # noqa: E402
+from bench import ENV, ORGSIM, history_file, run_once, workload_arguments
 
 END = date(2024, 6, 30)
-SPANS = [("one day", 1), ("one week", 7), ("one month", 30), ("three months", 91), ("six months", 182),
-         ("one year", 366), ("two years", 731)]
+SPANS = [
+    ("one day", 1),
+    ("one week", 7),
+    ("one month", 30),
+    ("three months", 91),
+    ("six months", 182),
+    ("one year", 366),
+    ("two years", 731),
+]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,10 +66,16 @@ def main(argv: list[str] | None = None) -> None:
     floor = statistics.median(floors)
     events = sqlite3.connect(store).execute("SELECT count(*) FROM stored_events").fetchone()[0]
 
-    print(f"orgsim diff scaling — {time.strftime('%Y-%m-%d')} — {platform.node() or 'host'}: {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-    print(f"workload: {history.name}, {events} stored events; diffs ending {END}; median of {args.runs} interleaved runs\n")
-    print(f"{'span (from)':32} {'changes':>8} {'lines':>7} {'seconds':>8} {'x start-up':>10} {'us/change past start-up':>24}")
+    print(
+        f"orgsim diff scaling — {time.strftime('%Y-%m-%d')} — {platform.node() or 'host'}: {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        f"workload: {history.name}, {events} stored events; diffs ending {END}; median of {args.runs} interleaved runs\n"
+    )
+    print(
+        f"{'span (from)':32} {'changes':>8} {'lines':>7} {'seconds':>8} {'x start-up':>10} {'us/change past start-up':>24}"
+    )
     print(f"{'floor: orgsim --version':32} {'':>8} {'':>7} {floor:8.3f} {1:10.2f}")
     for name, _, changes, lines in cases:
         t = statistics.median(samples[name])

@@ -59,19 +59,30 @@ def main(argv: list[str] | None = None) -> None:
         floor = statistics.median(t for t, _ in f)
         rows.append(("floor: orgsim --version", floor, max(mb for _, mb in f), ""))
         day = "2024-06-30"
-        for name, cmd in (("show --at", ["show", "--at", day]), ("diff (one month)", ["diff", "2024-05-31", day]),
-                          ("history PERSON", ["history", "p00000-ceo"])):
+        for name, cmd in (
+            ("show --at", ["show", "--at", day]),
+            ("diff (one month)", ["diff", "2024-05-31", day]),
+            ("history PERSON", ["history", "p00000-ceo"]),
+        ):
             m = [run(cmd) for _ in range(args.runs)]
             r = [run(cmd, replay) for _ in range(2)]
             rows.append((f"{name}: local model", statistics.median(t for t, _ in m), max(mb for _, mb in m), ""))
-            rows.append((f"{name}: replay (ORGSIM_CACHE=off)", statistics.median(t for t, _ in r), max(mb for _, mb in r), ""))
+            rows.append(
+                (f"{name}: replay (ORGSIM_CACHE=off)", statistics.median(t for t, _ in r), max(mb for _, mb in r), "")
+            )
         hire = ["appointed", "--title", "Engineer", "--reports-to", "p00000-ceo", "--source", "bench"]
-        a = [run(["append", *hire[:1], f"pg-hire-{i}", "--name", f"Pg Hire {i}", *hire[1:], "--on", "2025-01-02"])
-             for i in range(args.runs)]
-        rows.append(("append one event (model in place)", statistics.median(t for t, _ in a), max(mb for _, mb in a), ""))
+        a = [
+            run(["append", *hire[:1], f"pg-hire-{i}", "--name", f"Pg Hire {i}", *hire[1:], "--on", "2025-01-02"])
+            for i in range(args.runs)
+        ]
+        rows.append(
+            ("append one event (model in place)", statistics.median(t for t, _ in a), max(mb for _, mb in a), "")
+        )
         for i in range(3):
-            t, mb = run(["append", *hire[:1], f"pg-other-{i}", "--name", f"Pg Other {i}", *hire[1:], "--on", "2025-01-03"],
-                        replay)
+            t, mb = run(
+                ["append", *hire[:1], f"pg-other-{i}", "--name", f"Pg Other {i}", *hire[1:], "--on", "2025-01-03"],
+                replay,
+            )
         rows.append(("3 appends from another machine (last)", t, mb, ""))
         t, mb = run(["show", "--at", day])
         rows.append(("show right after them (caught up)", t, mb, ""))
@@ -81,8 +92,13 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(("show right after it (caught up from 2020)", t, mb, ""))
         t, mb = run(["append", *hire[:1], "pg-late-here", "--name", "Pg Late Here", *hire[1:], "--on", "2023-06-05"])
         rows.append(("a backdated append here (model in place)", t, mb, ""))
-        logged = subprocess.run(ORGSIM + ["log", "--person", "pg-late", "--json", "--store", url], capture_output=True,
-                                text=True, env=model, check=True).stdout
+        logged = subprocess.run(
+            ORGSIM + ["log", "--person", "pg-late", "--json", "--store", url],
+            capture_output=True,
+            text=True,
+            env=model,
+            check=True,
+        ).stdout
         t, mb = run(["retract", json.loads(logged)[0]["id"], "--reason", "bench"], replay)
         rows.append(("a retraction from another machine", t, mb, ""))
         t, mb = run(["show", "--at", day])
@@ -94,7 +110,9 @@ def main(argv: list[str] | None = None) -> None:
         if server is not None:
             server.stop()
         shutil.rmtree(cache, ignore_errors=True)
-    print(f"orgsim on PostgreSQL — {time.strftime('%Y-%m-%d')} — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(
+        f"orgsim on PostgreSQL — {time.strftime('%Y-%m-%d')} — {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
     print(f"workload: {history.name}, {args.runs} runs (replays: 2)\n")
     print(f"{'':42} {'seconds':>8} {'x start-up':>10} {'peak MB':>8}")
     for name, t, mb, _ in rows:

@@ -15,15 +15,74 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
-TITLES = ["Engineer", "Senior Engineer", "Staff Engineer", "Manager", "Senior Manager", "Director",
-          "Senior Director", "VP", "Researcher", "Product Manager", "Designer", "Analyst"]
-FIRST = ["Ada", "Ben", "Chiara", "Dev", "Emi", "Femi", "Gus", "Hana", "Ivan", "Jun", "Kai", "Lena",
-         "Mo", "Nia", "Oskar", "Pia", "Quinn", "Rui", "Sana", "Tomas", "Uma", "Vik", "Wen", "Yara", "Zeb"]
-LAST = ["Abe", "Bauer", "Costa", "Diaz", "Eze", "Fujita", "Garcia", "Hale", "Ito", "Jensen", "Kim",
-        "Lopez", "Mori", "Novak", "Okafor", "Park", "Quispe", "Rossi", "Sato", "Tan", "Ueda", "Vega"]
+TITLES = [
+    "Engineer",
+    "Senior Engineer",
+    "Staff Engineer",
+    "Manager",
+    "Senior Manager",
+    "Director",
+    "Senior Director",
+    "VP",
+    "Researcher",
+    "Product Manager",
+    "Designer",
+    "Analyst",
+]
+FIRST = [
+    "Ada",
+    "Ben",
+    "Chiara",
+    "Dev",
+    "Emi",
+    "Femi",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jun",
+    "Kai",
+    "Lena",
+    "Mo",
+    "Nia",
+    "Oskar",
+    "Pia",
+    "Quinn",
+    "Rui",
+    "Sana",
+    "Tomas",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Yara",
+    "Zeb",
+]
+LAST = [
+    "Abe",
+    "Bauer",
+    "Costa",
+    "Diaz",
+    "Eze",
+    "Fujita",
+    "Garcia",
+    "Hale",
+    "Ito",
+    "Jensen",
+    "Kim",
+    "Lopez",
+    "Mori",
+    "Novak",
+    "Okafor",
+    "Park",
+    "Quispe",
+    "Rossi",
+    "Sato",
+    "Tan",
+    "Ueda",
+    "Vega",
+]
 START, DAYS = date(2015, 1, 1), 3652
 
 
@@ -105,8 +164,13 @@ def generate(people: int, events: int, seed: int) -> Iterator[dict]:
     def event(kind: str, person: str, day: date, **fields) -> dict:
         nonlocal n
         n += 1
-        rec = {"kind": kind, "person": person, **fields, "on": _on(day, rng),
-               "source": {"document": "synthetic", "note": f"benchmarks/generate.py seed {seed}, event {n}"}}
+        rec = {
+            "kind": kind,
+            "person": person,
+            **fields,
+            "on": _on(day, rng),
+            "source": {"document": "synthetic", "note": f"benchmarks/generate.py seed {seed}, event {n}"},
+        }
         return rec
 
     ceo = "p00000-ceo"

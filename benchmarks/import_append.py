@@ -20,8 +20,18 @@ def lines(n: int, descending: bool) -> str:
     out = []
     for i in range(n):
         day = date(2029, 12, 31) - timedelta(days=i) if descending else date(2025, 1, 1) + timedelta(days=i)
-        out.append(json.dumps({"kind": "appointed", "person": f"p-{i}", "title": "Engineer",
-                               "reports_to": "sam-altman", "on": day.isoformat(), "source": "bench"}))
+        out.append(
+            json.dumps(
+                {
+                    "kind": "appointed",
+                    "person": f"p-{i}",
+                    "title": "Engineer",
+                    "reports_to": "sam-altman",
+                    "on": day.isoformat(),
+                    "source": "bench",
+                }
+            )
+        )
     return "\n".join(out) + "\n"
 
 
@@ -44,8 +54,10 @@ def main(n: int) -> None:
             dataset = read_jsonl(f, "OpenAI")
             order = "reverse date order" if descending else "date order"
             timed(f"import {count} lines in {order}", lambda: app.load(dataset))
-        timed("one append (get, check, two charts, save)",
-              lambda: app.record(EventRecord("departed", "p-1", "2030", source={"note": "bench"})))
+        timed(
+            "one append (get, check, two charts, save)",
+            lambda: app.record(EventRecord("departed", "p-1", "2030", source={"note": "bench"})),
+        )
         timed(f"export {len(list(app.export()))} lines", lambda: list(app.export()))
 
 

@@ -8,33 +8,53 @@ import gc
 import hashlib
 import json
 import os
-from contextlib import contextmanager
 import random
 import re
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from orgsim.chart import OrgChart, chart_at
-from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify
 from orgsim.dates import PartialDate
+from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records, history_records
 from orgsim.readmodel import (
-    Builder, LogUnavailable, ReadModel, Refold, View, build, chart_after, cited_by_diff, seeded_organisation,
+    Builder,
+    LogUnavailable,
+    ReadModel,
+    Refold,
+    View,
+    build,
+    chart_after,
+    cited_by_diff,
+    seeded_organisation,
 )
 
-__all__ = ["OrgsimApp", "open_store", "removed_if_failed", "bulk_allocation", "store_env", "redact", "DEFAULT_STORE", "LoadReport", "Recorded", "Amendment"]
+__all__ = [
+    "DEFAULT_STORE",
+    "Amendment",
+    "LoadReport",
+    "OrgsimApp",
+    "Recorded",
+    "bulk_allocation",
+    "open_store",
+    "redact",
+    "removed_if_failed",
+    "store_env",
+]
 
 DEFAULT_STORE = "orgsim.db"
 T = TypeVar("T")
@@ -64,7 +84,9 @@ def _postgres_env(store: str, p: str) -> dict[str, str]:
         parts = urlsplit(store)
         port = parts.port
     except ValueError:
-        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB") from None
+        raise StoreError(
+            f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+        ) from None
     db = unquote(parts.path.lstrip("/"))
     if not parts.hostname or not parts.username or not db or "/" in db:
         raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
@@ -128,7 +150,7 @@ def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
             return app_
         except StoreError as err:
             raise StoreError(_redacted(str(err), secrets)) from None
-        except Exception as err:  # noqa: BLE001  (the server went away meanwhile, or concurrent DDL)
+        except Exception as err:
             reason = " ".join(str(err).split()) or type(err).__name__
             if "concurrently" in reason and attempt < 4:
                 continue
@@ -185,7 +207,9 @@ def first_connection(datastore: Any) -> None:
 #: libpq's reasons that may pass in a moment (SQLSTATE 53300 and 57P03): worth the pool's wait.
 _PASSING = ("too many connections", "sorry, too many clients", "the database system is")
 
-_ATTEMPT = re.compile(r'^(connection failed: )?connection to server (at|on socket) "[^"]*"( \([^)]*\))?(, port \d+)? failed: ')
+_ATTEMPT = re.compile(
+    r'^(connection failed: )?connection to server (at|on socket) "[^"]*"( \([^)]*\))?(, port \d+)? failed: '
+)
 
 
 def _connection_failure(message: str) -> str:
@@ -326,7 +350,7 @@ class RecorderLog:
     def _select(self, org_id: str, **kwargs: Any) -> list[Any]:
         try:
             return list(self.recorder.select_events(uuid.UUID(org_id), **kwargs))
-        except Exception as err:  # noqa: BLE001  (the server is gone: the model apart is not used)
+        except Exception as err:
             raise LogUnavailable(type(err).__name__) from None
 
     def tip(self, org_id: str) -> tuple[int, str] | None:
@@ -350,7 +374,9 @@ def model_path(env: Any, schema: str, table: str) -> Path | None:
     if not folder:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "orgsim")
-    where = "\0".join(str(env.get(k) or "") for k in ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DBNAME", "POSTGRES_USER"))
+    where = "\0".join(
+        str(env.get(k) or "") for k in ("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DBNAME", "POSTGRES_USER")
+    )
     name = hashlib.sha256(f"{where}\0{schema}\0{table}".encode()).hexdigest()[:20]
     path = Path(folder) / f"postgres-{name}.sqlite"
     try:
@@ -447,7 +473,11 @@ class OrgsimApp(Application):
         return self.organisation(org).timeline().as_known_at(as_known_at)
 
     def chart(
-        self, at: date, org: str | None = None, as_known_at: datetime | None = None, alumni: bool | str = True,
+        self,
+        at: date,
+        org: str | None = None,
+        as_known_at: datetime | None = None,
+        alumni: bool | str = True,
         events: bool = True,
     ) -> OrgChart:
         """The chart on day `at` (from the read model when the store has one; `alumni=False`, or "open"
@@ -472,7 +502,9 @@ class OrgsimApp(Application):
     def _find_read_model(self) -> ReadModel | None:
         datastore = getattr(self.recorder, "datastore", None)
         if type(datastore).__name__ == "PostgresDatastore":
-            path = model_path(self.env, getattr(datastore, "schema", ""), getattr(self.recorder, "events_table_name", ""))
+            path = model_path(
+                self.env, getattr(datastore, "schema", ""), getattr(self.recorder, "events_table_name", "")
+            )
             return ReadModel(str(path), log=RecorderLog(self.recorder)) if path is not None else None
         pool = getattr(datastore, "pool", None)
         if type(datastore).__name__ != "SQLiteDatastore" or pool is None or pool.is_sqlite_memory_mode:
@@ -540,7 +572,7 @@ class OrgsimApp(Application):
             elif done != "again":
                 return done  # type: ignore[return-value]
 
-    def _catch_up_pass(self, model: ReadModel, oid: str, may_refold: bool) -> bool | None | str:
+    def _catch_up_pass(self, model: ReadModel, oid: str, may_refold: bool) -> bool | str | None:
         """One pass of `_catch_up` from the model as it stands. At a backdated fact: "refolded" once it
         is written, or "again" when the facts before it were (either way the next pass goes on from
         the model as written)."""
@@ -550,7 +582,7 @@ class OrgsimApp(Application):
         with view:
             try:
                 after = list(self.recorder.select_events(uuid.UUID(oid), gt=view.version, limit=self.CATCH_UP_MAX + 1))
-            except Exception as err:  # noqa: BLE001  (the server is gone: replay, which reports it)
+            except Exception as err:
                 raise LogUnavailable(type(err).__name__) from None
             if not after:
                 return None  # another process caught up meanwhile: look again
@@ -588,8 +620,17 @@ class OrgsimApp(Application):
                         refold(new, target)
                     except OrgsimError:
                         return False
-                    written = model.refold(oid, start, organisation.version, view.meta, refold, [new] if new else [],
-                                           added, tag=RecorderLog.tag_of(stored), retractions=[organisation.retractions[-1]])
+                    written = model.refold(
+                        oid,
+                        start,
+                        organisation.version,
+                        view.meta,
+                        refold,
+                        [new] if new else [],
+                        added,
+                        tag=RecorderLog.tag_of(stored),
+                        retractions=[organisation.retractions[-1]],
+                    )
                     return "refolded" if written else None
                 if not isinstance(event, FactEvent):
                     return False  # (no other kind of event is stored)
@@ -609,17 +650,37 @@ class OrgsimApp(Application):
                         refold(fact)
                     except OrgsimError:
                         return False
-                    written = model.refold(oid, start, organisation.version, view.meta, refold, [fact], added,
-                                           tag=RecorderLog.tag_of(stored))
+                    written = model.refold(
+                        oid,
+                        start,
+                        organisation.version,
+                        view.meta,
+                        refold,
+                        [fact],
+                        added,
+                        tag=RecorderLog.tag_of(stored),
+                    )
                     return "refolded" if written else None
                 touched, fold.touched = fold.touched, None
-                if not model.append(oid, start, organisation.version, view.meta, fold, tenure_of, touched,
-                                    [fact], added, tag=RecorderLog.tag_of(stored)):
+                if not model.append(
+                    oid,
+                    start,
+                    organisation.version,
+                    view.meta,
+                    fold,
+                    tenure_of,
+                    touched,
+                    [fact],
+                    added,
+                    tag=RecorderLog.tag_of(stored),
+                ):
                     return None
                 start, added = organisation.version, {}
             return not added  # people added with no fact after them: rebuild (rare)
 
-    def rebuild(self, org: str | None = None, organisation: Organisation | None = None, checked: bool | None = None) -> None:
+    def rebuild(
+        self, org: str | None = None, organisation: Organisation | None = None, checked: bool | None = None
+    ) -> None:
         """Rebuild the organisation's read model from its events (one replay, one write transaction), or
         from `organisation`, an aggregate this process has just validated and saved (`checked`, unless
         told otherwise: one it has only replayed is checked again)."""
@@ -651,8 +712,13 @@ class OrgsimApp(Application):
             if view is not None:
                 with view:
                     pid = view.resolve(person) if person is not None else None
-                    found = view.about(pid) if pid is not None else view.between(
-                        start.start if start is not None else None, end.end if end is not None else None)
+                    found = (
+                        view.about(pid)
+                        if pid is not None
+                        else view.between(
+                            start.start if start is not None else None, end.end if end is not None else None
+                        )
+                    )
                     return select(log(found, order), pid, start, end, kinds)
         organisation = self.organisation(org)
         pid = organisation.resolve(person) if person is not None else None
@@ -732,7 +798,11 @@ class OrgsimApp(Application):
             yield self.view(org)
 
     def _retrying(
-        self, name: str | None, work: Callable[[Organisation], T], create: bool = False, refresh: bool = True,
+        self,
+        name: str | None,
+        work: Callable[[Organisation], T],
+        create: bool = False,
+        refresh: bool = True,
         save: Callable[..., Any] | None = None,
     ) -> T:
         """get → work → save; a concurrent writer's conflict reloads and re-validates. After the save the
@@ -835,7 +905,7 @@ class OrgsimApp(Application):
             return
         with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             for n in range(0, len(stored), self.PG_CHUNK):  # (each chunk locks the table and notifies, as a save does)
-                recorder._insert_stored_events(curs, stored[n:n + self.PG_CHUNK])
+                recorder._insert_stored_events(curs, stored[n : n + self.PG_CHUNK])
 
     def _refresh(self, organisation: Organisation, builder: Builder | None = None) -> None:
         """Rebuild the read model from an aggregate just saved (no replay), or take it from `builder`,
@@ -882,8 +952,12 @@ class OrgsimApp(Application):
                 f"a correction keeps the kind and the person of event {target.id} ({target.kind}, {target.person})"
             )
         return {
-            "on": rec.on, "title": rec.title, "manager": org.resolve(rec.manager) if rec.manager else None,
-            "destination": rec.destination, "until": rec.until, "source": rec.source,
+            "on": rec.on,
+            "title": rec.title,
+            "manager": org.resolve(rec.manager) if rec.manager else None,
+            "destination": rec.destination,
+            "until": rec.until,
+            "source": rec.source,
         }
 
     def record(
@@ -923,9 +997,11 @@ class OrgsimApp(Application):
             if last is None or when.start.isoformat() >= last[0]:
                 return None
             gone = json.dumps([target for _, target in view.meta["retractions"]])  # (they are not gone through)
-            n = view.conn.execute("SELECT count(*) FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                  "WHERE org_id = ? AND start > ? AND id NOT IN (SELECT value FROM json_each(?))",
-                                  (view.org_id, when.start.isoformat(), gone)).fetchone()[0]
+            n = view.conn.execute(
+                "SELECT count(*) FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                "WHERE org_id = ? AND start > ? AND id NOT IN (SELECT value FROM json_each(?))",
+                (view.org_id, when.start.isoformat(), gone),
+            ).fetchone()[0]
             return n if n > over else None
 
     def _record_at_tip(
@@ -977,8 +1053,11 @@ class OrgsimApp(Application):
                 facts = view.facts.fetched()
                 if dry_run:
                     return Recorded(stored, before, after, False, facts)
-                added = {e.person: people[e.person] for e in organisation.pending_events
-                         if isinstance(e, Organisation.PersonAdded)}
+                added = {
+                    e.person: people[e.person]
+                    for e in organisation.pending_events
+                    if isinstance(e, Organisation.PersonAdded)
+                }
                 try:
                     self.save(organisation)
                 except IntegrityError:
@@ -986,17 +1065,29 @@ class OrgsimApp(Application):
             model = self.read_model()
             try:
                 if refold is not None:
-                    model.refold(organisation.id.hex, old_version, organisation.version, view.meta, refold, [stored], added)
+                    model.refold(
+                        organisation.id.hex, old_version, organisation.version, view.meta, refold, [stored], added
+                    )
                 else:
-                    model.append(organisation.id.hex, old_version, organisation.version, view.meta,
-                                 fold, tenure_of, touched, [stored], added)
+                    model.append(
+                        organisation.id.hex,
+                        old_version,
+                        organisation.version,
+                        view.meta,
+                        fold,
+                        tenure_of,
+                        touched,
+                        [stored],
+                        added,
+                    )
             except (sqlite3.Error, LogUnavailable):
                 pass  # only a cache: the next read finds it stale and rebuilds it
             return Recorded(stored, before, after, True, facts)
         raise StoreError("the store kept changing under this command: try again")
 
-    def retract(self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None,
-                dry_run: bool = False) -> Amendment:
+    def retract(
+        self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None, dry_run: bool = False
+    ) -> Amendment:
         """Withdraw a stored fact: it stays in the log, and stops counting from now on (or, on a dry run,
         what it would change, storing nothing)."""
         fast = self._amend_in_place(org, lambda o: (o.retract(ref, reason, timestamp=timestamp), None), dry_run)
@@ -1081,8 +1172,15 @@ class OrgsimApp(Application):
                 except IntegrityError:
                     continue
             try:
-                self.read_model().refold(organisation.id.hex, old_version, organisation.version, view.meta, refold,
-                                         [fact] if fact is not None else [], retractions=[retraction])
+                self.read_model().refold(
+                    organisation.id.hex,
+                    old_version,
+                    organisation.version,
+                    view.meta,
+                    refold,
+                    [fact] if fact is not None else [],
+                    retractions=[retraction],
+                )
             except (sqlite3.Error, LogUnavailable):
                 pass  # only a cache: the next read finds it stale and rebuilds it
             return Amendment(retraction, target, fact, effects, facts, True)
@@ -1108,13 +1206,17 @@ class OrgsimApp(Application):
         if known is not None:
             name = org.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):
-                raise RecordError(f"{where}{rec.person!r} is already {name} ({known}); "
-                                  f"--name only names a new person: give the new person a new id")
+                raise RecordError(
+                    f"{where}{rec.person!r} is already {name} ({known}); "
+                    f"--name only names a new person: give the new person a new id"
+                )
             mine = {name_key(k) for k in (known, name, *org.people[known]["aliases"])}
             extra = [a for a in rec.aliases if name_key(a) not in mine]
             if extra:
-                raise RecordError(f"{where}{rec.person!r} is already {name} ({known}); --alias only names a new person "
-                                  f"(not stored: {', '.join(extra)})")
+                raise RecordError(
+                    f"{where}{rec.person!r} is already {name} ({known}); --alias only names a new person "
+                    f"(not stored: {', '.join(extra)})"
+                )
             return 0
         if not rec.name and not rec.where:  # typed at the CLI without --name: a near miss is a typo, not a new person
             try:
@@ -1135,7 +1237,12 @@ class OrgsimApp(Application):
         person = org.resolve(rec.person)
         manager = org.resolve(rec.manager) if rec.manager else None
         return org.propose(
-            rec.kind, person, rec.on, title=rec.title, manager=manager,
-            destination=rec.destination, until=rec.until, source=rec.source,
+            rec.kind,
+            person,
+            rec.on,
+            title=rec.title,
+            manager=manager,
+            destination=rec.destination,
+            until=rec.until,
+            source=rec.source,
         )
-

@@ -7,14 +7,15 @@ chart on that day.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Row", "Alumnus", "OrgChart", "Fold", "fold", "replay", "steps", "chart_at", "check", "row_of", "alumnus_of"]
+__all__ = ["Alumnus", "Fold", "OrgChart", "Row", "alumnus_of", "chart_at", "check", "fold", "replay", "row_of", "steps"]
 
 
 _new_object = object.__new__
@@ -36,14 +37,35 @@ class Row:
     events: tuple[str, ...] = ()  # ids of the facts behind this row, in effective order
 
     @classmethod
-    def of(cls, id: str, name: str, title: str | None, status: str, reports_to: str | None, uncertain: bool,
-           since: str | None, leave_since: str | None, leave_until: str | None, events: tuple[str, ...]) -> Row:
+    def of(
+        cls,
+        id: str,
+        name: str,
+        title: str | None,
+        status: str,
+        reports_to: str | None,
+        uncertain: bool,
+        since: str | None,
+        leave_since: str | None,
+        leave_until: str | None,
+        events: tuple[str, ...],
+    ) -> Row:
         """The same Row as `Row(...)` with every field given, built at half the cost: the frozen
         dataclass's `__init__` sets each field through `object.__setattr__`, and a diff of a
         10,000-person organisation builds tens of thousands of rows."""
         row = _new_object(cls)
-        row.__dict__.update(id=id, name=name, title=title, status=status, reports_to=reports_to, uncertain=uncertain,
-                            since=since, leave_since=leave_since, leave_until=leave_until, events=events)
+        row.__dict__.update(
+            id=id,
+            name=name,
+            title=title,
+            status=status,
+            reports_to=reports_to,
+            uncertain=uncertain,
+            since=since,
+            leave_since=leave_since,
+            leave_until=leave_until,
+            events=events,
+        )
         return row
 
     def as_json(self) -> dict[str, Any]:
@@ -173,8 +195,12 @@ class Fold:
         if state is None:
             gone = self.alumni.get(person)
             if gone is not None and _order_unknown(gone[0].on, fact.on):
-                raise _fail(fact, people, f"falls within the partly known date of their departure ({gone[0].on}, event "
-                                          f"{gone[0].id}), so which came first is not known: give a more precise date")
+                raise _fail(
+                    fact,
+                    people,
+                    f"falls within the partly known date of their departure ({gone[0].on}, event "
+                    f"{gone[0].id}), so which came first is not known: give a more precise date",
+                )
             if kind != "appointed":
                 when = f" (departed {gone[0].on})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")

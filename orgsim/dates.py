@@ -14,13 +14,13 @@ from datetime import date
 
 from orgsim.errors import DateError
 
-__all__ = ["PartialDate", "parse_day", "within_reach", "LAST_YEAR"]
+__all__ = ["LAST_YEAR", "PartialDate", "parse_day", "within_reach"]
 
 #: The last year a date may have: the read model keeps 9999-12-31 for "still open".
 LAST_YEAR = 9998
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_PARSED: dict[str, "PartialDate"] = {}
+_PARSED: dict[str, PartialDate] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,14 @@ same changes with before/after swapped and joined↔left, on_leave↔returned. E
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Fact
 
-__all__ = ["Change", "ChartDiff", "diff", "apply_changes", "fresh_events", "CHANGE_KINDS"]
+__all__ = ["CHANGE_KINDS", "Change", "ChartDiff", "apply_changes", "diff", "fresh_events"]
 
 #: The kinds of change, in the order a reader groups them.
 CHANGE_KINDS = ("left", "joined", "on_leave", "returned", "title_changed", "manager_changed")

@@ -11,8 +11,9 @@ import difflib
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
@@ -28,7 +29,7 @@ from orgsim.errors import (
 )
 from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, fact_id
 
-__all__ = ["Organisation", "Directory", "FactEvent", "organisation_id", "slugify", "PERSON_ID"]
+__all__ = ["PERSON_ID", "Directory", "FactEvent", "Organisation", "organisation_id", "slugify"]
 
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
@@ -72,8 +73,11 @@ def resolve_in(text: str, people: dict[str, dict[str, Any]], keys: dict[str, set
         raise AmbiguousPersonError(f"{text!r} could be any of: {names}; use an id")
     close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.75)
     guesses = sorted({pid for k in close for pid in keys[k]})
-    hint = ("did you mean " + " or ".join(f"{people[g]['name']} ({g})" for g in guesses) + "?") if guesses \
+    hint = (
+        ("did you mean " + " or ".join(f"{people[g]['name']} ({g})" for g in guesses) + "?")
+        if guesses
         else "see `orgsim people`"
+    )
     raise UnknownPersonError(f"unknown person {text!r} in {organisation}: {hint}")
 
 
@@ -184,7 +188,11 @@ class Organisation(Aggregate):
         def apply(self, aggregate: Organisation) -> None:
             aggregate._add_retraction(
                 Retraction(
-                    self.fact_id, self.target, self.reason, self.originator_version, self.timestamp,
+                    self.fact_id,
+                    self.target,
+                    self.reason,
+                    self.originator_version,
+                    self.timestamp,
                     replaced_by=self.replacement,
                 )
             )
@@ -227,7 +235,9 @@ class Organisation(Aggregate):
             if tip.last is None or fact.order >= tip.last:
                 # validated by propose() against this tip when it is the last proposal; otherwise check
                 proposed = self._proposed
-                tip.apply(fact, checked=proposed is not None and proposed[0].id == fact.id and proposed[1] + 1 == fact.seq)
+                tip.apply(
+                    fact, checked=proposed is not None and proposed[0].id == fact.id and proposed[1] + 1 == fact.seq
+                )
             else:
                 self._tip = None
 
@@ -347,7 +357,9 @@ class Organisation(Aggregate):
         details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
         fid = fact_id(kind, person, str(when), details, src)
         if fid in self._by_id:
-            raise DuplicateFactError(f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
+            raise DuplicateFactError(
+                f"{self.people[person]['name']} ({person}) on {when}: already recorded as event {fid}"
+            )
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
         candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=seq, **fields)
@@ -374,14 +386,25 @@ class Organisation(Aggregate):
         if self._proposed == (fact, self.version):
             return self._trigger_fact(fact, timestamp)
         fresh = self.propose(
-            fact.kind, fact.person, fact.on, title=fact.title, manager=fact.manager,
-            destination=fact.destination, until=fact.until, source=fact.source,
+            fact.kind,
+            fact.person,
+            fact.on,
+            title=fact.title,
+            manager=fact.manager,
+            destination=fact.destination,
+            until=fact.until,
+            source=fact.source,
         )
         return self._trigger_fact(fresh, timestamp)
 
     def _trigger_fact(self, fresh: Fact, timestamp: datetime | None) -> Fact:
         kind = fresh.kind
-        kwargs: dict[str, Any] = {"fact_id": fresh.id, "person": fresh.person, "on": str(fresh.on), "source": fresh.source}
+        kwargs: dict[str, Any] = {
+            "fact_id": fresh.id,
+            "person": fresh.person,
+            "on": str(fresh.on),
+            "source": fresh.source,
+        }
         if kind == "appointed":
             event_class, kwargs["title"], kwargs["manager"] = self.Appointed, fresh.title, fresh.manager
         elif kind == "departed":
@@ -435,15 +458,25 @@ class Organisation(Aggregate):
         if unknown:
             raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
         fields = {
-            "on": target.on, "title": target.title, "manager": target.manager,
-            "destination": target.destination, "until": target.until, "source": target.source,
+            "on": target.on,
+            "title": target.title,
+            "manager": target.manager,
+            "destination": target.destination,
+            "until": target.until,
+            "source": target.source,
         }
-        fitting = {"appointed": {"title", "manager"}, "departed": {"destination"}, "on_leave": {"until"},
-                   "reports_to": {"manager"}}.get(target.kind, set()) | {"on", "source"}
+        fitting = {
+            "appointed": {"title", "manager"},
+            "departed": {"destination"},
+            "on_leave": {"until"},
+            "reports_to": {"manager"},
+        }.get(target.kind, set()) | {"on", "source"}
         misfit = {k for k, v in changes.items() if v is not None} - fitting
         if misfit:
             article = "an" if target.kind[0] in "aeiou" else "a"
-            raise RecordError(f"event {target.id} is {article} {target.kind} event: it has no {', '.join(sorted(misfit))} to correct")
+            raise RecordError(
+                f"event {target.id} is {article} {target.kind} event: it has no {', '.join(sorted(misfit))} to correct"
+            )
         changes = {k: v for k, v in changes.items() if k in fitting}
         if changes.get("on") is None:
             changes.pop("on", None)
@@ -461,7 +494,11 @@ class Organisation(Aggregate):
         # its replacement (which could leave a later event impossible).
         timestamp = timestamp or self.Corrected.create_timestamp()
         self.trigger_event(
-            self.Corrected, timestamp=timestamp, fact_id=rid, target=target.id, reason=reason.strip(),
+            self.Corrected,
+            timestamp=timestamp,
+            fact_id=rid,
+            target=target.id,
+            reason=reason.strip(),
             replacement=fresh.id,
         )
         retraction = self.retractions[-1]
@@ -491,8 +528,11 @@ class Organisation(Aggregate):
                 f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
             )
         if retracting is not None:
-            broken = (f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on})"
-                      if culprit is not None and culprit.id != retracting.id else "")
+            broken = (
+                f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on})"
+                if culprit is not None and culprit.id != retracting.id
+                else ""
+            )
             return RuleError(f"retracting event {retracting.id} would make the timeline invalid{broken} — {err}")
         return err
 

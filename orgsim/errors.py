@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 __all__ = [
-    "OrgsimError",
-    "DateError",
-    "UnknownPersonError",
     "AmbiguousPersonError",
-    "RuleError",
+    "DateError",
+    "DuplicateFactError",
+    "OrgsimError",
     "RecordError",
+    "RenderError",
+    "RuleError",
     "StoreError",
     "UnknownEventError",
-    "DuplicateFactError",
-    "RenderError",
+    "UnknownPersonError",
 ]
 
 

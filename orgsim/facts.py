@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from sys import intern
 from dataclasses import dataclass, field
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from orgsim.dates import PartialDate
 
-__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "fact_id", "clean_source", "quote_occurs", "quote_start"]
+__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "clean_source", "fact_id", "quote_occurs", "quote_start"]
 
 #: The kinds of change, as named in the import format.
 KINDS = ("appointed", "departed", "on_leave", "returned", "reports_to")
@@ -81,9 +81,20 @@ class Fact:
         object.__setattr__(self, "order", (self.on.start, self.seq))
 
     @classmethod
-    def of(cls, id: str, kind: str, person: str, on: PartialDate, source: dict[str, str], title: str | None,
-           manager: str | None, destination: str | None, until: PartialDate | None, seq: int,
-           recorded_at: datetime | None) -> Fact:
+    def of(
+        cls,
+        id: str,
+        kind: str,
+        person: str,
+        on: PartialDate,
+        source: dict[str, str],
+        title: str | None,
+        manager: str | None,
+        destination: str | None,
+        until: PartialDate | None,
+        seq: int,
+        recorded_at: datetime | None,
+    ) -> Fact:
         """The same Fact as `Fact(...)` with every field given, at about half the cost: the read
         model decodes tens of thousands for one diff, and the frozen dataclass's `__init__` sets each
         slot through `object.__setattr__`. Here each slot is set through its own descriptor."""
@@ -129,9 +140,36 @@ class Fact:
 
 
 _new_object = object.__new__
-(_SET_ID, _SET_KIND, _SET_PERSON, _SET_ON, _SET_SOURCE, _SET_TITLE, _SET_MANAGER, _SET_DESTINATION, _SET_UNTIL,
- _SET_SEQ, _SET_RECORDED_AT, _SET_ORDER) = (Fact.__dict__[name].__set__ for name in (
-    "id", "kind", "person", "on", "source", "title", "manager", "destination", "until", "seq", "recorded_at", "order"))
+(
+    _SET_ID,
+    _SET_KIND,
+    _SET_PERSON,
+    _SET_ON,
+    _SET_SOURCE,
+    _SET_TITLE,
+    _SET_MANAGER,
+    _SET_DESTINATION,
+    _SET_UNTIL,
+    _SET_SEQ,
+    _SET_RECORDED_AT,
+    _SET_ORDER,
+) = (
+    Fact.__dict__[name].__set__
+    for name in (
+        "id",
+        "kind",
+        "person",
+        "on",
+        "source",
+        "title",
+        "manager",
+        "destination",
+        "until",
+        "seq",
+        "recorded_at",
+        "order",
+    )
+)
 
 
 @dataclass(frozen=True)

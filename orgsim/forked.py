@@ -23,7 +23,8 @@ import select
 import signal
 import threading
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 __all__ = ["in_two", "processors"]
 
@@ -90,10 +91,10 @@ def _child(read_end: int, write_end: int, there: Callable[[], bytes], blocked: s
         data = there()
         left = memoryview(data + len(data).to_bytes(8, "big"))  # (the length last: the parent knows it has it all)
         while left:
-            left = left[os.write(write_end, left):]
+            left = left[os.write(write_end, left) :]
         os.close(write_end)  # the parent's read ends here, not when this process is gone
         status = 0
-    except BaseException:  # noqa: BLE001 (any failure: the parent does this share itself)
+    except BaseException:
         pass
     finally:
         os._exit(status)

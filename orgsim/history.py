@@ -9,16 +9,30 @@ model replays only that person's days) instead of replaying the whole timeline; 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 
 from orgsim.chart import Alumnus, Row, chart_at, replay, steps
 from orgsim.dates import PartialDate
 from orgsim.errors import DateError, RecordError, UnknownPersonError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline
 
-__all__ = ["LogEntry", "log", "select", "Span", "History", "history", "Why", "why", "Steps", "iso", "ORDERS", "STATUSES"]
+__all__ = [
+    "ORDERS",
+    "STATUSES",
+    "History",
+    "LogEntry",
+    "Span",
+    "Steps",
+    "Why",
+    "history",
+    "iso",
+    "log",
+    "select",
+    "why",
+]
 
 #: How the log can be ordered: by effective date (then recording order), or by recording time.
 ORDERS = ("effective", "recorded")
@@ -29,8 +43,8 @@ def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _summary(fact: Fact, timeline: Timeline) -> str:
@@ -78,8 +92,7 @@ class LogEntry:
 def _entries(timeline: Timeline) -> dict[str, LogEntry]:
     gone = {r.target: r for r in timeline.retractions}
     return {
-        f.id: LogEntry(f, timeline.name_of(f.person), _summary(f, timeline), gone.get(f.id))
-        for f in timeline.facts
+        f.id: LogEntry(f, timeline.name_of(f.person), _summary(f, timeline), gone.get(f.id)) for f in timeline.facts
     }
 
 
@@ -91,7 +104,7 @@ def log(timeline: Timeline, order: str = "effective") -> list[LogEntry]:
     if order == "effective":
         entries.sort(key=lambda e: e.fact.order)
     else:
-        far = datetime.min.replace(tzinfo=timezone.utc)
+        far = datetime.min.replace(tzinfo=UTC)
         entries.sort(key=lambda e: (e.fact.recorded_at or far, e.fact.seq))
     return entries
 
@@ -144,7 +157,7 @@ def _changes(
     `folded`: the fold's steps for this person read elsewhere (the read model), instead of a replay.
     """
     before = None
-    for fact, rows, _alumni in (steps(timeline.effective(), timeline.people) if folded is None else folded):
+    for fact, rows, _alumni in steps(timeline.effective(), timeline.people) if folded is None else folded:
         if until is not None and fact.on.start > until:
             break
         state = rows.get(person)
@@ -276,8 +289,16 @@ def history(timeline: Timeline, person: str, folded: Steps | None = None) -> His
     )
     p = timeline.people[person]
     return History(
-        timeline.organisation, person, p["name"], tuple(p.get("aliases", ())),
-        tuple(stints), tuple(titles), tuple(managers), tuple(leaves), entries, gone,
+        timeline.organisation,
+        person,
+        p["name"],
+        tuple(p.get("aliases", ())),
+        tuple(stints),
+        tuple(titles),
+        tuple(managers),
+        tuple(leaves),
+        entries,
+        gone,
         {s.value: timeline.name_of(s.value) for s in managers},
     )
 
@@ -324,8 +345,11 @@ class Why:
 
 
 def why(
-    timeline: Timeline, person: str, at: date,
-    found: tuple[Row | None, Alumnus | None, Iterable[str]] | None = None, folded: Steps | None = None,
+    timeline: Timeline,
+    person: str,
+    at: date,
+    found: tuple[Row | None, Alumnus | None, Iterable[str]] | None = None,
+    folded: Steps | None = None,
 ) -> Why:
     """Why `person` shows as they do on `at`: the events behind their row (Row.events), with their causes.
 
@@ -368,7 +392,14 @@ def why(
         because = {"title": None, "reports_to": None, "status": None}
     entries = _entries(timeline)
     return Why(
-        timeline.organisation, person, timeline.name_of(person), at, status, row, gone,
-        tuple(sorted((entries[i] for i in dict.fromkeys(ids)), key=lambda e: e.fact.order)), because,
+        timeline.organisation,
+        person,
+        timeline.name_of(person),
+        at,
+        status,
+        row,
+        gone,
+        tuple(sorted((entries[i] for i in dict.fromkeys(ids)), key=lambda e: e.fact.order)),
+        because,
         {row.reports_to: timeline.name_of(row.reports_to)} if row is not None and row.reports_to else {},
     )

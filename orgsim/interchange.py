@@ -15,11 +15,12 @@ import heapq
 import json
 import os
 import re
-from sys import intern
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Union
+from sys import intern
+from typing import Any, Union
 
 import yaml
 
@@ -28,9 +29,21 @@ from orgsim.errors import OrgsimError, RecordError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline, clean_source, quote_occurs, quote_start
 
 __all__ = [
-    "PersonRecord", "EventRecord", "RetractionRecord", "CorrectionRecord", "Dataset",
-    "parse_event", "parse_person", "parse_line", "read_jsonl", "export_records", "history_records", "read_yaml",
-    "bundled_seeds", "Documents", "command_documents",
+    "CorrectionRecord",
+    "Dataset",
+    "Documents",
+    "EventRecord",
+    "PersonRecord",
+    "RetractionRecord",
+    "bundled_seeds",
+    "command_documents",
+    "export_records",
+    "history_records",
+    "parse_event",
+    "parse_line",
+    "parse_person",
+    "read_jsonl",
+    "read_yaml",
 ]
 
 _EVENT_KEYS = {
@@ -165,8 +178,10 @@ class Documents:
         if not quote:
             return None
         if not doc and not source.get("url") and not self.unsourced:  # (from nowhere, it would read as checked)
-            raise RecordError(f"{at}a quote needs the document or the web address it is from "
-                              "(`document` or `url`; --document or --url on the command line)")
+            raise RecordError(
+                f"{at}a quote needs the document or the web address it is from "
+                "(`document` or `url`; --document or --url on the command line)"
+            )
         if path is None:
             self.unchecked[doc or ""] = self.unchecked.get(doc or "", 0) + 1
             return f"{doc} was not found {self.place}" if doc else "no document is cited, only a web address"
@@ -426,14 +441,18 @@ def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
     return history_records(timeline.people.items(), sorted(timeline.facts, key=lambda f: f.seq), timeline.retractions)
 
 
-def history_records(people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iterable[Fact],
-                    retractions: Iterable[Retraction]) -> Iterator[dict[str, Any]]:
+def history_records(
+    people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iterable[Fact], retractions: Iterable[Retraction]
+) -> Iterator[dict[str, Any]]:
     """`export_records` from its parts, streamed: `people` (id, entry) in registration order, `facts`
     (every stored one, retracted too) in recording order (`seq`), and every retraction."""
     for pid, person in people:
         yield {
-            "kind": "person", "person": pid, "name": person["name"],
-            "aliases": list(person.get("aliases") or []), "source": dict(person.get("source") or {}),
+            "kind": "person",
+            "person": pid,
+            "name": person["name"],
+            "aliases": list(person.get("aliases") or []),
+            "source": dict(person.get("source") or {}),
         }
     retractions = list(retractions)
     corrections = {r.replaced_by: r for r in retractions if r.replaced_by}
@@ -447,7 +466,13 @@ def history_records(people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iter
             record["id"] = fact.id
             yield fact.seq, record
 
-    withdrawn = sorted(((r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id})
-                        for r in retractions if not r.replaced_by), key=lambda e: e[0])
+    withdrawn = sorted(
+        (
+            (r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id})
+            for r in retractions
+            if not r.replaced_by
+        ),
+        key=lambda e: e[0],
+    )
     for _, record in heapq.merge(fact_entries(), withdrawn, key=lambda e: e[0]):  # a tie: the fact first
         yield record

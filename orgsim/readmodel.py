@@ -31,16 +31,16 @@ stores keep replaying the aggregate.
 from __future__ import annotations
 
 import functools
-from contextlib import contextmanager
 import hashlib
 import json
 import re
 import sqlite3
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
@@ -48,7 +48,22 @@ from orgsim.diff import fresh_events
 from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Retraction, Timeline
 
-__all__ = ["ReadModel", "EventLog", "LogUnavailable", "Refold", "TenureOf", "View", "StoredTimeline", "build", "fact_row", "facts_of", "log_hash_of", "seeded_organisation", "chart_after", "cited_by_diff"]
+__all__ = [
+    "EventLog",
+    "LogUnavailable",
+    "ReadModel",
+    "Refold",
+    "StoredTimeline",
+    "TenureOf",
+    "View",
+    "build",
+    "chart_after",
+    "cited_by_diff",
+    "fact_row",
+    "facts_of",
+    "log_hash_of",
+    "seeded_organisation",
+]
 
 FOREVER = "9999-12-31"
 FORMAT = 3  # the layout of the tables' contents: a model of another format is stale (rebuilt)
@@ -106,8 +121,17 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.du
 
 # --- facts as table rows ------------------------------------------------------------------------
 def fact_row(org_id: str, f: Fact) -> tuple:
-    record = [f.kind, f.person, str(f.on), f.source, f.title, f.manager, f.destination,
-              str(f.until) if f.until else None, f.recorded_at.isoformat() if f.recorded_at else None]
+    record = [
+        f.kind,
+        f.person,
+        str(f.on),
+        f.source,
+        f.title,
+        f.manager,
+        f.destination,
+        str(f.until) if f.until else None,
+        f.recorded_at.isoformat() if f.recorded_at else None,
+    ]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), _ENCODER.encode(record))
 
 
@@ -124,9 +148,24 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
     """Facts from (id, seq, record) rows; the records decoded in one call (many calls cost more)."""
     records = json.loads("[" + ",".join([record for _, _, record in rows]) + "]")
     make, day, moment = Fact.of, _parse_date, _parse_moment
-    return [make(fid, kind, person, day(on), source, title, manager, destination,
-                 day(until) if until else None, seq, moment(recorded) if recorded else None)
-            for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(rows, records)]
+    return [
+        make(
+            fid,
+            kind,
+            person,
+            day(on),
+            source,
+            title,
+            manager,
+            destination,
+            day(until) if until else None,
+            seq,
+            moment(recorded) if recorded else None,
+        )
+        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(
+            rows, records
+        )
+    ]
 
 
 def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
@@ -150,8 +189,9 @@ def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
     return out
 
 
-def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]],
-                people: Mapping[str, dict]) -> str:
+def log_hash_of(
+    organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]], people: Mapping[str, dict]
+) -> str:
     """The same hash as `render.provenance.log_hash`, from the parts the read model keeps."""
     payload = json.dumps(
         {
@@ -169,8 +209,11 @@ def log_hash_of(organisation: str, effective_ids: Iterable[str], retractions: It
 # --- building -------------------------------------------------------------------------------------
 def _opens(state: _State) -> str | None:
     """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
-    opens = [[i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
-             for i, f in enumerate(state.touched_by) if f.on.precision != "day"]
+    opens = [
+        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
+        for i, f in enumerate(state.touched_by)
+        if f.on.precision != "day"
+    ]
     return json.dumps(opens) if opens else None
 
 
@@ -179,14 +222,35 @@ def _events(state: _State) -> str:
 
 
 def _row(person: str, day: str, tenure: int, s: _State) -> list:
-    return [person, day, FOREVER, tenure, s.title, s.status, s.reports_to, s.since, s.leave_since,
-            s.leave_until, len(s.events), len(s.touched_by)]
+    return [
+        person,
+        day,
+        FOREVER,
+        tenure,
+        s.title,
+        s.status,
+        s.reports_to,
+        s.since,
+        s.leave_since,
+        s.leave_until,
+        len(s.events),
+        len(s.touched_by),
+    ]
 
 
 def _alumnus(person: str, day: str, f: Fact, s: _State) -> list:
     partial = f.on.precision != "day"
-    return [person, day, FOREVER, s.title, str(f.on), f.destination, f.id,
-            f.on.start.isoformat() if partial else None, f.on.end.isoformat() if partial else None]
+    return [
+        person,
+        day,
+        FOREVER,
+        s.title,
+        str(f.on),
+        f.destination,
+        f.id,
+        f.on.start.isoformat() if partial else None,
+        f.on.end.isoformat() if partial else None,
+    ]
 
 
 @dataclass
@@ -283,8 +347,9 @@ class Builder:
             "format": FORMAT,
             "name": timeline.organisation,
             "retractions": retractions,
-            "log_hash": log_hash_of(timeline.organisation, (f.id for f in timeline.facts if f.id not in gone),
-                                    retractions, timeline.people),
+            "log_hash": log_hash_of(
+                timeline.organisation, (f.id for f in timeline.facts if f.id not in gone), retractions, timeline.people
+            ),
             "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
             "tenures": out.next,
             "retraction_records": [retraction_record(r) for r in timeline.retractions],
@@ -380,7 +445,7 @@ class _Mark:
     """What the fold keeps of a past fact in a state seeded from the read model: its date (for
     `uncertain` and messages), and for a departure its id and destination."""
 
-    __slots__ = ("on", "id", "destination")
+    __slots__ = ("destination", "id", "on")
 
     def __init__(self, on: Any, id: str | None = None, destination: str | None = None) -> None:
         self.on, self.id, self.destination = on, id, destination
@@ -407,8 +472,13 @@ class Fetched(dict):
 class FactLookup(Mapping):
     """Stored facts by id, fetched from the facts table on demand (and kept)."""
 
-    def __init__(self, conn: sqlite3.Connection, org_id: str, extra: Mapping[str, Fact] | None = None,
-                 departures_of: Callable[[str], list[Fact]] | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        org_id: str,
+        extra: Mapping[str, Fact] | None = None,
+        departures_of: Callable[[str], list[Fact]] | None = None,
+    ) -> None:
         self.conn, self.org_id = conn, org_id
         self.cache: dict[str, Fact | None] = dict(extra or {})
         self.known = Fetched(self)  # the facts of `cache` (not the ids found missing), kept in step
@@ -421,10 +491,12 @@ class FactLookup(Mapping):
         wanted = sorted(i for i in set(ids) if i not in self.cache)  # in key order: a third faster to look up
         found: list[tuple[str, int, str]] = []
         for n in range(0, len(wanted), 500):
-            chunk = wanted[n:n + 500]
+            chunk = wanted[n : n + 500]
             marks = ",".join("?" * len(chunk))
             found += self.conn.execute(
-                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})", [self.org_id, *chunk])
+                f"SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? AND id IN ({marks})",
+                [self.org_id, *chunk],
+            )
         self.cache.update(dict.fromkeys(wanted))
         self.remember(facts_of(found))
 
@@ -463,7 +535,9 @@ class FactLookup(Mapping):
 
     def __len__(self) -> int:
         if self._len is None:
-            self._len = self.conn.execute("SELECT count(*) FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,)).fetchone()[0]
+            self._len = self.conn.execute(
+                "SELECT count(*) FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,)
+            ).fetchone()[0]
         return self._len
 
 
@@ -482,8 +556,15 @@ class StoredTimeline(Timeline):
 class View:
     """One organisation's fresh read model, read inside one SQLite read transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, org_id: str, version: int, meta: dict[str, Any],
-                 connect: Callable[[], sqlite3.Connection] | None = None, meta_text: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        org_id: str,
+        version: int,
+        meta: dict[str, Any],
+        connect: Callable[[], sqlite3.Connection] | None = None,
+        meta_text: str | None = None,
+    ) -> None:
         self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
         self.connect = connect  # a new connection to the same model (`twin`)
         self.meta_text = meta_text  # the meta as stored when read (`twin` compares it)
@@ -493,11 +574,15 @@ class View:
         self.facts = FactLookup(conn, org_id, departures_of=self.departures_of)
 
     def _person(self, pid: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT data FROM orgsim_rm_people WHERE org_id = ? AND person = ?", (self.org_id, pid)).fetchone()
+        row = self.conn.execute(
+            "SELECT data FROM orgsim_rm_people WHERE org_id = ? AND person = ?", (self.org_id, pid)
+        ).fetchone()
         return json.loads(row[0]) if row else None
 
     def _everyone(self) -> dict[str, dict[str, Any]]:
-        rows = self.conn.execute("SELECT person, data FROM orgsim_rm_people WHERE org_id = ? ORDER BY rowid", (self.org_id,))
+        rows = self.conn.execute(
+            "SELECT person, data FROM orgsim_rm_people WHERE org_id = ? ORDER BY rowid", (self.org_id,)
+        )
         return {pid: json.loads(data) for pid, data in rows}
 
     def _named(self, key: str) -> set[str] | None:
@@ -506,7 +591,9 @@ class View:
 
     def _names(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        for key, pid in self.conn.execute("SELECT key, person FROM orgsim_rm_names WHERE org_id = ? ORDER BY rowid", (self.org_id,)):
+        for key, pid in self.conn.execute(
+            "SELECT key, person FROM orgsim_rm_names WHERE org_id = ? ORDER BY rowid", (self.org_id,)
+        ):
             out.setdefault(key, set()).add(pid)
         return out
 
@@ -533,13 +620,24 @@ class View:
         value = self.meta.get("log_hash")
         if value is None:
             gone = {t for _, t in self.meta["retractions"]}
-            ids = [fid for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,))
-                   if fid not in gone]
-            value = self.meta["log_hash"] = log_hash_of(self.name, ids, self.meta["retractions"], dict(self.people.items()))
+            ids = [
+                fid
+                for (fid,) in self.conn.execute("SELECT id FROM orgsim_rm_facts WHERE org_id = ?", (self.org_id,))
+                if fid not in gone
+            ]
+            value = self.meta["log_hash"] = log_hash_of(
+                self.name, ids, self.meta["retractions"], dict(self.people.items())
+            )
         return value
 
-    def chart(self, at: date, alumni: bool | str = True, left_after: date | None = None,
-              persons: Iterable[str] | None = None, events: bool = True) -> OrgChart:
+    def chart(
+        self,
+        at: date,
+        alumni: bool | str = True,
+        left_after: date | None = None,
+        persons: Iterable[str] | None = None,
+        events: bool = True,
+    ) -> OrgChart:
         """The chart on day `at`: the row versions valid that day. `alumni=False`: without the alumni;
         `alumni="open"`: only those whose departure's month or year is still open that day (all the
         text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
@@ -556,8 +654,20 @@ class View:
             else:  # a few: found by person; many: the day's rows (the unary + keeps the day's index)
                 only = f" AND {'' if len(wanted) <= 2000 else '+'}r.person IN ({','.join('?' * len(wanted))})"
         rows, gone, make_row = [], [], Row.of
-        for (person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, events,
-             opens) in self.conn.execute(
+        for (
+            person,
+            name,
+            title,
+            status,
+            reports_to,
+            since,
+            leave_since,
+            leave_until,
+            n_events,
+            n_touched,
+            events,
+            opens,
+        ) in self.conn.execute(
             "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
             f"r.n_events, r.n_touched, {'t.events' if events else 'NULL'}, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
@@ -568,14 +678,27 @@ class View:
             if keep is not None and person not in keep:
                 continue
             uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
-            rows.append(make_row(person, name or person, title, status, reports_to, uncertain, since, leave_since,
-                                 leave_until, tuple(events.split(" ", n_events)[:n_events]) if events else ()))
+            rows.append(
+                make_row(
+                    person,
+                    name or person,
+                    title,
+                    status,
+                    reports_to,
+                    uncertain,
+                    since,
+                    leave_since,
+                    leave_until,
+                    tuple(events.split(" ", n_events)[:n_events]) if events else (),
+                )
+            )
         if alumni:
             for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
                 "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
                 "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
                 "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
-                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else "") + only.replace("r.person", "a.person"),
+                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else "")
+                + only.replace("r.person", "a.person"),
                 (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ()), *wanted),
             ):
                 if keep is not None and person not in keep:
@@ -590,12 +713,18 @@ class View:
         """Who has a different row version on day `a` than on day `b` (joined, left, or any change in
         between): everyone else's row is the same on both days."""
         early, late = sorted((a.isoformat(), b.isoformat()))
-        return {person for (person,) in self.conn.execute(
-            "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
-            "UNION ALL SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
-            (self.org_id, early, late, early, self.org_id, late, early, late))}
+        return {
+            person
+            for (person,) in self.conn.execute(
+                "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
+                "UNION ALL SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
+                (self.org_id, early, late, early, self.org_id, late, early, late),
+            )
+        }
 
-    def diff_charts(self, a: date, b: date, persons: Iterable[str] | None = None) -> tuple[OrgChart, OrgChart, dict[str, str]]:
+    def diff_charts(
+        self, a: date, b: date, persons: Iterable[str] | None = None
+    ) -> tuple[OrgChart, OrgChart, dict[str, str]]:
         """The parts of the charts on days `a` and `b` that a diff reads: the rows of the people whose
         row differs (`changed`), or of `persons` among them (a share of the work), the alumni among
         them who left after the earlier day, and the names of the managers those rows name that are
@@ -608,10 +737,13 @@ class View:
         managers = sorted({r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people)
         names: dict[str, str] = {}
         for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)
-            chunk = managers[n:n + 900]
-            names.update(self.conn.execute(
-                f"SELECT person, name FROM orgsim_rm_people WHERE org_id = ? AND person IN ({','.join('?' * len(chunk))})",
-                (self.org_id, *chunk)))
+            chunk = managers[n : n + 900]
+            names.update(
+                self.conn.execute(
+                    f"SELECT person, name FROM orgsim_rm_people WHERE org_id = ? AND person IN ({','.join('?' * len(chunk))})",
+                    (self.org_id, *chunk),
+                )
+            )
         return chart_a, chart_b, names
 
     def twin(self) -> View | None:
@@ -646,10 +778,12 @@ class View:
             tenure_of.note(s, row[0])
             return s
 
-        select = ("SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
-                  "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
-                  "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-                  f"WHERE r.org_id = ? AND r.valid_to = '{FOREVER}'")
+        select = (
+            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            f"WHERE r.org_id = ? AND r.valid_to = '{FOREVER}'"
+        )
 
         def one_row(person: str) -> _State | None:
             row = conn.execute(select + " AND r.person = ?", (oid, person)).fetchone()
@@ -659,19 +793,26 @@ class View:
             return {row[0]: state(row[1:]) for row in conn.execute(select, (oid,))}
 
         def reports_of(manager: str) -> set[str] | None:
-            rows = conn.execute(f"SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND reports_to = ? AND valid_to = '{FOREVER}'",
-                                (oid, manager))
+            rows = conn.execute(
+                f"SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND reports_to = ? AND valid_to = '{FOREVER}'",
+                (oid, manager),
+            )
             return {p for (p,) in rows} or None
 
         def every_report() -> dict[str, set[str]]:
             out: dict[str, set[str]] = {}
-            for p, m in conn.execute(f"SELECT person, reports_to FROM orgsim_rm_rows WHERE org_id = ? AND valid_to = '{FOREVER}' "
-                                     "AND reports_to IS NOT NULL", (oid,)):
+            for p, m in conn.execute(
+                f"SELECT person, reports_to FROM orgsim_rm_rows WHERE org_id = ? AND valid_to = '{FOREVER}' "
+                "AND reports_to IS NOT NULL",
+                (oid,),
+            ):
                 out.setdefault(m, set()).add(p)
             return out
 
-        alumni_select = (f"SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
-                         f"WHERE org_id = ? AND valid_to = '{FOREVER}'")
+        alumni_select = (
+            f"SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
+            f"WHERE org_id = ? AND valid_to = '{FOREVER}'"
+        )
         gone = _seeded_alumnus
 
         def one_alumnus(person: str) -> tuple | None:
@@ -698,7 +839,8 @@ class View:
             "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
             "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?", (oid, d, d)
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
+            (oid, d, d),
         ):
             s = rows[person] = _seeded_state(*row)
             tenure_of.note(s, row[0])
@@ -706,12 +848,18 @@ class View:
                 later[row[0]] = s
             if s.reports_to is not None:
                 reports.setdefault(s.reports_to, set()).add(person)
-        for row in conn.execute("SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
-                                "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?", (oid, d, d)):
+        for row in conn.execute(
+            "SELECT person, title, departed_on, destination, event FROM orgsim_rm_alumni "
+            "WHERE org_id = ? AND valid_to > ? AND valid_from <= ?",
+            (oid, d, d),
+        ):
             fold.alumni[row[0]] = _seeded_alumnus(row)
         gone = {t for _, t in self.meta["retractions"]}
-        for start, seq, fid in conn.execute("SELECT start, seq, id FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                            "WHERE org_id = ? AND start <= ? ORDER BY start DESC, seq DESC", (oid, d)):
+        for start, seq, fid in conn.execute(
+            "SELECT start, seq, id FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+            "WHERE org_id = ? AND start <= ? ORDER BY start DESC, seq DESC",
+            (oid, d),
+        ):
             if fid not in gone:  # the order of the last fact that counts, up to that day
                 fold.last = (date.fromisoformat(start), seq)
                 break
@@ -719,15 +867,22 @@ class View:
 
     def names(self) -> dict[str, str]:
         """Every stored person's display name, by id."""
-        return dict(self.conn.execute("SELECT person, name FROM orgsim_rm_people INDEXED BY orgsim_rm_people_name "
-                                      "WHERE org_id = ?", (self.org_id,)))
+        return dict(
+            self.conn.execute(
+                "SELECT person, name FROM orgsim_rm_people INDEXED BY orgsim_rm_people_name WHERE org_id = ?",
+                (self.org_id,),
+            )
+        )
 
     def facts_after(self, day: date | None) -> Iterator[Fact]:
         """The facts that count whose effective date starts after `day` (None: all), in effective order,
         decoded a chunk at a time."""
         gone = {t for _, t in self.meta["retractions"]}
-        cursor = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                   "WHERE org_id = ? AND start > ? ORDER BY start, seq", (self.org_id, _iso(day)))
+        cursor = self.conn.execute(
+            "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+            "WHERE org_id = ? AND start > ? ORDER BY start, seq",
+            (self.org_id, _iso(day)),
+        )
         while rows := cursor.fetchmany(5000):
             yield from (f for f in facts_of(rows) if f.id not in gone)
 
@@ -738,7 +893,6 @@ class View:
         facts = tuple(sorted(self.facts.known.values(), key=lambda f: f.seq))
         return StoredTimeline(self.name, self.people, facts, (), lookup=self.facts, stored_log_hash=self.log_hash())
 
-
     # --- one person: history, why, log --person (the rules stay in chart.Fold, the answers in history.py)
     # (`INDEXED BY` the person indexes: without statistics SQLite takes the covering day index, ~100×
     # slower on 10,000 people)
@@ -748,38 +902,53 @@ class View:
 
     def every_fact(self, chunk: int = 5000) -> Iterator[Fact]:
         """Every stored fact, retracted ones too, in recording order (`seq`), decoded a chunk at a time."""
-        cursor = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? ORDER BY seq", (self.org_id,))
+        cursor = self.conn.execute(
+            "SELECT id, seq, record FROM orgsim_rm_facts WHERE org_id = ? ORDER BY seq", (self.org_id,)
+        )
         while rows := cursor.fetchmany(chunk):
             yield from facts_of(rows)
 
     def retractions(self) -> list[Retraction]:
         """Every retraction, in recording order (from the meta)."""
-        return [Retraction(rid, target, reason, seq, datetime.fromisoformat(at) if at else None, replaced)
-                for rid, target, reason, seq, at, replaced in self.meta["retraction_records"]]
+        return [
+            Retraction(rid, target, reason, seq, datetime.fromisoformat(at) if at else None, replaced)
+            for rid, target, reason, seq, at, replaced in self.meta["retraction_records"]
+        ]
 
     def days_of(self, person: str, until: date | None = None) -> list[str]:
         """The days (ISO) a fact touched `person`, up to `until`: the first days of their row and alumni
         versions. Every fact about them, and every departure that changed their row, starts on one."""
         last = until.isoformat() if until is not None else FOREVER
-        return [d for (d,) in self.conn.execute(
-            "SELECT valid_from FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
-            "AND valid_from <= ? UNION SELECT valid_from FROM orgsim_rm_alumni INDEXED BY orgsim_rm_alumni_person "
-            "WHERE org_id = ? AND person = ? AND valid_from <= ? "
-            "ORDER BY 1", (self.org_id, person, last, self.org_id, person, last))]
+        return [
+            d
+            for (d,) in self.conn.execute(
+                "SELECT valid_from FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
+                "AND valid_from <= ? UNION SELECT valid_from FROM orgsim_rm_alumni INDEXED BY orgsim_rm_alumni_person "
+                "WHERE org_id = ? AND person = ? AND valid_from <= ? "
+                "ORDER BY 1",
+                (self.org_id, person, last, self.org_id, person, last),
+            )
+        ]
 
     def departures_of(self, person: str) -> list[Fact]:
         """The person's departures that count, found on their days of change (a departure and a return
         on one day leave no alumni interval, but the day is one of theirs)."""
-        return [f for day in self.days_of(person) for f in self.effective_on(day)
-                if f.person == person and f.kind == "departed"]
+        return [
+            f
+            for day in self.days_of(person)
+            for f in self.effective_on(day)
+            if f.person == person and f.kind == "departed"
+        ]
 
     def effective_on(self, day: str) -> list[Fact]:
         """The facts that count whose effective date starts on `day`, in effective order (kept for the
         lookup by id too)."""
         cache = self.__dict__.setdefault("_days", {})
         if day not in cache:
-            rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start WHERE org_id = ? AND start = ? ORDER BY seq",
-                                     (self.org_id, day)).fetchall()
+            rows = self.conn.execute(
+                "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start WHERE org_id = ? AND start = ? ORDER BY seq",
+                (self.org_id, day),
+            ).fetchall()
             gone = {t for _, t in self.meta["retractions"]}
             facts = facts_of(rows) if rows else []
             self.facts.remember(facts)
@@ -793,10 +962,12 @@ class View:
         holds only `watched` (so a departure that day changes `watched`'s row exactly as the replay
         does, and nobody else's row is read or exact)."""
         conn, oid = self.conn, self.org_id
-        select = ("SELECT r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
-                  "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r INDEXED BY orgsim_rm_rows_person "
-                  "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-                  "WHERE r.org_id = ? AND r.person = ? AND r.valid_from < ? AND r.valid_to >= ?")
+        select = (
+            "SELECT r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
+            "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r INDEXED BY orgsim_rm_rows_person "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "WHERE r.org_id = ? AND r.person = ? AND r.valid_from < ? AND r.valid_to >= ?"
+        )
 
         def one_row(person: str) -> _State | None:
             row = conn.execute(select, (oid, person, day, day)).fetchone()
@@ -809,8 +980,10 @@ class View:
         fold.rows = Lazy(one_row, every_row)  # type: ignore[assignment]
         mine = fold.rows.get(watched)
         manager = mine.reports_to if mine is not None else None
-        fold.reports = Lazy(lambda m: {watched} if m == manager else None,  # type: ignore[assignment]
-                            lambda: {manager: {watched}} if manager is not None else {})
+        fold.reports = Lazy(
+            lambda m: {watched} if m == manager else None,  # type: ignore[assignment]
+            lambda: {manager: {watched}} if manager is not None else {},
+        )
         return fold
 
     def _day_steps(self, person: str, day: str) -> Iterator[tuple[Fact, Fold]]:
@@ -836,15 +1009,23 @@ class View:
         """A timeline of what the answers about `person` cite: every fact about them (retracted ones
         too, with their retractions) and the departures effective on their days, in recording order.
         Not a whole timeline: read with `steps_of`, never replayed."""
-        facts = {f.id: f for day in self.days_of(person) for f in self.effective_on(day)
-                 if f.person == person or f.kind == "departed"}
+        facts = {
+            f.id: f
+            for day in self.days_of(person)
+            for f in self.effective_on(day)
+            if f.person == person or f.kind == "departed"
+        }
         retractions = self.retractions()
         self.facts.fetch(r.target for r in retractions)
         mine = [self.facts[r.target] for r in retractions if self.facts[r.target].person == person]
         facts.update((f.id, f) for f in mine)
         gone = {f.id for f in mine}
-        return Timeline(self.name, self.people, tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
-                        tuple(r for r in retractions if r.target in gone))
+        return Timeline(
+            self.name,
+            self.people,
+            tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
+            tuple(r for r in retractions if r.target in gone),
+        )
 
     def between(self, first: date | None, last: date | None) -> Timeline:
         """A timeline of every fact whose effective date may overlap [first, last] (None: unbounded), for
@@ -854,13 +1035,20 @@ class View:
         day = first.isoformat() if first is not None else ""
         lo = date.fromordinal(max(1, first.toordinal() - 366)).isoformat() if first is not None else ""  # (year 1 too)
         hi = last.isoformat() if last is not None else FOREVER
-        rows = self.conn.execute("SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-                                 "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
-                                 "ORDER BY seq", (self.org_id, lo, hi, day)).fetchall()
+        rows = self.conn.execute(
+            "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+            "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
+            "ORDER BY seq",
+            (self.org_id, lo, hi, day),
+        ).fetchall()
         facts = facts_of(rows) if rows else []
         ids = {f.id for f in facts}
-        return Timeline(self.name, self.people, tuple(facts),  # type: ignore[arg-type]
-                        tuple(r for r in self.retractions() if r.target in ids))
+        return Timeline(
+            self.name,
+            self.people,
+            tuple(facts),  # type: ignore[arg-type]
+            tuple(r for r in self.retractions() if r.target in ids),
+        )
 
     def alumnus(self, person: str, at: date) -> tuple[Alumnus, list[str]] | None:
         """`person` as the chart's alumni list has them on day `at`, if they had left by then, with the
@@ -871,7 +1059,8 @@ class View:
             "FROM orgsim_rm_alumni a INDEXED BY orgsim_rm_alumni_person "
             "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
             "WHERE a.org_id = ? AND a.person = ? AND a.valid_from <= ? AND a.valid_to > ?",
-            (self.org_id, person, day, day)).fetchone()
+            (self.org_id, person, day, day),
+        ).fetchone()
         if row is None:
             return None
         left, name, title, departed_on, destination, event, open_from, open_to = row
@@ -888,17 +1077,36 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day is not None else ""
 
 
-def _seeded_state(tenure: int, title: str | None, status: str, reports_to: str | None, since: str,
-                  leave_since: str | None, leave_until: str | None, n_events: int, n_touched: int,
-                  events: str, opens: str | None) -> _State:
+def _seeded_state(
+    tenure: int,
+    title: str | None,
+    status: str,
+    reports_to: str | None,
+    since: str,
+    leave_since: str | None,
+    leave_until: str | None,
+    n_events: int,
+    n_touched: int,
+    events: str,
+    opens: str | None,
+) -> _State:
     """A fold state from a row version and its tenure (as `View.tip` reads it): the events it had then,
     and the dates of the facts that touched it (only the partly known ones can make a row uncertain)."""
     touched: list[Any] = [_CLOSED] * n_touched
     for o in json.loads(opens) if opens else ():
         if o[0] < n_touched:
             touched[o[0]] = _Mark(_parse_date(o[3]))
-    return _State(title, status, reports_to, since, leave_since, leave_until,
-                  events.split(" ")[:n_events] if events else [], touched)
+    return _State(
+        title,
+        status,
+        reports_to,
+        since,
+        leave_since,
+        leave_until,
+        events.split(" ")[:n_events] if events else [],
+        touched,
+    )
+
 
 def _seeded_alumnus(row: tuple) -> tuple[_Mark, _State]:
     """An alumnus of a fold seeded from the read model (person, title, departed_on, destination, event):
@@ -909,10 +1117,14 @@ def _seeded_alumnus(row: tuple) -> tuple[_Mark, _State]:
 
 def _write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
     """People (in registration order) and the name index `resolve` reads."""
-    conn.executemany("INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
-                     ((org_id, pid, p["name"], json.dumps(p, ensure_ascii=False)) for pid, p in people.items()))
-    conn.executemany("INSERT INTO orgsim_rm_names VALUES (?,?,?)",
-                     ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)))
+    conn.executemany(
+        "INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
+        ((org_id, pid, p["name"], json.dumps(p, ensure_ascii=False)) for pid, p in people.items()),
+    )
+    conn.executemany(
+        "INSERT INTO orgsim_rm_names VALUES (?,?,?)",
+        ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)),
+    )
 
 
 class EventLog(Protocol):
@@ -1003,10 +1215,12 @@ class ReadModel:
 
     @staticmethod
     def stored_version(conn: sqlite3.Connection, org_id: str) -> int | None:
-        row = conn.execute("SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (org_id,)).fetchone()
+        row = conn.execute(
+            "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (org_id,)
+        ).fetchone()
         return row[0] if row else None
 
-    def view(self, org_id: str) -> View | None | int:
+    def view(self, org_id: str) -> View | int | None:
         """The fresh model (an open read transaction), or the stored version when the model is stale or
         missing (the caller rebuilds), or None when the store has no such organisation."""
         conn = self.connect()
@@ -1039,8 +1253,12 @@ class ReadModel:
         try:
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
             meta = json.loads(row[1]) if row is not None else None
-            if (meta is None or meta.get("format") != FORMAT or meta.get("tag") is None
-                    or self.log.tag(org_id, row[0]) != meta["tag"]):
+            if (
+                meta is None
+                or meta.get("format") != FORMAT
+                or meta.get("tag") is None
+                or self.log.tag(org_id, row[0]) != meta["tag"]
+            ):
                 conn.execute("COMMIT")
                 conn.close()
                 return None
@@ -1049,8 +1267,15 @@ class ReadModel:
             conn.close()
             raise
 
-    def _moving_on(self, conn: sqlite3.Connection, org_id: str, old_version: int, new_version: int,
-                   meta: dict[str, Any], tag: str | None) -> str | None | bool:
+    def _moving_on(
+        self,
+        conn: sqlite3.Connection,
+        org_id: str,
+        old_version: int,
+        new_version: int,
+        meta: dict[str, Any],
+        tag: str | None,
+    ) -> str | bool | None:
         """In a write transaction, before a change in place from `old_version` to `new_version`: the tag
         to record (for a log apart), or False (rolled back) when the model is not at `old_version` of
         the build `meta` is from, or the log is not at `new_version`."""
@@ -1058,15 +1283,28 @@ class ReadModel:
         version = new_version if tag is not None and self.log is not None else None
         if version is None:
             version, tag = self._tip(conn, org_id)
-        if (row is None or row[0] != old_version or version != new_version
-                or json.loads(row[1]).get("built_at") != meta.get("built_at")):  # rebuilt meanwhile: tenures differ
+        if (
+            row is None
+            or row[0] != old_version
+            or version != new_version
+            or json.loads(row[1]).get("built_at") != meta.get("built_at")
+        ):  # rebuilt meanwhile: tenures differ
             conn.execute("ROLLBACK")
             return False
         return tag
 
-    def refold(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], refold: Refold,
-               facts: Iterable[Fact], people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None,
-               retractions: Iterable[Retraction] = ()) -> bool:
+    def refold(
+        self,
+        org_id: str,
+        old_version: int,
+        new_version: int,
+        meta: dict[str, Any],
+        refold: Refold,
+        facts: Iterable[Fact],
+        people: Mapping[str, dict[str, Any]] | None = None,
+        tag: str | None = None,
+        retractions: Iterable[Retraction] = (),
+    ) -> bool:
         """Bring the model from `old_version` to `new_version` after a fact dated before its last one,
         from what `refold` made: every version that starts after the fact's day goes; the versions valid
         that day are open again, and each person the refold touched has theirs end where their first new
@@ -1083,27 +1321,49 @@ class ReadModel:
             starts = sorted(out.first.items())
             for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
                 conn.execute(f"DELETE FROM {table} WHERE org_id = ? AND valid_from > ?", (org_id, day))
-                conn.execute(f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND valid_to > ?", (FOREVER, org_id, day))
+                conn.execute(
+                    f"UPDATE {table} SET valid_to = ? WHERE org_id = ? AND valid_to > ?", (FOREVER, org_id, day)
+                )
                 by_person = f"{table} INDEXED BY {table}_person"
-                conn.executemany(f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
-                                 ((org_id, p, d, FOREVER) for p, d in starts if d == day))
-                conn.executemany(f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
-                                 ((d, org_id, p, FOREVER) for p, d in starts))
-            conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.rows))
-            conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.alumni))
-            conn.executemany("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)",
-                             ((org_id, n, _events(s), _opens(s)) for n, s in sorted(out.written.items())))
-            conn.execute("DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure NOT IN "  # those of versions gone
-                         "(SELECT tenure FROM orgsim_rm_rows WHERE org_id = ?)", (org_id, org_id))
+                conn.executemany(
+                    f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                    ((org_id, p, d, FOREVER) for p, d in starts if d == day),
+                )
+                conn.executemany(
+                    f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                    ((d, org_id, p, FOREVER) for p, d in starts),
+                )
+            conn.executemany(
+                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.rows)
+            )
+            conn.executemany(
+                "INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.alumni)
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                ((org_id, n, _events(s), _opens(s)) for n, s in sorted(out.written.items())),
+            )
+            conn.execute(
+                "DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure NOT IN "  # those of versions gone
+                "(SELECT tenure FROM orgsim_rm_rows WHERE org_id = ?)",
+                (org_id, org_id),
+            )
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             _write_people(conn, org_id, people or {})
             retractions = list(retractions)
-            meta = {**meta, "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None, "log_hash": None,
-                    "tenures": out.next, **({"tag": tag} if tag is not None else {}),
-                    "retractions": meta["retractions"] + [[r.id, r.target] for r in retractions],
-                    "retraction_records": meta["retraction_records"] + [retraction_record(r) for r in retractions]}
-            conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
-                         (new_version, json.dumps(meta, ensure_ascii=False), org_id))
+            meta = {
+                **meta,
+                "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
+                "log_hash": None,
+                "tenures": out.next,
+                **({"tag": tag} if tag is not None else {}),
+                "retractions": meta["retractions"] + [[r.id, r.target] for r in retractions],
+                "retraction_records": meta["retraction_records"] + [retraction_record(r) for r in retractions],
+            }
+            conn.execute(
+                "UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
+                (new_version, json.dumps(meta, ensure_ascii=False), org_id),
+            )
             return True
 
     def write(self, org_id: str, built: Built, version: int) -> None:
@@ -1122,14 +1382,20 @@ class ReadModel:
             if alone:  # the only organisation: its indexes are built once after the rows, not row by row
                 for name, _ in _INDEXES:
                     conn.execute(f"DROP INDEX {name}")
-            conn.executemany("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                             ([org_id, *r] for r in built.rows))
-            conn.executemany("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)",
-                             ([org_id, *r] for r in built.alumni))
-            conn.executemany("INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
-                             ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()))
-            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)",  # by id: the key index grows at its end
-                             (fact_row(org_id, f) for f in sorted(built.facts, key=lambda f: f.id)))
+            conn.executemany(
+                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in built.rows)
+            )
+            conn.executemany(
+                "INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in built.alumni)
+            )
+            conn.executemany(
+                "INSERT INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                ((org_id, n, _events(s), _opens(s)) for n, s in built.tenures.items()),
+            )
+            conn.executemany(
+                "INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)",  # by id: the key index grows at its end
+                (fact_row(org_id, f) for f in sorted(built.facts, key=lambda f: f.id)),
+            )
             _write_people(conn, org_id, built.people)
             if alone:
                 for _, ddl in _INDEXES:
@@ -1137,11 +1403,23 @@ class ReadModel:
             # "built_at": the version a whole build was made at (a build is deterministic: two at one version
             # number their tenures alike); appends keep it, so a model rebuilt meanwhile is told apart
             meta = {**built.meta, "built_at": version, **({"tag": tag} if tag is not None else {})}
-            conn.execute("INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(meta, ensure_ascii=False)))
+            conn.execute(
+                "INSERT INTO orgsim_rm_meta VALUES (?,?,?)", (org_id, version, json.dumps(meta, ensure_ascii=False))
+            )
 
-    def append(self, org_id: str, old_version: int, new_version: int, meta: dict[str, Any], fold: Fold,
-               tenure_of: dict[int, int], touched: Iterable[str], facts: Iterable[Fact],
-               people: Mapping[str, dict[str, Any]] | None = None, tag: str | None = None) -> bool:
+    def append(
+        self,
+        org_id: str,
+        old_version: int,
+        new_version: int,
+        meta: dict[str, Any],
+        fold: Fold,
+        tenure_of: dict[int, int],
+        touched: Iterable[str],
+        facts: Iterable[Fact],
+        people: Mapping[str, dict[str, Any]] | None = None,
+        tag: str | None = None,
+    ) -> bool:
         """Bring the model from `old_version` to `new_version` after facts that landed after every other
         (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
         and new ones start on that day. Nothing is written (False) when the model or the log moved
@@ -1155,15 +1433,24 @@ class ReadModel:
                 return False
             replaced: set[int] = set()  # tenures of row versions replaced on that day (maybe by an alumnus now)
             for person in sorted(touched):
-                replaced.update(t for (t,) in conn.execute(
-                    "SELECT tenure FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
-                    "AND valid_from = ? AND valid_to = ?", (org_id, person, day, FOREVER)))
+                replaced.update(
+                    t
+                    for (t,) in conn.execute(
+                        "SELECT tenure FROM orgsim_rm_rows INDEXED BY orgsim_rm_rows_person WHERE org_id = ? AND person = ? "
+                        "AND valid_from = ? AND valid_to = ?",
+                        (org_id, person, day, FOREVER),
+                    )
+                )
                 for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):  # (by person: the day index scans every open one)
                     by_person = f"{table} INDEXED BY {table}_person"
-                    conn.execute(f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
-                                 (org_id, person, day, FOREVER))
-                    conn.execute(f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
-                                 (day, org_id, person, FOREVER))
+                    conn.execute(
+                        f"DELETE FROM {by_person} WHERE org_id = ? AND person = ? AND valid_from = ? AND valid_to = ?",
+                        (org_id, person, day, FOREVER),
+                    )
+                    conn.execute(
+                        f"UPDATE {by_person} SET valid_to = ? WHERE org_id = ? AND person = ? AND valid_to = ?",
+                        (day, org_id, person, FOREVER),
+                    )
                 if person in fold.rows:
                     s = fold.rows[person]
                     tenure = tenure_of.get(id(s))
@@ -1174,22 +1461,40 @@ class ReadModel:
                         else:
                             tenure_of[id(s)] = tenure
                         meta["tenures"] += 1
-                    conn.execute("INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)", (org_id, tenure, _events(s), _opens(s)))
-                    conn.execute("INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", [org_id, *_row(person, day, tenure, s)])
+                    conn.execute(
+                        "INSERT OR REPLACE INTO orgsim_rm_tenures VALUES (?,?,?,?)",
+                        (org_id, tenure, _events(s), _opens(s)),
+                    )
+                    conn.execute(
+                        "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [org_id, *_row(person, day, tenure, s)],
+                    )
                 elif person in fold.alumni:
                     f, s = fold.alumni[person]
-                    conn.execute("INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", [org_id, *_alumnus(person, day, f, s)])
+                    conn.execute(
+                        "INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        [org_id, *_alumnus(person, day, f, s)],
+                    )
                     if id(s) in tenure_of:
-                        conn.execute("UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
-                                     (_events(s), org_id, tenure_of[id(s)]))
-            for tenure in sorted(replaced):  # one no version names any more (hired and gone that day): as a build has it
-                conn.execute("DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure = ? AND NOT EXISTS "
-                             "(SELECT 1 FROM orgsim_rm_rows WHERE org_id = ? AND tenure = ?)", (org_id, tenure, org_id, tenure))
+                        conn.execute(
+                            "UPDATE orgsim_rm_tenures SET events = ? WHERE org_id = ? AND tenure = ?",
+                            (_events(s), org_id, tenure_of[id(s)]),
+                        )
+            for tenure in sorted(
+                replaced
+            ):  # one no version names any more (hired and gone that day): as a build has it
+                conn.execute(
+                    "DELETE FROM orgsim_rm_tenures WHERE org_id = ? AND tenure = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM orgsim_rm_rows WHERE org_id = ? AND tenure = ?)",
+                    (org_id, tenure, org_id, tenure),
+                )
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             _write_people(conn, org_id, people or {})
             meta = {**meta, "last": [day, fold.last[1]], "log_hash": None, **({"tag": tag} if tag is not None else {})}
-            conn.execute("UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
-                         (new_version, json.dumps(meta, ensure_ascii=False), org_id))
+            conn.execute(
+                "UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
+                (new_version, json.dumps(meta, ensure_ascii=False), org_id),
+            )
             return True
 
 
@@ -1318,5 +1623,9 @@ def chart_after(before: OrgChart, fold: Fold, touched: Iterable[str], name_of: A
         elif person in fold.alumni:
             f, s = fold.alumni[person]
             gone[person] = alumnus_of(person, f, s, name_of(person), at)
-    return OrgChart(before.organisation, at, tuple(sorted(rows.values(), key=lambda r: r.id)),
-                    tuple(sorted(gone.values(), key=lambda a: a.id)))
+    return OrgChart(
+        before.organisation,
+        at,
+        tuple(sorted(rows.values(), key=lambda r: r.id)),
+        tuple(sorted(gone.values(), key=lambda a: a.id)),
+    )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from orgsim.errors import OrgsimError
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["Frame", "frame_days", "frames", "EVERY"]
+__all__ = ["EVERY", "Frame", "frame_days", "frames"]
 
 EVERY = ("day", "week", "month", "changes")
 

@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 from orgsim.application import open_store  # noqa: E402
 from orgsim.chart import chart_at  # noqa: E402
 from orgsim.cli.render import picture_bytes  # noqa: E402
+from orgsim.diff import diff  # noqa: E402
 from orgsim.facts import Timeline  # noqa: E402
 from orgsim.interchange import read_yaml  # noqa: E402
-from orgsim.diff import diff  # noqa: E402
 from orgsim.render.diff_dot import diff_graph  # noqa: E402
 from orgsim.render.dot import chart_graph  # noqa: E402
 

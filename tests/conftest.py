@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pgserver
 import pytest
 from typer.testing import CliRunner
 
@@ -15,17 +16,29 @@ from orgsim.application import open_store
 from orgsim.cli import app
 from orgsim.interchange import read_yaml
 
-import pgserver
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def generated_history(path: Path, people: int, events: int, seed: int) -> Path:
     """A synthetic history (benchmarks/generate.py) written to `path`, in the import format."""
     with path.open("w") as out:
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--people", str(people), "--events",
-                        str(events), "--seed", str(seed)], stdout=out, check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate.py"),
+                "--people",
+                str(people),
+                "--events",
+                str(events),
+                "--seed",
+                str(seed),
+            ],
+            stdout=out,
+            check=True,
+        )
     return path
+
+
 SEEDS = ROOT / "seeds" / "openai.yaml"
 
 
@@ -52,7 +65,9 @@ def postgres_server():
         return
     server = pgserver.start()
     if server is None:  # `make test` installs PostgreSQL; a missing server is a failure, never a skip
-        pytest.fail("PostgreSQL is needed for the store tests: run `make test` (it installs it) or set ORGSIM_TEST_POSTGRES")
+        pytest.fail(
+            "PostgreSQL is needed for the store tests: run `make test` (it installs it) or set ORGSIM_TEST_POSTGRES"
+        )
     try:
         yield server.url
     finally:

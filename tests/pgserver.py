@@ -19,15 +19,19 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["find_binary", "Server", "start", "create_database", "drop_database"]
+__all__ = ["Server", "create_database", "drop_database", "find_binary", "start"]
 
 
 def find_binary(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    brew = sorted(glob.glob(f"/opt/homebrew/opt/postgresql@*/bin/{name}") + glob.glob(f"/usr/local/opt/postgresql@*/bin/{name}"))
-    for candidate in [f"/usr/local/bin/{name}"] + sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True) + brew:
+    brew = sorted(
+        glob.glob(f"/opt/homebrew/opt/postgresql@*/bin/{name}") + glob.glob(f"/usr/local/opt/postgresql@*/bin/{name}")
+    )
+    for candidate in (
+        [f"/usr/local/bin/{name}"] + sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True) + brew
+    ):
         if os.access(candidate, os.X_OK):
             return candidate
     return None
@@ -46,8 +50,11 @@ class Server:
         self.url, self._pg_ctl, self._data, self._root, self._as_user = url, pg_ctl, data, root, as_user
 
     def stop(self) -> None:
-        subprocess.run(self._as_user + [self._pg_ctl, "-D", str(self._data), "-m", "immediate", "stop"],
-                       capture_output=True, check=False)
+        subprocess.run(
+            self._as_user + [self._pg_ctl, "-D", str(self._data), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(self._root, ignore_errors=True)
 
 
@@ -73,11 +80,17 @@ def start(password: str | None = None) -> Server | None:
         if as_user:
             os.chown(pwfile, pwd.getpwnam(as_user[2]).pw_uid, -1)
         auth = ["--auth=scram-sha-256", f"--pwfile={pwfile}"]
-    subprocess.run(as_user + [initdb, "-D", str(data), "-U", "orgsim", *auth, "-E", "UTF8", "--no-sync"],
-                   capture_output=True, check=True)
+    subprocess.run(
+        as_user + [initdb, "-D", str(data), "-U", "orgsim", *auth, "-E", "UTF8", "--no-sync"],
+        capture_output=True,
+        check=True,
+    )
     options = f"-h 127.0.0.1 -p {port} -k {root} -F -c max_connections=300"
-    subprocess.run(as_user + [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
-                   capture_output=True, check=True)
+    subprocess.run(
+        as_user + [pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"],
+        capture_output=True,
+        check=True,
+    )
     user = "orgsim" if password is None else f"orgsim:{quote(password, safe='')}"
     return Server(f"postgresql://{user}@127.0.0.1:{port}/postgres", pg_ctl, data, root, as_user)
 
@@ -95,8 +108,12 @@ def _admin(url: str):
 
     parts = urlsplit(url)
     return psycopg.connect(
-        dbname=parts.path.lstrip("/") or "postgres", host=parts.hostname, port=parts.port or 5432,
-        user=parts.username, password=unquote(parts.password or "") or os.environ.get("PGPASSWORD", ""), autocommit=True,
+        dbname=parts.path.lstrip("/") or "postgres",
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=unquote(parts.password or "") or os.environ.get("PGPASSWORD", ""),
+        autocommit=True,
     )
 
 

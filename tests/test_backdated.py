@@ -20,6 +20,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties_application import COMMAND, JOINS
+from test_readmodel import days_of, generated, seeded_file  # noqa: F401  (fixtures)
 
 from orgsim.application import OrgsimApp, open_store
 from orgsim.chart import chart_at
@@ -30,9 +32,6 @@ from orgsim.errors import OrgsimError, RuleError
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
 from orgsim.readmodel import ReadModel, View, build
 from orgsim.render.text import diff_text
-
-from test_properties_application import COMMAND, JOINS
-from test_readmodel import days_of, generated, seeded_file  # noqa: F401  (fixtures)
 
 
 def replays_of(app_, monkeypatch) -> list:
@@ -51,12 +50,16 @@ def tables(path: str, org: str) -> tuple:
     rows = conn.execute(
         "SELECT r.person, r.valid_from, r.valid_to, r.title, r.status, r.reports_to, r.since, r.leave_since, "
         "r.leave_until, r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
-        "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure WHERE r.org_id = ?", (oid,)).fetchall()
+        "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure WHERE r.org_id = ?",
+        (oid,),
+    ).fetchall()
     rows = sorted((*r[:11], tuple(r[11].split(" ")[: r[9]]), r[12]) for r in rows)
     alumni = sorted(conn.execute("SELECT * FROM orgsim_rm_alumni WHERE org_id = ?", (oid,)).fetchall())
-    orphans = conn.execute("SELECT count(*) FROM orgsim_rm_tenures t WHERE org_id = ? AND NOT EXISTS "
-                           "(SELECT 1 FROM orgsim_rm_rows r WHERE r.org_id = t.org_id AND r.tenure = t.tenure)",
-                           (oid,)).fetchone()[0]
+    orphans = conn.execute(
+        "SELECT count(*) FROM orgsim_rm_tenures t WHERE org_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM orgsim_rm_rows r WHERE r.org_id = t.org_id AND r.tenure = t.tenure)",
+        (oid,),
+    ).fetchone()[0]
     conn.close()
     return rows, alumni, orphans
 
@@ -110,14 +113,19 @@ def assert_model_is_the_replay(app_, org: str, tmp_path) -> None:
     assert the_rest(path, org) == the_rest(whole, org)
 
 
-def test_a_backdated_append_is_applied_without_a_replay_and_the_model_is_a_rebuilds(seeded_file, dataset,
-                                                                                     monkeypatch, tmp_path):
+def test_a_backdated_append_is_applied_without_a_replay_and_the_model_is_a_rebuilds(
+    seeded_file, dataset, monkeypatch, tmp_path
+):
     memory = open_store(":memory:", create=True)
     memory.load(dataset)
     replays = replays_of(seeded_file, monkeypatch)
     records = [
-        EventRecord("appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "t"}),
-        EventRecord("reports_to", "john-roe", "2023-11-20", manager="sam-altman", source={"note": "t"}),  # Altman away then?
+        EventRecord(
+            "appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "t"}
+        ),
+        EventRecord(
+            "reports_to", "john-roe", "2023-11-20", manager="sam-altman", source={"note": "t"}
+        ),  # Altman away then?
         EventRecord("on_leave", "greg-brockman", "2019-06-03", until="2019-07", source={"note": "t"}),
         EventRecord("departed", "john-roe", "2024-01-15", destination="Elsewhere", source={"note": "t"}),
     ]
@@ -139,8 +147,9 @@ def test_a_backdated_append_is_applied_without_a_replay_and_the_model_is_a_rebui
     assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
 
 
-def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_refuses(seeded_file, dataset,
-                                                                                         monkeypatch):
+def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_refuses(
+    seeded_file, dataset, monkeypatch
+):
     memory = open_store(":memory:", create=True)
     memory.load(dataset)
     path = seeded_file.read_model().path
@@ -161,8 +170,9 @@ def test_a_backdated_change_that_breaks_a_later_event_is_refused_as_the_replay_r
 def test_a_correction_of_the_last_fact_leaves_the_meta_as_a_rebuild_has_it(seeded_file, monkeypatch, tmp_path):
     """(From a review.) The corrected fact is stored after its `Corrected` event: the model's last
     fact (`meta.last`) is it at that place in the log, not the one before."""
-    ada = seeded_file.record(EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T1",
-                                         source={"note": "t"})).fact
+    ada = seeded_file.record(
+        EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example", title="T1", source={"note": "t"})
+    ).fact
     replays = replays_of(seeded_file, monkeypatch)
     done = seeded_file.correct(ada.id, "the full title", {"title": "T2"})
     assert organisation_id("OpenAI") not in replays
@@ -182,9 +192,13 @@ def test_a_fact_dated_in_year_one_is_retracted_and_corrected_as_the_replay_does(
     replays = replays_of(file_app, monkeypatch)
     ann = next(f for f in memory.timeline().facts if f.person == "ann")
     bob = next(f for f in memory.timeline().facts if f.person == "bob")
-    for command in (lambda a: a.correct(ann.id, "r", {"title": "CEO"}), lambda a: a.retract(ann.id, "r"),
-                    lambda a: a.retract(memory.timeline().facts[-1].id, "r"), lambda a: a.retract(bob.id, "r"),
-                    lambda a: a.retract(memory.timeline().facts[-1].id, "r")):
+    for command in (
+        lambda a: a.correct(ann.id, "r", {"title": "CEO"}),
+        lambda a: a.retract(ann.id, "r"),
+        lambda a: a.retract(memory.timeline().facts[-1].id, "r"),
+        lambda a: a.retract(bob.id, "r"),
+        lambda a: a.retract(memory.timeline().facts[-1].id, "r"),
+    ):
         outcomes = []
         for app_ in (file_app, memory):
             try:
@@ -199,8 +213,23 @@ def test_a_fact_dated_in_year_one_is_retracted_and_corrected_as_the_replay_does(
 
 
 def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
-    result = cli("append", "appointed", "John Roe", "--name", "John Roe", "--title", "Engineer", "--reports-to",
-                 "Greg Brockman", "--on", "2023-05", "--source", "test", "--store", db)
+    result = cli(
+        "append",
+        "appointed",
+        "John Roe",
+        "--name",
+        "John Roe",
+        "--title",
+        "Engineer",
+        "--reports-to",
+        "Greg Brockman",
+        "--on",
+        "2023-05",
+        "--source",
+        "test",
+        "--store",
+        db,
+    )
     assert result.exit_code == 0, result.stderr
     assert "John Roe [john-roe]: not in the organisation → Engineer, reporting to Greg Brockman" in result.stdout
     assert "John Roe — Engineer  [john-roe]" in cli("show", "--at", "2023-06-01", "--store", db).stdout
@@ -211,7 +240,9 @@ def test_a_backdated_append_through_the_cli_says_what_changed_that_day(cli, db):
 
 
 # --- any sequence: the same answers as a replay, and the model a rebuild's ---------------------------
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.builds(lambda a, b: a + b, JOINS, st.lists(COMMAND, min_size=1, max_size=20)))
 def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_rebuilds(tmp_path_factory, commands):
     where = tmp_path_factory.mktemp("backdated")
@@ -241,8 +272,15 @@ def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_re
                     done = app_.retract(target, f"reason {n}")
                 else:
                     done = app_.correct(target, f"reason {n}", command[2])
-                outcomes.append(("done", done.target.id, done.retraction.id, done.fact and done.fact.id,
-                                 [(day, diff(b, a, done.facts).as_json()) for day, b, a in done.effects]))
+                outcomes.append(
+                    (
+                        "done",
+                        done.target.id,
+                        done.retraction.id,
+                        done.fact and done.fact.id,
+                        [(day, diff(b, a, done.facts).as_json()) for day, b, a in done.effects],
+                    )
+                )
             except OrgsimError as err:
                 outcomes.append(("refused", type(err).__name__, str(err)))
         assert outcomes[0] == outcomes[1], command
@@ -265,27 +303,36 @@ def _rec(kind: str, person: str, on: str, **fields) -> EventRecord:
 
 SCENARIOS = {
     # month-dated, under someone who leaves on the seeds' last day (the newcomer's line ends then)
-    "a newcomer under a later leaver": [_rec("appointed", "Pat New", "2024-09", name="Pat New", title="Engineer",
-                                             manager="barret-zoph")],
+    "a newcomer under a later leaver": [
+        _rec("appointed", "Pat New", "2024-09", name="Pat New", title="Engineer", manager="barret-zoph")
+    ],
     # 2024-08 holds four facts (a month-dated departure among them): it comes after all of them
     "a crowded month": [_rec("reports_to", "mira-murati", "2024-08", manager="bob-mcgrew")],
     # Schulman left in 2024-08 (a month): back after it is a rehire, inside it is refused
     "a rehire after a month-dated departure": [_rec("appointed", "john-schulman", "2024-09-10", title="Advisor")],
     "a rehire inside a month-dated departure": [_rec("appointed", "john-schulman", "2024-08-20", title="Advisor")],
-    "on the first day of a month-dated departure": [_rec("appointed", "andrej-karpathy", "2024-02-01", title="Advisor")],
-    "a change inside a month-dated departure": [_rec("reports_to", "andrej-karpathy", "2024-02-20", manager="sam-altman")],
+    "on the first day of a month-dated departure": [
+        _rec("appointed", "andrej-karpathy", "2024-02-01", title="Advisor")
+    ],
+    "a change inside a month-dated departure": [
+        _rec("reports_to", "andrej-karpathy", "2024-02-20", manager="sam-altman")
+    ],
     # a manager hired, given a report and gone on one earlier day: the report's line ends that day
     "a leaver's report on the seed day": [
         _rec("appointed", "Lee Boss", "2022-03-01", name="Lee Boss", title="Director"),
         _rec("reports_to", "barret-zoph", "2022-03-01", manager="lee-boss"),
         _rec("departed", "lee-boss", "2022-03-01"),
     ],
-    "hired and gone the same day": [_rec("appointed", "Short Stay", "2024-03-03", name="Short Stay", title="Intern"),
-                                    _rec("departed", "short-stay", "2024-03-03")],
-    "a year-dated newcomer on the first day": [_rec("appointed", "Early Bird", "2015", name="Early Bird", title="Engineer",
-                                                    manager="greg-brockman")],
-    "under a manager about to leave and come back": [_rec("appointed", "Interim", "2023-11-16", name="Interim",
-                                                          title="Chief of Staff", manager="sam-altman")],
+    "hired and gone the same day": [
+        _rec("appointed", "Short Stay", "2024-03-03", name="Short Stay", title="Intern"),
+        _rec("departed", "short-stay", "2024-03-03"),
+    ],
+    "a year-dated newcomer on the first day": [
+        _rec("appointed", "Early Bird", "2015", name="Early Bird", title="Engineer", manager="greg-brockman")
+    ],
+    "under a manager about to leave and come back": [
+        _rec("appointed", "Interim", "2023-11-16", name="Interim", title="Chief of Staff", manager="sam-altman")
+    ],
     "a manager away that day": [_rec("reports_to", "mira-murati", "2023-11-20", manager="sam-altman")],
     "a tenure seeded on the day that later ends": [_rec("appointed", "mira-murati", "2024-09-01", title="CTO")],
     "a return from a leave before its end": [_rec("returned", "greg-brockman", "2024-09-01")],
@@ -294,10 +341,14 @@ SCENARIOS = {
     "a cycle a later event makes": [_rec("reports_to", "sam-altman", "2024-09-01", manager="mark-chen")],
     "a departure that strands later events": [_rec("departed", "bob-mcgrew", "2022")],
     "back early": [_rec("appointed", "sam-altman", "2023-11-20", title="CEO")],
-    "a rehire and a month-dated departure": [_rec("appointed", "ilya-sutskever", "2024-06", title="Advisor"),
-                                             _rec("departed", "ilya-sutskever", "2024-07")],
-    "a title and a leave the same day": [_rec("appointed", "aleksander-madry", "2024-07-01", title="Lead"),
-                                         _rec("on_leave", "aleksander-madry", "2024-07-01", until="2024-09")],
+    "a rehire and a month-dated departure": [
+        _rec("appointed", "ilya-sutskever", "2024-06", title="Advisor"),
+        _rec("departed", "ilya-sutskever", "2024-07"),
+    ],
+    "a title and a leave the same day": [
+        _rec("appointed", "aleksander-madry", "2024-07-01", title="Lead"),
+        _rec("on_leave", "aleksander-madry", "2024-07-01", until="2024-09"),
+    ],
 }
 
 
@@ -327,8 +378,10 @@ def test_a_backdated_append_around_retracted_facts(seeded_file, dataset, tmp_pat
     madry = next(f for f in seeded_file.timeline().facts if f.person == "aleksander-madry" and str(f.on) == "2024-07")
     for app_ in (seeded_file, memory):
         app_.retract(madry.id, "not reported after all")
-    for rec in (_rec("on_leave", "aleksander-madry", "2024-07", until="2024-08"),  # 2024-07: only the retracted fact
-                _rec("appointed", "aleksander-madry", "2024-06-10", title="Head of Preparedness and more")):
+    for rec in (
+        _rec("on_leave", "aleksander-madry", "2024-07", until="2024-08"),  # 2024-07: only the retracted fact
+        _rec("appointed", "aleksander-madry", "2024-06-10", title="Head of Preparedness and more"),
+    ):
         got, want = seeded_file.record(rec), memory.record(rec)
         assert diff(got.before, got.after, got.facts).as_json() == diff(want.before, want.after, want.facts).as_json()
         assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
@@ -337,10 +390,12 @@ def test_a_backdated_append_around_retracted_facts(seeded_file, dataset, tmp_pat
 def test_hired_and_gone_the_same_day_at_the_tip_leaves_no_tenure_behind(seeded_file, tmp_path):
     """(The companion change.) Appends at the tip: hired, then gone the same day (twice, the second time
     a rehire): no row version names the tenure, and a whole build has none either."""
-    for rec in (_rec("appointed", "Flash Person", "2025-04-01", name="Flash Person", title="Intern", manager="mark-chen"),
-                _rec("departed", "flash-person", "2025-04-01"),
-                _rec("appointed", "flash-person", "2025-05-01", title="Intern"),
-                _rec("departed", "flash-person", "2025-05-01", destination="Elsewhere")):
+    for rec in (
+        _rec("appointed", "Flash Person", "2025-04-01", name="Flash Person", title="Intern", manager="mark-chen"),
+        _rec("departed", "flash-person", "2025-04-01"),
+        _rec("appointed", "flash-person", "2025-05-01", title="Intern"),
+        _rec("departed", "flash-person", "2025-05-01", destination="Elsewhere"),
+    ):
         seeded_file.record(rec)
         assert tables(seeded_file.read_model().path, "OpenAI")[2] == 0  # no tenure without a row version
     assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
@@ -350,8 +405,15 @@ def test_hired_and_gone_the_same_day_at_the_tip_leaves_no_tenure_behind(seeded_f
 LATE = _rec("appointed", "Pat New", "2024-09", name="Pat New", title="Engineer", manager="barret-zoph")
 
 
-@pytest.mark.parametrize("meanwhile", ["an append at the tip", "a backdated append", "an event without the model",
-                                       "a rebuild at the version it started from"])
+@pytest.mark.parametrize(
+    "meanwhile",
+    [
+        "an append at the tip",
+        "a backdated append",
+        "an event without the model",
+        "a rebuild at the version it started from",
+    ],
+)
 def test_a_backdated_append_writes_nothing_when_the_model_or_log_moved(seeded_file, tmp_path, monkeypatch, meanwhile):
     """Another process acts between this append's save and its write of the model: the write happens
     only onto the very model it was checked against (a rebuild at that version numbers alike), and
@@ -400,13 +462,17 @@ def test_a_backdated_append_leaves_the_other_organisations_model_alone(tmp_path,
 def test_a_backdated_append_on_postgresql_changes_the_local_model_in_place(pg_store, dataset, tmp_path):
     app_ = open_store(pg_store, create=True)
     app_.load(dataset)
-    for rec in (LATE, _rec("reports_to", "mira-murati", "2024-08", manager="bob-mcgrew"),
-                _rec("appointed", "john-schulman", "2024-09-10", title="Advisor")):
+    for rec in (
+        LATE,
+        _rec("reports_to", "mira-murati", "2024-08", manager="bob-mcgrew"),
+        _rec("appointed", "john-schulman", "2024-09-10", title="Advisor"),
+    ):
         app_.record(rec)
         model = app_.read_model()
         conn = sqlite3.connect(model.path)
-        version, data = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?",
-                                     (organisation_id("OpenAI").hex,)).fetchone()
+        version, data = conn.execute(
+            "SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id("OpenAI").hex,)
+        ).fetchone()
         conn.close()
         meta = json.loads(data)
         organisation = app_.organisation()
@@ -417,7 +483,18 @@ def test_a_backdated_append_on_postgresql_changes_the_local_model_in_place(pg_st
 
 # --- the command line: the same words and JSON as the replay's ----------------------------------------
 BACKDATED_COMMANDS = [
-    ("appointed", "Pat New", "--name", "Pat New", "--title", "Engineer", "--reports-to", "Barret Zoph", "--on", "2024-09"),
+    (
+        "appointed",
+        "Pat New",
+        "--name",
+        "Pat New",
+        "--title",
+        "Engineer",
+        "--reports-to",
+        "Barret Zoph",
+        "--on",
+        "2024-09",
+    ),
     ("departed", "Barret Zoph", "--on", "2024-09-01", "--to", "Elsewhere"),  # refused: he leaves again on 09-25
     ("departed", "Pat New", "--on", "2024-09-10", "--to", "Elsewhere"),
     ("reports-to", "Mira Murati", "--manager", "Bob McGrew", "--on", "2024-08"),
@@ -465,24 +542,30 @@ def _backdated_record(data, timeline, n: int) -> EventRecord:
     someone, manager = one(rows), one(rows)
     line = manager.id if manager is not None and data.draw(st.booleans()) else None
     if kind == "new" or someone is None:
-        return EventRecord("appointed", f"news-{n}", on, title="Engineer", manager=line, name=f"News {n}", source=source)
+        return EventRecord(
+            "appointed", f"news-{n}", on, title="Engineer", manager=line, name=f"News {n}", source=source
+        )
     if kind == "title":
         return EventRecord("appointed", someone.id, on, title=f"Title {n}", manager=line, source=source)
     if kind == "departed":
-        return EventRecord("departed", someone.id, on, destination=data.draw(st.sampled_from([None, "Elsewhere"])),
-                           source=source)
+        return EventRecord(
+            "departed", someone.id, on, destination=data.draw(st.sampled_from([None, "Elsewhere"])), source=source
+        )
     if kind == "leave" and someone.status == "on_leave":
         return EventRecord("returned", someone.id, on, source=source)
     if kind == "leave":
         until = (PartialDate.parse(on).start + timedelta(days=data.draw(st.integers(0, 400)))).isoformat()
-        return EventRecord("on_leave", someone.id, on, until=data.draw(st.sampled_from([None, until, until[:7]])),
-                           source=source)
+        return EventRecord(
+            "on_leave", someone.id, on, until=data.draw(st.sampled_from([None, until, until[:7]])), source=source
+        )
     if kind == "line" or not alumni:
         return EventRecord("reports_to", someone.id, on, manager=manager.id, source=source)
     return EventRecord("appointed", one(alumni).id, on, title="Back", manager=line, source=source)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
 def test_random_backdated_news_on_a_generated_history_answers_as_a_replay(generated, tmp_path_factory, data):
     """Each change, dry run and real, on two copies of the store: one changed through `Refold`, one
@@ -500,8 +583,17 @@ def test_random_backdated_news_on_a_generated_history_answers_as_a_replay(genera
             try:
                 dry = app_.record(rec, dry_run=True)
                 got = app_.record(rec)
-                outcomes.append([(r.fact.id, r.stored, diff(r.before, r.after, r.facts).as_json(),
-                                  diff_text(diff(r.before, r.after, r.facts), r.facts)) for r in (dry, got)])
+                outcomes.append(
+                    [
+                        (
+                            r.fact.id,
+                            r.stored,
+                            diff(r.before, r.after, r.facts).as_json(),
+                            diff_text(diff(r.before, r.after, r.facts), r.facts),
+                        )
+                        for r in (dry, got)
+                    ]
+                )
             except OrgsimError as err:
                 outcomes.append([(type(err).__name__, str(err))])
         assert outcomes[0] == outcomes[1], rec
@@ -521,7 +613,9 @@ def test_random_backdated_news_on_a_generated_history_answers_as_a_replay(genera
 # --- another writer meanwhile: nothing written from a state that is gone ---------------------------
 def _model_version(app_, org: str = "OpenAI") -> int:
     conn = sqlite3.connect(app_.read_model().path)
-    (version,) = conn.execute("SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(org).hex,)).fetchone()
+    (version,) = conn.execute(
+        "SELECT version FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(org).hex,)
+    ).fetchone()
     conn.close()
     return version
 
@@ -530,8 +624,9 @@ NEWS = EventRecord("appointed", "Ada Example", "2030-01-01", name="Ada Example",
 
 
 @pytest.mark.parametrize("other_writes_the_model", [True, False])
-def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(seeded_file, tmp_path, monkeypatch,
-                                                                            other_writes_the_model):
+def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(
+    seeded_file, tmp_path, monkeypatch, other_writes_the_model
+):
     """(From a review.) Another process appends after the retraction is stored and before the model is
     written from the day before the withdrawn fact's: that write must not happen (the model would miss
     the other's fact, or lose it); the next read answers as a replay."""
@@ -558,7 +653,8 @@ def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(seed
 
 
 def test_a_correction_that_meets_another_writer_before_its_save_is_checked_again_without_a_replay(
-        seeded_file, tmp_path, monkeypatch):
+    seeded_file, tmp_path, monkeypatch
+):
     """(From a review.) Another process appends between the correction's read of the model and its
     save: the save conflicts, and the correction is checked again from the model as the other left it."""
     other = open_store(seeded_file.read_model().path)

@@ -2,13 +2,13 @@
 
 import json
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import ROOT, stored_events
 
 from orgsim.cli import app
-from conftest import ROOT, stored_events
 
 
 def test_version(cli):
@@ -83,18 +83,24 @@ def test_usage_errors_exit_2(cli):
     assert cli("show", "--no-such-flag").exit_code == 2
 
 
-@pytest.mark.parametrize("args, says, help_of", [
-    (["show", "--no-such-flag"], "No such option: --no-such-flag", "orgsim show"),
-    (["show", "--at"], "Option '--at' requires an argument.", "orgsim show"),
-    (["diff", "2024-01-01"], "Missing argument 'TO'.", "orgsim diff"),
-    (["shw"], "No such command 'shw'. Did you mean 'show'?", "orgsim"),
-    (["--no-such-flag"], "No such option: --no-such-flag.", "orgsim"),
-    (["append", "departed"], "Missing argument 'PERSON'.", "orgsim append departed"),
-    (["append", "departed", "sam-altman", "--on", "2025-01-01", "--to"], "Option '--to' requires an argument.",
-     "orgsim append departed"),
-    (["append", "promoted", "x"], "No such command 'promoted'.", "orgsim append"),
-    (["render", "--at", "2024", "-o", "chart.jpeg"], "cannot tell the format from 'chart.jpeg'", "orgsim render"),
-])
+@pytest.mark.parametrize(
+    "args, says, help_of",
+    [
+        (["show", "--no-such-flag"], "No such option: --no-such-flag", "orgsim show"),
+        (["show", "--at"], "Option '--at' requires an argument.", "orgsim show"),
+        (["diff", "2024-01-01"], "Missing argument 'TO'.", "orgsim diff"),
+        (["shw"], "No such command 'shw'. Did you mean 'show'?", "orgsim"),
+        (["--no-such-flag"], "No such option: --no-such-flag.", "orgsim"),
+        (["append", "departed"], "Missing argument 'PERSON'.", "orgsim append departed"),
+        (
+            ["append", "departed", "sam-altman", "--on", "2025-01-01", "--to"],
+            "Option '--to' requires an argument.",
+            "orgsim append departed",
+        ),
+        (["append", "promoted", "x"], "No such command 'promoted'.", "orgsim append"),
+        (["render", "--at", "2024", "-o", "chart.jpeg"], "cannot tell the format from 'chart.jpeg'", "orgsim render"),
+    ],
+)
 def test_a_usage_error_is_one_line_naming_the_help_to_read(args, says, help_of):
     """(Typer drew a box over several lines, after a usage block.) Run as a user runs it, a real process."""
     script = Path(sys.executable).with_name("orgsim")  # (the console script a user runs: its name is the program's)
@@ -108,12 +114,14 @@ def test_every_command_is_documented_with_an_example():
     import typer.main
 
     group = typer.main.get_command(app)
+
     def walk(cmd, path):
         if hasattr(cmd, "commands"):
             for name, sub in cmd.commands.items():
                 yield from walk(sub, path + [name])
         else:
             yield path, cmd
+
     commands = list(walk(group, []))
     assert len(commands) >= 3
     for path, cmd in commands:
@@ -121,8 +129,12 @@ def test_every_command_is_documented_with_an_example():
 
 
 def test_python_dash_m_and_console_script_run(db):
-    out = subprocess.run([sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert json.loads(out)["organisation"] == "OpenAI"
 
 

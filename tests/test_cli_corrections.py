@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import stored_events
+
 from orgsim.application import open_store
 
 
@@ -17,23 +17,34 @@ def test_retract_keeps_the_event_and_stops_it_counting(cli, db):
     before = stored_events(db)
     result = cli("retract", leave.id[:6], "--reason", "misread the article", "--store", db)
     assert result.exit_code == 0, result.stderr
-    assert f"Retracted Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]" in result.stdout
+    assert (
+        f"Retracted Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]"
+        in result.stdout
+    )
     assert "Returned (1)" in result.stdout
     assert len(stored_events(db)) == len(before) + 1 and stored_events(db)[: len(before)] != []
     timeline = open_store(db).timeline()
     assert leave.id in timeline.fact_map()  # still in the log
     assert [(r.target, r.reason) for r in timeline.retractions] == [(leave.id, "misread the article")]
-    greg = next(p for p in cli.json("show", "--at", "2024-09-01", "--store", db)["people"] if p["id"] == "greg-brockman")
+    greg = next(
+        p for p in cli.json("show", "--at", "2024-09-01", "--store", db)["people"] if p["id"] == "greg-brockman"
+    )
     assert greg["status"] == "active"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["ffffffff", "--reason", "x"], "no stored event has id"),
-    (["{murati_joined}", "--reason", "x"], "would make the timeline invalid"),
-    (["{murati_left}", "--reason", "  "], "needs a reason"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["ffffffff", "--reason", "x"], "no stored event has id"),
+        (["{murati_joined}", "--reason", "x"], "would make the timeline invalid"),
+        (["{murati_left}", "--reason", "  "], "needs a reason"),
+    ],
+)
 def test_bad_retractions_change_nothing(cli, db, args, message):
-    ids = {"murati_joined": fact_of(db, "mira-murati", "appointed").id, "murati_left": fact_of(db, "mira-murati", "departed").id}
+    ids = {
+        "murati_joined": fact_of(db, "mira-murati", "appointed").id,
+        "murati_left": fact_of(db, "mira-murati", "departed").id,
+    }
     args = [a.format(**ids) for a in args]
     before = stored_events(db)
     result = cli("retract", *args, "--store", db)
@@ -76,12 +87,15 @@ def test_correct_what_a_retraction_alone_may_not_remove(cli, db):
     assert fact_of(db, "mira-murati", "departed").id in open_store(db).timeline().fact_map()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--reason", "nothing"], "changes nothing"),
-    (["--title", "CTO", "--reason", "x"], "no title to correct"),
-    (["--on", "2000", "--reason", "x"], "not in the organisation on that date"),  # before she joined
-    (["--on", "2024-13", "--reason", "x"], "month 13"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--reason", "nothing"], "changes nothing"),
+        (["--title", "CTO", "--reason", "x"], "no title to correct"),
+        (["--on", "2000", "--reason", "x"], "not in the organisation on that date"),  # before she joined
+        (["--on", "2024-13", "--reason", "x"], "month 13"),
+    ],
+)
 def test_bad_corrections_change_nothing(cli, db, args, message):
     left = fact_of(db, "mira-murati", "departed")
     before = stored_events(db)
@@ -98,6 +112,7 @@ def test_a_correction_is_recorded_at_one_instant(cli, db):
     new = timeline.fact_map()[retraction.replaced_by]
     assert retraction.recorded_at == new.recorded_at  # no moment knows one without the other
     from orgsim.chart import check
+
     check(timeline.as_known_at(retraction.recorded_at))
 
 
@@ -114,24 +129,32 @@ def test_a_corrected_start_date_is_previewed_as_in_or_out_of_the_organisation_th
     assert day_2019.strip().startswith("No changes.")
 
 
-
 def test_retract_and_correct_print_and_store_the_same_with_or_without_the_read_model(cli, db, tmp_path, monkeypatch):
     """(From a review.) On a store with a read model `retract` and `correct` change it in place, without
     a replay (`OrgsimApp._amend_in_place`); the same commands on a copy made to take the replay path
     print the same bytes (text and --json), refuse with the same message, and leave the same model."""
     import shutil
 
+    from test_backdated import tables, the_rest
+
     from orgsim.application import OrgsimApp
     from orgsim.domain import organisation_id
-    from test_backdated import tables, the_rest
 
     replayed = str(tmp_path / "replayed.db")
     shutil.copy(db, replayed)
     in_place, get, replays = OrgsimApp._amend_in_place, OrgsimApp._get, []
-    monkeypatch.setattr(OrgsimApp, "_amend_in_place",
-                        lambda self, *args: in_place(self, *args) if self.read_model().path == db else None)
-    monkeypatch.setattr(OrgsimApp, "_get", lambda self, aggregate_id: (replays.append(aggregate_id), get(self, aggregate_id))[1])
-    karpathy_hired, karpathy_left = fact_of(db, "andrej-karpathy", "appointed").id, fact_of(db, "andrej-karpathy", "departed").id
+    monkeypatch.setattr(
+        OrgsimApp,
+        "_amend_in_place",
+        lambda self, *args: in_place(self, *args) if self.read_model().path == db else None,
+    )
+    monkeypatch.setattr(
+        OrgsimApp, "_get", lambda self, aggregate_id: (replays.append(aggregate_id), get(self, aggregate_id))[1]
+    )
+    karpathy_hired, karpathy_left = (
+        fact_of(db, "andrej-karpathy", "appointed").id,
+        fact_of(db, "andrej-karpathy", "departed").id,
+    )
     leave, founded = fact_of(db, "greg-brockman", "on_leave").id, fact_of(db, "greg-brockman", "appointed").id
     ilya_left = fact_of(db, "ilya-sutskever", "departed").id
     steps = [
@@ -171,7 +194,9 @@ def test_retract_dry_run_prints_the_effect_and_stores_nothing(cli, db):
     before = stored_events(db)
     dry = cli("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
     assert dry.exit_code == 0, dry.stderr
-    assert dry.stdout.startswith(f"Would retract Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]")
+    assert dry.stdout.startswith(
+        f"Would retract Greg Brockman (greg-brockman): on leave until 2024-12 on 2024-08 [event {leave.id}]"
+    )
     assert "Returned (1)" in dry.stdout and "Retraction id" not in dry.stdout and "nothing was stored" in dry.stderr
     data = cli.json("retract", leave.id, "--reason", "misread", "--dry-run", "--store", db)
     assert data["stored"] is False and data["target"] == leave.id
@@ -209,7 +234,11 @@ def test_retract_and_correct_name_the_person_and_the_manager_as_append_does(cli,
     log = json.loads(cli("log", "--person", "mark-chen", "--json", "--store", db).stdout)
     line = next(e for e in log if e["kind"] == "reports_to")
     dry = cli("retract", line["id"], "--reason", "a test", "--dry-run", "--store", db)
-    assert dry.stdout.startswith(f"Would retract Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}]")
+    assert dry.stdout.startswith(
+        f"Would retract Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}]"
+    )
     fixed = cli("correct", line["id"], "--on", "2024-09-26", "--reason", "a test", "--dry-run", "--store", db)
-    assert fixed.stdout.startswith(f"Would correct Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}] → "
-                                   "reports to Sam Altman on 2024-09-26 [event "), fixed.stdout
+    assert fixed.stdout.startswith(
+        f"Would correct Mark Chen (mark-chen): reports to Sam Altman on 2024-09-25 [event {line['id']}] → "
+        "reports to Sam Altman on 2024-09-26 [event "
+    ), fixed.stdout

@@ -1,7 +1,8 @@
 """`orgsim diff`: the seeds' story in text and JSON, reverse and equal days, bad dates."""
 
-import pytest
+from datetime import UTC
 
+import pytest
 from conftest import stored_events
 
 
@@ -64,7 +65,9 @@ def test_equal_days_give_no_changes(cli, db):
     assert "No changes." in cli("diff", "2024-09-01", "2024-09-01", "--store", db).stdout
 
 
-@pytest.mark.parametrize("args, message", [(["2024-13-01", "2024-10-15"], "FROM:"), (["2024-09-01", "yesterday"], "TO:")])
+@pytest.mark.parametrize(
+    "args, message", [(["2024-13-01", "2024-10-15"], "FROM:"), (["2024-09-01", "yesterday"], "TO:")]
+)
 def test_bad_days_are_one_line_errors(cli, db, args, message):
     before = stored_events(db)
     result = cli("diff", *args, "--store", db)
@@ -93,12 +96,12 @@ def test_diff_picture_svg_through_real_dot(cli, db, tmp_path):
 
 
 def test_diff_as_known_at_ignores_later_recordings(cli, db):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from orgsim.application import open_store
     from orgsim.interchange import EventRecord
 
-    late = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    late = datetime(2030, 1, 1, tzinfo=UTC)
     open_store(db).record(EventRecord("departed", "sarah-friar", "2024-10-01", destination="Elsewhere"), timestamp=late)
     now = cli.json("diff", "2024-09-01", "2024-10-15", "--store", db)
     assert ("sarah-friar", "left") in {(c["person"], c["change"]) for c in now["changes"]}
@@ -117,7 +120,9 @@ def test_someone_who_joined_and_is_on_leave_by_the_second_day_is_said_to_be_on_l
     for extra in ((), ("--as-known-at", "2999-01-01")):
         text = cli("diff", "2000-01-01", "2024-10-15", "--store", db, *extra).stdout
         line = next(x for x in text.splitlines() if "[greg-brockman]" in x)
-        assert line.startswith("  Greg Brockman [greg-brockman]: not in the organisation → President, on leave (until 2024-12),")
+        assert line.startswith(
+            "  Greg Brockman [greg-brockman]: not in the organisation → President, on leave (until 2024-12),"
+        )
     back = cli("diff", "2024-10-15", "2000-01-01", "--store", db).stdout  # the reverse: he "left" while on leave
     assert "[greg-brockman]: President, on leave (until 2024-12) → left," in back
 
@@ -136,5 +141,8 @@ def test_a_reverse_diff_says_each_change_undoes_the_dated_one(cli, db):
     """Going back from 2024-10-15 to 2024-09-01, Zoph "joined": the line says it undoes his departure's date."""
     text = cli("diff", "2024-10-15", "2024-09-01", "--store", db).stdout
     line = next(x for x in text.splitlines() if "[barret-zoph]" in x)
-    assert line == "  Barret Zoph [barret-zoph]: not in the organisation → VP of Research, reporting to Bob McGrew, undoing the change on 2024-09-25"
+    assert (
+        line
+        == "  Barret Zoph [barret-zoph]: not in the organisation → VP of Research, reporting to Bob McGrew, undoing the change on 2024-09-25"
+    )
     assert "undoing" not in cli("diff", "2024-09-01", "2024-10-15", "--store", db).stdout

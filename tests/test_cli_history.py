@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from conftest import stored_events
 from test_history import bitemporal  # noqa: F401  (the fixture: a store recorded at controlled times)
 
-LOG_KEYS = {"id", "kind", "person", "name", "summary", "details", "on", "precision", "recorded_at", "source",
-            "retracted", "retraction"}
+LOG_KEYS = {
+    "id",
+    "kind",
+    "person",
+    "name",
+    "summary",
+    "details",
+    "on",
+    "precision",
+    "recorded_at",
+    "source",
+    "retracted",
+    "retraction",
+}
 
 
 def test_history_john_schulman_shows_his_departure_to_anthropic_with_its_quote(cli, db):
@@ -26,8 +37,19 @@ def test_history_john_schulman_shows_his_departure_to_anthropic_with_its_quote(c
 
 def test_history_json(cli, db):
     data = cli.json("history", "ジョン・シュルマン", "--store", db)
-    assert set(data) >= {"organisation", "person", "name", "aliases", "as_known_at", "stints", "titles", "managers",
-                         "leaves", "events", "retracted"}
+    assert set(data) >= {
+        "organisation",
+        "person",
+        "name",
+        "aliases",
+        "as_known_at",
+        "stints",
+        "titles",
+        "managers",
+        "leaves",
+        "events",
+        "retracted",
+    }
     assert data["person"] == "john-schulman" and data["as_known_at"] is None
     (stint,) = data["stints"]
     assert (stint["to"], stint["destination"], stint["rejoined"]) == ("2024-08", "Anthropic", False)
@@ -45,8 +67,19 @@ def test_why_greg_brockman_gives_the_leave_event_and_its_quote(cli, db):
     assert "status: on leave since 2024-08, until 2024-12" in out
     assert "on leave until 2024-12" in out and "「私は今年の終わりまで1年間の休暇を取る予定です。」" in out
     data = cli.json("why", "Greg", "--at", "2024-09-01", "--store", db)
-    assert set(data) >= {"organisation", "person", "name", "at", "as_known_at", "status", "title", "reports_to",
-                         "uncertain", "because", "events"}
+    assert set(data) >= {
+        "organisation",
+        "person",
+        "name",
+        "at",
+        "as_known_at",
+        "status",
+        "title",
+        "reports_to",
+        "uncertain",
+        "because",
+        "events",
+    }
     assert (data["person"], data["at"], data["status"]) == ("greg-brockman", "2024-09-01", "on_leave")
     leave = next(e for e in data["events"] if e["id"] == data["because"]["status"])
     assert leave["kind"] == "on_leave" and leave["source"]["quote"] == "私は今年の終わりまで1年間の休暇を取る予定です。"
@@ -58,22 +91,28 @@ def test_log_json_is_a_list_of_documented_objects(cli, db):
     for e in data:
         assert set(e) >= LOG_KEYS
         assert e["retracted"] is False and e["retraction"] is None
-        assert datetime.fromisoformat(e["recorded_at"]).utcoffset() == timezone.utc.utcoffset(None)
+        assert datetime.fromisoformat(e["recorded_at"]).utcoffset() == UTC.utcoffset(None)
         assert e["precision"] in ("year", "month", "day") and e["source"]["document"].endswith(".txt")
 
 
 def test_log_filters_from_the_command_line(cli, db):
     mira = cli.json("log", "--person", "ミラ・ムラティ", "--store", db)
     assert [(e["kind"], e["on"]) for e in mira] == [("appointed", "2018"), ("departed", "2024-09-25")]
-    august = cli.json("log", "--from", "2024-08", "--to", "2024-08", "--kind", "departed", "--kind", "on_leave",
-                      "--store", db)
-    assert sorted((e["person"], e["kind"]) for e in august) == [("greg-brockman", "on_leave"),
-                                                                 ("john-schulman", "departed")]
+    august = cli.json(
+        "log", "--from", "2024-08", "--to", "2024-08", "--kind", "departed", "--kind", "on_leave", "--store", db
+    )
+    assert sorted((e["person"], e["kind"]) for e in august) == [
+        ("greg-brockman", "on_leave"),
+        ("john-schulman", "departed"),
+    ]
     recorded = cli.json("log", "--recorded", "--store", db)
     assert [e["recorded_at"] for e in recorded] == sorted(e["recorded_at"] for e in recorded)
     text = cli("log", "--person", "mira", "--from", "2024-09", "--store", db).stdout
     assert text.startswith("1 event, by effective date, as known now")
-    assert "Mira Murati [mira-murati]: departed" in text and "「熟考の末、OpenAl を離れるという難しい決断をしました。」" in text
+    assert (
+        "Mira Murati [mira-murati]: departed" in text
+        and "「熟考の末、OpenAl を離れるという難しい決断をしました。」" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,8 +148,11 @@ def _show(cli, store, known):
 def test_show_the_same_day_as_known_at_two_times(cli, bitemporal):  # noqa: F811
     early, people = _show(cli, bitemporal, "2024-08-01")
     assert early["as_known_at"] == "2024-08-01T23:59:59.999999Z" and early["at"] == "2024-06-15"
-    assert people == {"alice": ("CEO", "active", None), "bob": ("CTO", "on_leave", "alice"),
-                      "carol": ("VP Research", "active", "bob")}
+    assert people == {
+        "alice": ("CEO", "active", None),
+        "bob": ("CTO", "on_leave", "alice"),
+        "carol": ("VP Research", "active", "bob"),
+    }
     late, people = _show(cli, bitemporal, "2024-09-01T12:00:00Z")
     assert late["as_known_at"] == "2024-09-01T12:00:00Z"
     assert people == {"alice": ("CEO", "active", None), "bob": ("CTO", "active", "alice")}

@@ -10,14 +10,16 @@ import json
 import shutil
 
 import pytest
-
 from conftest import ROOT, stored_events
+
 from orgsim.application import open_store
 from orgsim.facts import quote_occurs, quote_start
 
 SEEDS = ROOT / "seeds"
 DOC = "002_fa3ea9b5eed048a8.txt"
-REAL = "マークは当社の新しい研究担当 SVP となり、チーフ サイエンティストのヤクブと共同で研究組織を率いることになります。"
+REAL = (
+    "マークは当社の新しい研究担当 SVP となり、チーフ サイエンティストのヤクブと共同で研究組織を率いることになります。"
+)
 MADE_UP = "Mark Chen leaves OpenAI to found a startup."
 
 
@@ -31,8 +33,20 @@ def _elsewhere(tmp_path, monkeypatch):
 
 
 def _append(cli, db, *source, dry_run=False, json_=False):
-    return cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--to", "Acme", *source, "--store", db,
-               *(["--dry-run"] if dry_run else []), *(["--json"] if json_ else []))
+    return cli(
+        "append",
+        "departed",
+        "mark-chen",
+        "--on",
+        "2025-01-10",
+        "--to",
+        "Acme",
+        *source,
+        "--store",
+        db,
+        *(["--dry-run"] if dry_run else []),
+        *(["--json"] if json_ else []),
+    )
 
 
 def test_a_quote_from_its_seed_document_is_accepted(cli, db):
@@ -92,8 +106,21 @@ QUOTES = [
 def test_whitespace_and_line_breaks_are_compared_as_load_compares_them(cli, db, tmp_path, _elsewhere, quote, accepted):
     (_elsewhere / "memo.txt").write_bytes(TEXT.encode("utf-8"))
     before = stored_events(db)
-    result = cli("append", "appointed", "Jane Doe", "--title", "COO", "--on", "2025-01-10",
-                 "--document", "memo.txt", "--quote", quote, "--store", db)
+    result = cli(
+        "append",
+        "appointed",
+        "Jane Doe",
+        "--title",
+        "COO",
+        "--on",
+        "2025-01-10",
+        "--document",
+        "memo.txt",
+        "--quote",
+        quote,
+        "--store",
+        db,
+    )
     assert (result.exit_code == 0) is accepted, result.stderr
     assert len(stored_events(db)) == len(before) + (2 if accepted else 0)  # a new person and the event
     if not accepted:
@@ -104,7 +131,9 @@ def test_whitespace_and_line_breaks_are_compared_as_load_compares_them(cli, db, 
     (seeds / "memo.txt").write_bytes(TEXT.encode("utf-8"))
     (seeds / "s.yaml").write_text(
         "organisation: Acme\nevents:\n  - {kind: appointed, person: jane-doe, title: COO, on: '2025-01-10', "
-        f"source: {{document: memo.txt, quote: {json.dumps(quote)}}}}}\n", encoding="utf-8")
+        f"source: {{document: memo.txt, quote: {json.dumps(quote)}}}}}\n",
+        encoding="utf-8",
+    )
     loaded = cli("load", seeds / "s.yaml", "--store", tmp_path / "acme.db")
     assert (loaded.exit_code == 0) is accepted, loaded.stderr
     if not accepted:
@@ -129,8 +158,15 @@ def test_a_quote_citing_only_a_url_is_stored_with_a_note_that_it_was_not_checked
 def test_a_document_not_found_is_stored_with_a_note_naming_it(cli, db, json_):
     result = _append(cli, db, "--document", "board-memo.txt", "--quote", MADE_UP, json_=json_)
     assert result.exit_code == 0, result.stderr
-    assert f"Note: the quote was not checked (board-memo.txt was not found in the current folder or {SEEDS})." in result.stderr
-    event_id = json.loads(result.stdout)["event"] if json_ else result.stdout.strip().splitlines()[-1].removeprefix("Event id: ")
+    assert (
+        f"Note: the quote was not checked (board-memo.txt was not found in the current folder or {SEEDS})."
+        in result.stderr
+    )
+    event_id = (
+        json.loads(result.stdout)["event"]
+        if json_
+        else result.stdout.strip().splitlines()[-1].removeprefix("Event id: ")
+    )
     assert open_store(db).timeline().fact_map()[event_id].source == {"document": "board-memo.txt", "quote": MADE_UP}
 
 
@@ -139,7 +175,10 @@ def test_a_document_given_as_a_path_or_url_is_refused_as_load_refuses_it(cli, db
     before = stored_events(db)
     result = _append(cli, db, "--document", document, "--quote", REAL)
     assert result.exit_code == 1
-    assert f"a cited document is a file name in the current folder or {SEEDS} (like 000_….txt), not a path: {document!r}" in result.stderr
+    assert (
+        f"a cited document is a file name in the current folder or {SEEDS} (like 000_….txt), not a path: {document!r}"
+        in result.stderr
+    )
     assert stored_events(db) == before
 
 
@@ -150,7 +189,9 @@ def test_correct_checks_its_new_quote_too(cli, db):
     for dry_run in ([], ["--dry-run"]):
         refused = cli(*args, "--quote", MADE_UP, *dry_run)
         assert refused.exit_code == 1
-        assert refused.stderr == f'Error: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {SEEDS / DOC}\n'
+        assert (
+            refused.stderr == f'Error: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {SEEDS / DOC}\n'
+        )
         assert stored_events(db) == before
     accepted = cli(*args, "--quote", REAL)
     assert accepted.exit_code == 0, accepted.stderr
@@ -160,8 +201,18 @@ def test_correct_checks_its_new_quote_too(cli, db):
 
 
 def _line(quote):
-    return json.dumps({"kind": "departed", "person": "mark-chen", "on": "2025-01-10",
-                       "source": {"document": DOC, "quote": quote}}, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "kind": "departed",
+                "person": "mark-chen",
+                "on": "2025-01-10",
+                "source": {"document": DOC, "quote": quote},
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def test_import_refuses_a_quote_its_document_beside_the_file_lacks(cli, db, tmp_path):
@@ -172,7 +223,10 @@ def test_import_refuses_a_quote_its_document_beside_the_file_lacks(cli, db, tmp_
     before = stored_events(db)
     result = cli("import", folder / "h.jsonl", "--store", db)
     assert result.exit_code == 1
-    assert result.stderr == f'Error: {folder / "h.jsonl"}:1: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {folder / DOC}\n'
+    assert (
+        result.stderr
+        == f'Error: {folder / "h.jsonl"}:1: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {folder / DOC}\n'
+    )
     assert stored_events(db) == before
     (folder / "h.jsonl").write_text(_line(REAL), encoding="utf-8")
     assert cli("import", folder / "h.jsonl", "--store", db).exit_code == 0
@@ -186,7 +240,10 @@ def test_import_without_the_documents_beside_it_checks_them_where_append_looks(c
     before = stored_events(db)
     refused = cli("import", f, "--store", db)
     assert refused.exit_code == 1 and stored_events(db) == before
-    assert refused.stderr == f'Error: {f}:1: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {SEEDS / DOC}\n'
+    assert (
+        refused.stderr
+        == f'Error: {f}:1: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {SEEDS / DOC}\n'
+    )
     f.write_text(_line(REAL), encoding="utf-8")
     accepted = cli("import", f, "--store", db)
     assert accepted.exit_code == 0 and "not checked" not in accepted.stderr, accepted.stderr
@@ -197,8 +254,10 @@ def test_import_of_a_quote_whose_document_is_nowhere_stores_it_and_says_where_it
     f.write_text(_line(MADE_UP).replace(DOC, "board-memo.txt"), encoding="utf-8")
     result = cli("import", f, "--store", db)
     assert result.exit_code == 0, result.stderr
-    assert (f"Note: 1 quote not checked: 1 cites a document not found beside {f}, in the current folder or {SEEDS} "
-            "(board-memo.txt).") in result.stderr
+    assert (
+        f"Note: 1 quote not checked: 1 cites a document not found beside {f}, in the current folder or {SEEDS} "
+        "(board-memo.txt)."
+    ) in result.stderr
 
 
 def test_an_export_imported_in_another_folder_has_every_quote_checked(cli, db, tmp_path):
@@ -214,11 +273,17 @@ def test_load_refuses_a_made_up_quote_naming_file_line_document_and_quote(cli, t
     for doc in SEEDS.glob("*.txt"):
         shutil.copy(doc, tmp_path / doc.name)
     seed = tmp_path / "s.yaml"
-    seed.write_text("organisation: Acme\nevents:\n  - {kind: appointed, person: ann, title: CEO, on: '2020', "
-                    f"source: {{document: {DOC}, quote: '{MADE_UP}'}}}}\n", encoding="utf-8")
+    seed.write_text(
+        "organisation: Acme\nevents:\n  - {kind: appointed, person: ann, title: CEO, on: '2020', "
+        f"source: {{document: {DOC}, quote: '{MADE_UP}'}}}}\n",
+        encoding="utf-8",
+    )
     result = cli("load", seed, "--store", tmp_path / "acme.db")
     assert result.exit_code == 1
-    assert result.stderr == f'Error: {seed}:3: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {tmp_path / DOC}\n'
+    assert (
+        result.stderr
+        == f'Error: {seed}:3: the quote "Mark Chen leaves OpenAI…" does not occur verbatim in {tmp_path / DOC}\n'
+    )
     assert not (tmp_path / "acme.db").exists()
 
 
@@ -226,14 +291,21 @@ def test_a_quote_that_cites_neither_a_document_nor_a_web_address_is_refused(cli,
     """(It was stored with a note, then printed by `history`, `log` and `diff` like a checked quote.)"""
     before = stored_events(db)
     for dry_run in ([], ["--dry-run"]):
-        refused = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--quote", MADE_UP, *dry_run, "--store", db)
+        refused = cli(
+            "append", "departed", "mark-chen", "--on", "2025-01-10", "--quote", MADE_UP, *dry_run, "--store", db
+        )
         assert refused.exit_code == 1 and refused.stdout == ""
-        assert refused.stderr == ("Error: a quote needs the document or the web address it is from "
-                                  "(`document` or `url`; --document or --url on the command line)\n")
+        assert refused.stderr == (
+            "Error: a quote needs the document or the web address it is from "
+            "(`document` or `url`; --document or --url on the command line)\n"
+        )
     assert stored_events(db) == before
     seed = tmp_path / "s.yaml"
-    seed.write_text("organisation: Acme\nevents:\n  - {kind: appointed, person: ann, title: CEO, on: '2020', "
-                    f"source: {{quote: '{MADE_UP}'}}}}\n", encoding="utf-8")
+    seed.write_text(
+        "organisation: Acme\nevents:\n  - {kind: appointed, person: ann, title: CEO, on: '2020', "
+        f"source: {{quote: '{MADE_UP}'}}}}\n",
+        encoding="utf-8",
+    )
     loaded = cli("load", seed, "--store", tmp_path / "acme.db")
     assert loaded.exit_code == 1 and loaded.stderr.startswith(f"Error: {seed}:3: a quote needs the document")
     noted = cli("append", "departed", "mark-chen", "--on", "2025-01-10", "--source", "a phone call", "--store", db)
@@ -243,8 +315,18 @@ def test_a_quote_that_cites_neither_a_document_nor_a_web_address_is_refused(cli,
 def test_import_takes_a_quote_citing_nothing_from_an_older_export_and_says_it_was_not_checked(cli, db, tmp_path):
     """Stores written before such quotes were refused hold some: their export must import back."""
     f = tmp_path / "h.jsonl"
-    f.write_text(json.dumps({"kind": "departed", "person": "mark-chen", "on": "2025-01-10",
-                             "source": {"quote": MADE_UP, "note": "heard it"}}) + "\n", encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            {
+                "kind": "departed",
+                "person": "mark-chen",
+                "on": "2025-01-10",
+                "source": {"quote": MADE_UP, "note": "heard it"},
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     imported = cli("import", f, "--store", db)
     assert imported.exit_code == 0, imported.stderr
     assert "Note: 1 quote not checked: 1 cites no document (a web address only, or nothing)." in imported.stderr

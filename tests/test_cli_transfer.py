@@ -4,20 +4,31 @@ import json
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import stored_events
+
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 
 
 def write_lines(path, records):
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records), encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records),
+        encoding="utf-8",
+    )
     return path
 
 
 GOOD = [
-    {"kind": "appointed", "person": "jane-doe", "name": "Jane Doe", "aliases": ["JD"], "title": "COO",
-     "reports_to": "サム・アルトマン", "on": "2024-11", "source": {"document": "memo.txt", "quote": "Jane joins as COO"}},
+    {
+        "kind": "appointed",
+        "person": "jane-doe",
+        "name": "Jane Doe",
+        "aliases": ["JD"],
+        "title": "COO",
+        "reports_to": "サム・アルトマン",
+        "on": "2024-11",
+        "source": {"document": "memo.txt", "quote": "Jane joins as COO"},
+    },
     {"kind": "reports_to", "person": "kevin weil", "manager": "JD", "on": "2024-12-01", "source": "org memo"},
     {"kind": "on_leave", "person": "jane-doe", "on": "2025-01", "until": "2025-03", "source": "a post"},
     {"kind": "returned", "person": "jane-doe", "on": "2025-03-10", "source": "a post"},
@@ -29,7 +40,12 @@ def test_import_stores_every_line_and_twice_adds_nothing(cli, db, tmp_path):
     f = write_lines(tmp_path / "h.jsonl", GOOD)
     result = cli("import", f, "--store", db, "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {"organisation": "OpenAI", "people_added": 1, "events_added": 5, "events_already_stored": 0}
+    assert json.loads(result.stdout) == {
+        "organisation": "OpenAI",
+        "people_added": 1,
+        "events_added": 5,
+        "events_already_stored": 0,
+    }
     chart = {p["id"]: p for p in cli.json("show", "--at", "2025-02-01", "--store", db)["people"]}
     assert chart["jane-doe"]["status"] == "on_leave" and chart["kevin-weil"]["reports_to"] == "jane-doe"
     again = json.loads(cli("import", f, "--store", db, "--json").stdout)
@@ -41,19 +57,47 @@ BAD_LINES = [
     ("malformed JSON", '{"kind": "departed", "person": "mark-chen", "on": "2024-10"', "not valid JSON"),
     ("missing field", {"kind": "departed", "person": "mark-chen"}, "missing field 'on'"),
     ("unknown kind", {"kind": "promoted", "person": "mark-chen", "on": "2024-10"}, "unknown kind 'promoted'"),
-    ("unknown field", {"kind": "departed", "person": "mark-chen", "on": "2024-10", "title": "x"}, "do not belong to a departed event"),
+    (
+        "unknown field",
+        {"kind": "departed", "person": "mark-chen", "on": "2024-10", "title": "x"},
+        "do not belong to a departed event",
+    ),
     ("malformed date", {"kind": "departed", "person": "mark-chen", "on": "2024-13-01"}, "month 13"),
     ("not a date", {"kind": "departed", "person": "mark-chen", "on": "yesterday"}, "not a date"),
     ("not an object", "[1, 2]", "must be a JSON object"),
     ("unknown person", {"kind": "departed", "person": "nobody", "on": "2024-10"}, "unknown person 'nobody'"),
-    ("departing twice", {"kind": "departed", "person": "mira-murati", "on": "2024-10-01"}, "not in the organisation on that date"),
+    (
+        "departing twice",
+        {"kind": "departed", "person": "mira-murati", "on": "2024-10-01"},
+        "not in the organisation on that date",
+    ),
     ("returning when not on leave", {"kind": "returned", "person": "sam-altman", "on": "2024-10-01"}, "not on leave"),
     ("leave after departure", {"kind": "on_leave", "person": "john-schulman", "on": "2024-10-01"}, "departed 2024-08"),
-    ("reporting to oneself", {"kind": "reports_to", "person": "mark-chen", "manager": "mark-chen", "on": "2024-10-01"}, "themselves"),
-    ("reporting cycle", {"kind": "reports_to", "person": "sam-altman", "manager": "mark-chen", "on": "2024-10-01"}, "cycle"),
-    ("manager not there", {"kind": "reports_to", "person": "mark-chen", "manager": "mira-murati", "on": "2024-10-01"}, "not in the organisation on that date"),
-    ("invalidates a later event", {"kind": "departed", "person": "bob-mcgrew", "on": "2024-01"}, "would make the stored event"),
-    ("retracting an unknown event", {"kind": "retracted", "target": "ffffffffffff", "reason": "x"}, "no stored event has id"),
+    (
+        "reporting to oneself",
+        {"kind": "reports_to", "person": "mark-chen", "manager": "mark-chen", "on": "2024-10-01"},
+        "themselves",
+    ),
+    (
+        "reporting cycle",
+        {"kind": "reports_to", "person": "sam-altman", "manager": "mark-chen", "on": "2024-10-01"},
+        "cycle",
+    ),
+    (
+        "manager not there",
+        {"kind": "reports_to", "person": "mark-chen", "manager": "mira-murati", "on": "2024-10-01"},
+        "not in the organisation on that date",
+    ),
+    (
+        "invalidates a later event",
+        {"kind": "departed", "person": "bob-mcgrew", "on": "2024-01"},
+        "would make the stored event",
+    ),
+    (
+        "retracting an unknown event",
+        {"kind": "retracted", "target": "ffffffffffff", "reason": "x"},
+        "no stored event has id",
+    ),
 ]
 
 
@@ -69,10 +113,13 @@ def test_one_bad_line_rejects_the_whole_file(cli, db, tmp_path, name, bad, messa
 
 
 def test_ambiguous_alias_in_a_file(cli, db, tmp_path):
-    f = write_lines(tmp_path / "h.jsonl", [
-        {"kind": "appointed", "person": "kevin-other", "name": "Kevin", "title": "Engineer", "on": "2024-10"},
-        {"kind": "departed", "person": "kevin", "on": "2024-11"},
-    ])
+    f = write_lines(
+        tmp_path / "h.jsonl",
+        [
+            {"kind": "appointed", "person": "kevin-other", "name": "Kevin", "title": "Engineer", "on": "2024-10"},
+            {"kind": "departed", "person": "kevin", "on": "2024-11"},
+        ],
+    )
     before = stored_events(db)
     result = cli("import", f, "--store", db)
     assert result.exit_code == 1 and f"{f}:2: " in result.stderr and "could be any of" in result.stderr
@@ -93,7 +140,9 @@ def test_missing_file_and_missing_org(cli, db, tmp_path):
     f = write_lines(tmp_path / "h.jsonl", GOOD)
     result = cli("import", f, "--store", tmp_path / "new.db")
     assert result.exit_code == 1 and "run `orgsim load`" in result.stderr
-    assert cli("import", f, "--store", tmp_path / "new.db", "--org", "Acme").exit_code == 1  # sam-altman unknown in Acme
+    assert (
+        cli("import", f, "--store", tmp_path / "new.db", "--org", "Acme").exit_code == 1
+    )  # sam-altman unknown in Acme
     assert not (tmp_path / "new.db").exists()  # a failed first import leaves no store behind
 
 
@@ -111,7 +160,21 @@ def test_export_then_import_rebuilds_an_identical_history(cli, db, tmp_path):
     assert cli("import", write_lines(tmp_path / "h.jsonl", GOOD), "--store", db).exit_code == 0
     murati = next(f for f in open_store(db).timeline().facts if f.person == "mira-murati" and f.kind == "departed")
     kevin = next(f for f in open_store(db).timeline().facts if f.person == "kevin-weil" and f.kind == "reports_to")
-    assert cli("correct", murati.id, "--on", "2024-09-26", "--to", "Thinking Machines", "--reason", "later report", "--store", db).exit_code == 0
+    assert (
+        cli(
+            "correct",
+            murati.id,
+            "--on",
+            "2024-09-26",
+            "--to",
+            "Thinking Machines",
+            "--reason",
+            "later report",
+            "--store",
+            db,
+        ).exit_code
+        == 0
+    )
     assert cli("retract", kevin.id, "--reason", "not reported after all", "--store", db).exit_code == 0
 
     out = tmp_path / "export.jsonl"
@@ -139,7 +202,9 @@ def test_export_of_a_missing_store_is_an_error(cli, tmp_path):
 
 def test_a_byte_order_mark_is_accepted(cli, db, tmp_path):
     f = tmp_path / "bom.jsonl"
-    f.write_bytes(b'\xef\xbb\xbf{"kind": "appointed", "person": "bom-person", "name": "Bom Person", "title": "X", "on": "2024-11"}\n')
+    f.write_bytes(
+        b'\xef\xbb\xbf{"kind": "appointed", "person": "bom-person", "name": "Bom Person", "title": "X", "on": "2024-11"}\n'
+    )
     assert cli("import", f, "--store", db).exit_code == 0
     assert "bom-person" in {p["id"] for p in cli.json("people", "--store", db)["people"]}
 
@@ -159,7 +224,10 @@ def test_importing_under_a_new_organisation_name_adds_it_and_says_so(cli, db, tm
     assert same.exit_code == 0 and "new organisation" not in same.stderr
     typo = cli("import", history, "--org", "Opnai", "--store", db)
     assert typo.exit_code == 0
-    assert "Note: Opnai is a new organisation in this store, beside OpenAI: commands on this store now need --org." in typo.stderr
+    assert (
+        "Note: Opnai is a new organisation in this store, beside OpenAI: commands on this store now need --org."
+        in typo.stderr
+    )
     needs = cli("show", "--store", db)
     assert needs.exit_code == 1 and "several organisations (OpenAI, Opnai)" in needs.stderr
     assert cli("show", "--org", "OpenAI", "--store", db).exit_code == 0

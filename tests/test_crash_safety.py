@@ -15,8 +15,8 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-
 from conftest import stored_events
+
 from orgsim.application import open_store
 from orgsim.chart import check
 
@@ -26,8 +26,19 @@ def big_file(path, n, descending):
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
             day = date(2029, 12, 31) - timedelta(days=i) if descending else date(2025, 1, 1) + timedelta(days=i)
-            f.write(json.dumps({"kind": "appointed", "person": f"bulk-{i}", "title": "Engineer",
-                                "reports_to": "sam-altman", "on": day.isoformat(), "source": "bulk"}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "kind": "appointed",
+                        "person": f"bulk-{i}",
+                        "title": "Engineer",
+                        "reports_to": "sam-altman",
+                        "on": day.isoformat(),
+                        "source": "bulk",
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -36,9 +47,14 @@ def start_on_a_terminal(args):
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
     # Ctrl-C as on a user's terminal, even when the tests themselves run as a background job (which
     # starts with SIGINT ignored, and a child would inherit that)
-    proc = subprocess.Popen([sys.executable, "-m", "orgsim", *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=slave, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgsim", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     os.close(slave)
     return proc, master
 
@@ -65,6 +81,7 @@ def mid_way(total):
     def check_text(text):
         counts = [int(n) for n in re.findall(rf"(\d+)/{total}\b", text)]
         return any(0 < n < total for n in counts)
+
     return check_text
 
 
@@ -93,8 +110,11 @@ def test_an_import_interrupted_mid_way_leaves_the_store_unchanged(db, tmp_path, 
     timeline = open_store(db).timeline()  # and still readable and valid
     check(timeline)
     assert not any(p.startswith("bulk-") for p in timeline.people)
-    result = subprocess.run([sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and json.loads(result.stdout)["organisation"] == "OpenAI"
 
 

@@ -48,8 +48,17 @@ def test_the_year_9999_is_out_of_reach_as_input_the_read_model_keeps_its_last_da
 
 def test_the_last_day_orgsim_holds_reads_the_same_from_the_model_and_a_replay(cli, db):
     """(On 9999-12-31 the model's open intervals, which end that day, used to read as closed: 0 people.)"""
-    assert cli("append", "departed", "sam-altman", "--on", "9998-12-31", "--source", "a far-off test", "--store", db).exit_code == 0
-    for args in (("show", "--at", "9998-12-31"), ("diff", "2024-10-15", "9998-12-31"), ("diff", "9998-12-31", "9998-12-30")):
+    assert (
+        cli(
+            "append", "departed", "sam-altman", "--on", "9998-12-31", "--source", "a far-off test", "--store", db
+        ).exit_code
+        == 0
+    )
+    for args in (
+        ("show", "--at", "9998-12-31"),
+        ("diff", "2024-10-15", "9998-12-31"),
+        ("diff", "9998-12-31", "9998-12-30"),
+    ):
         modelled = cli(*args, "--json", "--store", db)
         replayed = cli(*args, "--json", "--store", db, "--as-known-at", "2999-01-01")
         m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)

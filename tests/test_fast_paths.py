@@ -1,7 +1,7 @@
 """The fast constructors and shortcuts the read model's diff uses give exactly what the plain ones give."""
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -18,8 +18,20 @@ partial = st.sampled_from(["2023", "2024-05", "2024-09-25", "1999-12-31"]).map(P
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.tuples(st.text(min_size=1, max_size=8), st.text(max_size=8), text, st.sampled_from(["active", "on_leave"]),
-                 text, st.booleans(), text, text, text, ids))
+@given(
+    st.tuples(
+        st.text(min_size=1, max_size=8),
+        st.text(max_size=8),
+        text,
+        st.sampled_from(["active", "on_leave"]),
+        text,
+        st.booleans(),
+        text,
+        text,
+        text,
+        ids,
+    )
+)
 def test_row_of_is_the_row_the_dataclass_builds(fields):
     fast, plain = Row.of(*fields), Row(*fields)
     assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
@@ -30,11 +42,21 @@ def test_row_of_is_the_row_the_dataclass_builds(fields):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.tuples(
-    st.text(min_size=1, max_size=12), st.sampled_from(["appointed", "departed", "on_leave", "returned", "reports_to"]),
-    st.text(min_size=1, max_size=8), partial, st.dictionaries(st.sampled_from(["document", "quote", "note"]), st.text(max_size=5)),
-    text, text, text, st.none() | partial, st.integers(0, 10**6),
-    st.none() | st.just(datetime(2026, 11, 22, 14, 28, tzinfo=timezone.utc))))
+@given(
+    st.tuples(
+        st.text(min_size=1, max_size=12),
+        st.sampled_from(["appointed", "departed", "on_leave", "returned", "reports_to"]),
+        st.text(min_size=1, max_size=8),
+        partial,
+        st.dictionaries(st.sampled_from(["document", "quote", "note"]), st.text(max_size=5)),
+        text,
+        text,
+        text,
+        st.none() | partial,
+        st.integers(0, 10**6),
+        st.none() | st.just(datetime(2026, 11, 22, 14, 28, tzinfo=UTC)),
+    )
+)
 def test_fact_of_is_the_fact_the_dataclass_builds(fields):
     fast, plain = Fact.of(*fields), Fact(*fields)
     assert fast == plain and repr(fast) == repr(plain)

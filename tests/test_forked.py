@@ -11,13 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
+from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 import orgsim.cli.diff as cli_diff
 from orgsim import forked
 from orgsim.forked import in_two
 from orgsim.readmodel import View
 
-from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 @pytest.fixture(autouse=True)
 def _two_processors(monkeypatch):
@@ -44,6 +44,7 @@ def test_a_failing_parent_raises_and_leaves_no_child_behind(tmp_path):
 
     def slow() -> bytes:
         import time
+
         (tmp_path / "pid").write_text(str(os.getpid()))
         os.replace(tmp_path / "pid", started)  # (whole, when the parent sees it)
         time.sleep(5)
@@ -52,6 +53,7 @@ def test_a_failing_parent_raises_and_leaves_no_child_behind(tmp_path):
 
     def fail():
         import time
+
         while not started.exists():  # (the child is running)
             time.sleep(0.01)
         raise ValueError("parent failed")
@@ -69,7 +71,12 @@ def test_one_processor_or_no_fork_runs_here_only(monkeypatch):
 
 
 # --- the text diff ------------------------------------------------------------------------------
-SPANS = [("2016-01-01", "2024-06-30"), ("2024-06-30", "2019-03-01"), ("2021-05-05", "2021-08-05"), ("2020-01-01", "2020-01-01")]
+SPANS = [
+    ("2016-01-01", "2024-06-30"),
+    ("2024-06-30", "2019-03-01"),
+    ("2021-05-05", "2021-08-05"),
+    ("2020-01-01", "2020-01-01"),
+]
 
 
 def _who_worked(monkeypatch, tmp_path) -> Path:
@@ -104,7 +111,9 @@ def test_a_split_diff_prints_the_same_bytes_as_one_process(cli, generated, monke
         assert data.pop("as_known_at") is None and again.pop("as_known_at") == "2999-01-01T23:59:59.999999Z"
         assert data == again
     else:
-        assert split.stdout.splitlines() == replayed.stdout.splitlines()[:-1]  # (the replay adds its "As known at" line)
+        assert (
+            split.stdout.splitlines() == replayed.stdout.splitlines()[:-1]
+        )  # (the replay adds its "As known at" line)
     pids = log.read_text().split()
     if span[0] != span[1]:
         assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) in pids  # here and in a child
@@ -126,8 +135,8 @@ def test_a_child_that_cannot_see_the_same_model_leaves_its_share_to_the_parent(c
 
 
 def test_a_twin_view_sees_the_same_version_or_none(cli, generated, tmp_path):  # noqa: F811
-    from datetime import date
     import shutil
+    from datetime import date
 
     from orgsim.application import open_store
 

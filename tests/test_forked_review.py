@@ -5,7 +5,6 @@ while they read, a child killed mid-write, a parent interrupted, a child that wr
 
 from __future__ import annotations
 
-import json as jsonlib
 import os
 import random
 import signal
@@ -16,8 +15,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_backdated import SCENARIOS
+from test_forked import _who_worked as _pid_log  # (each process that works out a share notes its pid)
+from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 import orgsim.cli.diff as cli_diff
 from orgsim import forked
@@ -26,10 +29,6 @@ from orgsim.errors import OrgsimError
 from orgsim.forked import in_two
 from orgsim.readmodel import View
 
-from conftest import ROOT
-from test_backdated import SCENARIOS
-from test_forked import _who_worked as _pid_log  # (each process that works out a share notes its pid)
-from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 @pytest.fixture(autouse=True)
 def _two_processors(monkeypatch):
@@ -47,7 +46,10 @@ def _three_ways(cli, monkeypatch, store: str, a: str, b: str, json: bool) -> Non
     assert single.exit_code == split.exit_code == replayed.exit_code == 0, (single.stderr, split.stderr)
     assert split.stdout == single.stdout and split.stderr == single.stderr == "", (a, b)
     if json:
-        assert replayed.stdout.replace('"as_known_at": "2999-01-01T23:59:59.999999Z"', '"as_known_at": null') == single.stdout
+        assert (
+            replayed.stdout.replace('"as_known_at": "2999-01-01T23:59:59.999999Z"', '"as_known_at": null')
+            == single.stdout
+        )
     else:
         assert single.stdout.splitlines() == replayed.stdout.splitlines()[:-1], (a, b)
 
@@ -61,8 +63,14 @@ DAYS = st.one_of(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(DAYS, DAYS, st.booleans())
-def test_any_two_days_of_a_generated_history_split_or_not_print_what_a_replay_prints(cli, generated, monkeypatch, a, b,  # noqa: F811
-                                                                                    json):
+def test_any_two_days_of_a_generated_history_split_or_not_print_what_a_replay_prints(
+    cli,
+    generated,
+    monkeypatch,
+    a,
+    b,
+    json,
+):
     _three_ways(cli, monkeypatch, generated, a.isoformat(), b.isoformat(), json)
 
 
@@ -71,6 +79,7 @@ def hard_seeds(tmp_path_factory):
     """The seeds with the backdated scenarios' appends (partial dates, rehires, leavers' reports, a
     manager hired, given a report and gone on one day), some retractions and a correction."""
     from conftest import SEEDS
+
     from orgsim.interchange import read_yaml
 
     store = str(tmp_path_factory.mktemp("hard") / "seeds.db")
@@ -115,12 +124,15 @@ def _days_around(store: str) -> list[str]:
     return sorted(d.isoformat() for d in days) + ["0001-01-01", "2999-12-31", "2024", "2024-08"]
 
 
-def test_the_seeds_with_partial_dates_rehires_retractions_and_a_correction_split_as_replayed(cli, hard_seeds,
-                                                                                            monkeypatch):
+def test_the_seeds_with_partial_dates_rehires_retractions_and_a_correction_split_as_replayed(
+    cli, hard_seeds, monkeypatch
+):
     days = _days_around(hard_seeds)
     rnd = random.Random(11)
-    for a, b in [(rnd.choice(days), rnd.choice(days)) for _ in range(40)] + [("2024-09-01", "2024-10-15"),
-                                                                              ("2024-10-15", "2024-09-01")]:
+    for a, b in [(rnd.choice(days), rnd.choice(days)) for _ in range(40)] + [
+        ("2024-09-01", "2024-10-15"),
+        ("2024-10-15", "2024-09-01"),
+    ]:
         for json in (False, True):
             _three_ways(cli, monkeypatch, hard_seeds, a, b, json)
 
@@ -128,15 +140,26 @@ def test_the_seeds_with_partial_dates_rehires_retractions_and_a_correction_split
 # --- a writer meanwhile ----------------------------------------------------------------------------
 def _retract_in_another_process(store: str, fid: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "orgsim", "retract", fid, "--reason", "a writer meanwhile", "--store", store],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "orgsim", "retract", fid, "--reason", "a writer meanwhile", "--store", store],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("when", ["before the twin", "after the twin"])
 @pytest.mark.parametrize("json", [False, True], ids=["text", "json"])
-def test_a_writer_committing_while_the_shares_are_worked_out_changes_nothing_printed(cli, generated, monkeypatch,  # noqa: F811
-                                                                                   tmp_path, when, json):
+def test_a_writer_committing_while_the_shares_are_worked_out_changes_nothing_printed(
+    cli,
+    generated,
+    monkeypatch,
+    tmp_path,
+    when,
+    json,
+):
     """Another process retracts a fact (the model moves on) after the parent opened its view: before the
     child opens its twin (the twin is refused, the parent does both shares) or after (the child reads the
     version it opened, the parent's). Either way the diff is the one of the parent's version."""
@@ -197,7 +220,7 @@ def test_a_child_killed_mid_write_gives_none_and_is_reaped(monkeypatch):
         return real_write(fd, data)
 
     monkeypatch.setattr(os, "write", write)
-    mine, theirs = in_two(lambda: "mine", lambda: (str(os.getpid()).encode() + b"|" + os.urandom(1 << 20)))
+    mine, theirs = in_two(lambda: "mine", lambda: str(os.getpid()).encode() + b"|" + os.urandom(1 << 20))
     assert (mine, theirs) == ("mine", None)
 
 
@@ -275,7 +298,9 @@ def test_a_postgresql_stores_local_model_splits_as_replayed(cli, pg_store, datas
     open_store(pg_store, create=True).load(dataset)
     threads = []
     real = forked.in_two
-    monkeypatch.setattr(cli_diff, "in_two", lambda here, there: (threads.append(threading.active_count()), real(here, there))[1])
+    monkeypatch.setattr(
+        cli_diff, "in_two", lambda here, there: (threads.append(threading.active_count()), real(here, there))[1]
+    )
     log = _pid_log(monkeypatch, tmp_path)
     for span in [("2015-01-01", "2024-10-15"), ("2024-10-15", "2023-11-17"), ("2024-09-01", "2024-09-01")]:
         for json in (False, True):
@@ -308,14 +333,21 @@ class _Watched:
 
 
 @pytest.mark.parametrize("json", [False, True], ids=["text", "json"])
-def test_the_child_reads_only_its_own_connection_while_the_parent_holds_its_read_transaction(cli, generated,  # noqa: F811
-                                                                                            monkeypatch, tmp_path, json):
+def test_the_child_reads_only_its_own_connection_while_the_parent_holds_its_read_transaction(
+    cli,
+    generated,  # noqa: F811
+    monkeypatch,
+    tmp_path,
+    json,
+):
     from orgsim.readmodel import ReadModel
 
     notes, real_connect = tmp_path / "notes", ReadModel.connect
     monkeypatch.setattr(ReadModel, "connect", lambda self: _Watched(real_connect(self), notes))
     shared, real_in_shares = [], cli_diff._in_shares
-    monkeypatch.setattr(cli_diff, "_in_shares", lambda view, *rest: (shared.append(id(view.conn)), real_in_shares(view, *rest))[1])
+    monkeypatch.setattr(
+        cli_diff, "_in_shares", lambda view, *rest: (shared.append(id(view.conn)), real_in_shares(view, *rest))[1]
+    )
     monkeypatch.setattr(cli_diff, "SPLIT_AT", 1)
     done = cli("diff", "2016-01-01", "2024-06-30", *(["--json"] if json else []), "--store", generated)
     assert done.exit_code == 0, done.stderr
@@ -325,5 +357,7 @@ def test_the_child_reads_only_its_own_connection_while_the_parent_holds_its_read
     children = {pid for _, pid, _, _, _ in lines} - {parent}
     assert len(children) == 1
     child_done = max(float(t) for _, pid, _, _, t in lines if pid in children)
-    (view_closed,) = [float(t) for what, pid, _, conn, t in lines if what == "close" and pid == parent and int(conn) in shared]
+    (view_closed,) = [
+        float(t) for what, pid, _, conn, t in lines if what == "close" and pid == parent and int(conn) in shared
+    ]
     assert view_closed > child_done  # the parent's read transaction outlives the child's reads

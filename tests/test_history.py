@@ -3,13 +3,14 @@ second clock (`as_known_at`) on a store whose events were recorded at controlled
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import accepted_organisation
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_properties import COMMAND, PEOPLE
 
-from conftest import accepted_organisation
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.dates import PartialDate
@@ -18,9 +19,7 @@ from orgsim.errors import DateError, RecordError, UnknownPersonError
 from orgsim.history import Span, history, log, select, why
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
 
-from test_properties import COMMAND, PEOPLE
-
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(text: str) -> datetime:
@@ -36,8 +35,15 @@ def test_schulman_history_shows_his_departure_to_anthropic_with_its_quote(datase
     assert [s.value for s in h.titles] == ["Co-founder", "Co-founder; leads the remaining Superalignment team"]
     assert h.titles[-1].end is stint.end and h.managers == () and h.leaves == ()
     data = h.as_json()
-    assert data["stints"] == [{"from": "2015", "to": "2024-08", "rejoined": False, "destination": "Anthropic",
-                               "events": [stint.start.id, stint.end.id]}]
+    assert data["stints"] == [
+        {
+            "from": "2015",
+            "to": "2024-08",
+            "rejoined": False,
+            "destination": "Anthropic",
+            "events": [stint.start.id, stint.end.id],
+        }
+    ]
     quotes = {e["id"]: e["source"]["quote"] for e in data["events"]}
     assert "Anthropicに入社" in quotes[stint.end.id]
 
@@ -45,12 +51,19 @@ def test_schulman_history_shows_his_departure_to_anthropic_with_its_quote(datase
 def test_altman_left_and_rejoined(dataset_app):
     stints = dataset_app.history("アルトマン").as_json()["stints"]
     assert [(s["from"], s["to"], s["rejoined"]) for s in stints] == [
-        ("2019", "2023-11-17", False), ("2023-11-29", None, True)]
+        ("2019", "2023-11-17", False),
+        ("2023-11-29", None, True),
+    ]
 
 
 def test_zoph_reported_to_mcgrew_until_they_left_and_brockman_is_on_leave(dataset_app):
     (line,) = dataset_app.history("barret-zoph").as_json()["managers"]
-    assert (line["manager"], line["name"], line["from"], line["to"]) == ("bob-mcgrew", "Bob McGrew", "2022", "2024-09-25")
+    assert (line["manager"], line["name"], line["from"], line["to"]) == (
+        "bob-mcgrew",
+        "Bob McGrew",
+        "2022",
+        "2024-09-25",
+    )
     (leave,) = dataset_app.history("greg-brockman").as_json()["leaves"]
     assert leave == {"since": "2024-08", "until": "2024-12", "returned": None, "ended": None, "events": leave["events"]}
     chen = dataset_app.history("Mark").as_json()
@@ -161,7 +174,12 @@ def test_history_agrees_with_the_chart_for_any_accepted_sequence(commands):
 
 
 # --- the second clock -------------------------------------------------------------------------------
-T1, T2, T3, T4 = at("2024-05-01T09:00:00"), at("2024-07-01T09:00:00"), at("2024-08-15T09:00:00"), at("2024-09-01T09:00:00")
+T1, T2, T3, T4 = (
+    at("2024-05-01T09:00:00"),
+    at("2024-07-01T09:00:00"),
+    at("2024-08-15T09:00:00"),
+    at("2024-09-01T09:00:00"),
+)
 
 
 @pytest.fixture
@@ -174,8 +192,11 @@ def bitemporal(tmp_path) -> str:
     app_.load(
         Dataset(
             "Acme",
-            (PersonRecord("alice", "Alice Smith", ("アリス",)), PersonRecord("bob", "Bob Jones"),
-             PersonRecord("carol", "Carol White")),
+            (
+                PersonRecord("alice", "Alice Smith", ("アリス",)),
+                PersonRecord("bob", "Bob Jones"),
+                PersonRecord("carol", "Carol White"),
+            ),
             (
                 EventRecord("appointed", "alice", "2020", src, title="CEO"),
                 EventRecord("appointed", "bob", "2021", src, title="CTO", manager="alice"),
@@ -184,10 +205,13 @@ def bitemporal(tmp_path) -> str:
         ),
         timestamp=T1,
     )
-    leave = app_.record(EventRecord("on_leave", "bob", "2024-06-10", {"quote": "Bob takes leave"}, until="2024-12"),
-                        timestamp=T2)
-    app_.record(EventRecord("departed", "carol", "2024-05-20", {"quote": "Carol left in May"}, destination="Globex"),
-                timestamp=T3)
+    leave = app_.record(
+        EventRecord("on_leave", "bob", "2024-06-10", {"quote": "Bob takes leave"}, until="2024-12"), timestamp=T2
+    )
+    app_.record(
+        EventRecord("departed", "carol", "2024-05-20", {"quote": "Carol left in May"}, destination="Globex"),
+        timestamp=T3,
+    )
     app_.retract(leave.fact.id, "the leave was misreported", timestamp=T4)
     return path
 
@@ -201,9 +225,15 @@ def test_the_same_day_as_known_at_different_times(bitemporal):
     day = date(2024, 6, 15)
     assert _people(app_.chart(day, as_known_at=at("2024-04-30T00:00:00"))) == {}
     assert _people(app_.chart(day, as_known_at=at("2024-06-01T00:00:00"))) == {
-        "alice": ("CEO", "active", None), "bob": ("CTO", "active", "alice"), "carol": ("VP Research", "active", "bob")}
+        "alice": ("CEO", "active", None),
+        "bob": ("CTO", "active", "alice"),
+        "carol": ("VP Research", "active", "bob"),
+    }
     assert _people(app_.chart(day, as_known_at=at("2024-08-01T00:00:00"))) == {
-        "alice": ("CEO", "active", None), "bob": ("CTO", "on_leave", "alice"), "carol": ("VP Research", "active", "bob")}
+        "alice": ("CEO", "active", None),
+        "bob": ("CTO", "on_leave", "alice"),
+        "carol": ("VP Research", "active", "bob"),
+    }
     late = app_.chart(day, as_known_at=at("2024-08-20T00:00:00"))  # the backdated departure now counts
     assert _people(late) == {"alice": ("CEO", "active", None), "bob": ("CTO", "on_leave", "alice")}
     assert [(a.id, a.destination) for a in late.alumni] == [("carol", "Globex")]
@@ -220,8 +250,11 @@ def test_the_log_shows_both_clocks_and_the_retraction_when_it_was_known(bitempor
     assert recorded[-2:] == [("bob", "on_leave"), ("carol", "departed")]
     (leave,) = app_.log_entries(person="bob", kinds=("on_leave",))
     assert leave.as_json()["recorded_at"] == "2024-07-01T09:00:00Z"
-    assert leave.as_json()["retraction"] == {"id": leave.retraction.id, "reason": "the leave was misreported",
-                                             "recorded_at": "2024-09-01T09:00:00Z"}
+    assert leave.as_json()["retraction"] == {
+        "id": leave.retraction.id,
+        "reason": "the leave was misreported",
+        "recorded_at": "2024-09-01T09:00:00Z",
+    }
     (before,) = app_.log_entries(person="bob", kinds=("on_leave",), as_known_at=at("2024-08-31T00:00:00"))
     assert not before.retracted and before.as_json()["retraction"] is None
     assert len(app_.log_entries(as_known_at=at("2024-08-01T00:00:00"))) == 4
@@ -237,10 +270,14 @@ def test_why_and_history_under_the_second_clock(bitemporal):
     carol_then = app_.history("carol", as_known_at=at("2024-08-01T00:00:00")).as_json()
     assert [(s["from"], s["to"]) for s in carol_then["stints"]] == [("2022-03", None)]
     carol_now = app_.history("Carol White").as_json()
-    assert [(s["from"], s["to"], s["destination"]) for s in carol_now["stints"]] == [("2022-03", "2024-05-20", "Globex")]
+    assert [(s["from"], s["to"], s["destination"]) for s in carol_now["stints"]] == [
+        ("2022-03", "2024-05-20", "Globex")
+    ]
     assert [(m["manager"], m["to"]) for m in carol_now["managers"]] == [("bob", "2024-05-20")]
     bob = app_.history("bob").as_json()
-    assert bob["leaves"] == [] and [r["retraction"]["reason"] for r in bob["retracted"]] == ["the leave was misreported"]
+    assert bob["leaves"] == [] and [r["retraction"]["reason"] for r in bob["retracted"]] == [
+        "the leave was misreported"
+    ]
     assert app_.history("bob", as_known_at=at("2024-08-01T00:00:00")).as_json()["leaves"][0]["since"] == "2024-06-10"
 
 

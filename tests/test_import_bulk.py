@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import generated_history, stored_events
+
 from orgsim.application import OrgsimApp, open_store
 from orgsim.interchange import read_jsonl
 from orgsim.readmodel import build
@@ -26,9 +26,18 @@ MODEL_TABLES = ("meta", "rows", "alumni", "tenures", "people", "names", "facts")
 
 def hires(n: int, start: date = date(2025, 1, 1), step: int = 1) -> list[dict]:
     """`n` appointments under Sam Altman, one a day from `start` (`step=-1`: backwards in time)."""
-    return [{"kind": "appointed", "person": f"bulk-{i}", "name": f"Bulk {i}", "title": "Engineer",
-             "reports_to": "sam-altman", "on": (start + timedelta(days=step * i)).isoformat(), "source": f"memo {i}"}
-            for i in range(n)]
+    return [
+        {
+            "kind": "appointed",
+            "person": f"bulk-{i}",
+            "name": f"Bulk {i}",
+            "title": "Engineer",
+            "reports_to": "sam-altman",
+            "on": (start + timedelta(days=step * i)).isoformat(),
+            "source": f"memo {i}",
+        }
+        for i in range(n)
+    ]
 
 
 def write_lines(path: Path, records: list) -> Path:
@@ -70,8 +79,11 @@ def test_a_bad_line_after_many_chunks_stores_nothing(cli, db, tmp_path, tiny_chu
 
 
 def test_chunked_import_stores_the_same_events_as_one_save(cli, tmp_path, monkeypatch):
-    f = write_lines(tmp_path / "h.jsonl", [{**hires(1)[0], "person": "boss", "name": "Boss", "reports_to": None}]
-                    + [{**h, "reports_to": "boss"} for h in hires(25, date(2025, 2, 1))])
+    f = write_lines(
+        tmp_path / "h.jsonl",
+        [{**hires(1)[0], "person": "boss", "name": "Boss", "reports_to": None}]
+        + [{**h, "reports_to": "boss"} for h in hires(25, date(2025, 2, 1))],
+    )
     stores = {}
     for chunk in (3, 10**9):  # every 3 records, or all at the end (what one Application.save did)
         monkeypatch.setattr(OrgsimApp, "LOAD_CHUNK", chunk)
@@ -89,7 +101,9 @@ def test_a_first_import_writes_the_model_a_rebuild_writes(cli, tmp_path, tiny_ch
     store = str(tmp_path / "s.db")
     boss = {**hires(1, date(2024, 1, 1))[0], "person": "boss", "name": "Boss", "reports_to": None}
     rest = [{**h, "reports_to": "boss"} for h in hires(30, date(2025, 6, 1), step)]
-    departures = [{"kind": "departed", "person": f"bulk-{i}", "on": "2026-03", "source": "memo"} for i in range(0, 30, 4)]
+    departures = [
+        {"kind": "departed", "person": f"bulk-{i}", "on": "2026-03", "source": "memo"} for i in range(0, 30, 4)
+    ]
     f = write_lines(tmp_path / "h.jsonl", [boss] + rest + departures)
     assert cli("import", f, "--org", "Acme", "--store", store).exit_code == 0
     imported = model_tables(store)
@@ -117,15 +131,21 @@ def test_generated_history_imports_with_its_model_fresh(tmp_path, tiny_chunks):
     assert model_tables(store) == imported
 
 
-def test_a_large_import_into_postgresql_is_written_a_chunk_at_a_time_in_one_transaction(cli, pg_store, tmp_path,
-                                                                                       monkeypatch):
+def test_a_large_import_into_postgresql_is_written_a_chunk_at_a_time_in_one_transaction(
+    cli, pg_store, tmp_path, monkeypatch
+):
     """On PostgreSQL the stored events of a load go a `PG_CHUNK` at a time through one transaction
     (the library's single pipelined statement hung on large files); a failure in a later chunk
     leaves nothing stored, and a whole import stores every event, readable as before."""
     monkeypatch.setattr(OrgsimApp, "PG_CHUNK", 7)
-    f = write_lines(tmp_path / "h.jsonl", [{"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
-                                           {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019",
-                                            "source": "memo"}] + hires(40))
+    f = write_lines(
+        tmp_path / "h.jsonl",
+        [
+            {"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
+            {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019", "source": "memo"},
+        ]
+        + hires(40),
+    )
     app_ = open_store(pg_store, create=True)
     recorder = app_.recorder
     real, calls = type(recorder)._insert_stored_events, []
@@ -154,8 +174,13 @@ def test_a_thirty_thousand_event_import_into_postgresql_finishes(pg_store, tmp_p
     process, with a deadline: a hang fails the test instead of stalling the suite)."""
     history = generated_history(tmp_path / "h.jsonl", people=1500, events=30_000, seed=3)
     env = {k: v for k, v in os.environ.items() if k != "ORGSIM_STORE"}
-    result = subprocess.run([sys.executable, "-m", "orgsim", "import", str(history), "--org", "Big", "--store", pg_store],
-                            capture_output=True, text=True, timeout=180, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "orgsim", "import", str(history), "--org", "Big", "--store", pg_store],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     assert "30000 events" in result.stderr
     assert len(stored_events(pg_store)) > 30_000

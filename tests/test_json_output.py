@@ -71,13 +71,15 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path):
     import sys
 
     from conftest import generated_history
+
     from orgsim.application import open_store
     from orgsim.interchange import read_jsonl
 
     store = str(tmp_path / "g.db")
     open_store(store, create=True).load(read_jsonl(generated_history(tmp_path / "h.jsonl", 100, 2000, 5), "G"))
-    proc = subprocess.Popen([sys.executable, "-m", "orgsim", "log", "--store", store],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orgsim", "log", "--store", store], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert proc.stdout.readline().startswith(b"2000 events")
     proc.stdout.close()  # the reader goes away long before the 2,000 events are written
     err = proc.stderr.read().decode()

@@ -12,11 +12,10 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from conftest import ROOT
 
 from orgsim.application import open_store, redact, store_env
 from orgsim.errors import StoreError
-
-from conftest import ROOT
 
 
 def test_a_postgresql_url_becomes_the_library_settings(monkeypatch):
@@ -24,7 +23,11 @@ def test_a_postgresql_url_becomes_the_library_settings(monkeypatch):
     env = store_env("postgresql://ann:p%40ss@db.example:6543/org")
     assert env["ORGSIM_PERSISTENCE_MODULE"] == "eventsourcing.postgres"
     assert (env["ORGSIM_POSTGRES_HOST"], env["ORGSIM_POSTGRES_PORT"]) == ("db.example", "6543")
-    assert (env["ORGSIM_POSTGRES_USER"], env["ORGSIM_POSTGRES_PASSWORD"], env["ORGSIM_POSTGRES_DBNAME"]) == ("ann", "p@ss", "org")
+    assert (env["ORGSIM_POSTGRES_USER"], env["ORGSIM_POSTGRES_PASSWORD"], env["ORGSIM_POSTGRES_DBNAME"]) == (
+        "ann",
+        "p@ss",
+        "org",
+    )
     assert store_env("postgresql://ann@db.example/org")["ORGSIM_POSTGRES_PORT"] == "5432"
 
 
@@ -35,8 +38,14 @@ def test_the_password_may_come_from_pgpassword(monkeypatch):
     assert store_env(None)["ORGSIM_POSTGRES_USER"] == "bob"
 
 
-@pytest.mark.parametrize("url", ["postgresql://db.example/org", "postgresql://ann:secret-pw@db.example:notaport/org",
-                                 "postgresql://ann:secret-pw@db.example/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://db.example/org",
+        "postgresql://ann:secret-pw@db.example:notaport/org",
+        "postgresql://ann:secret-pw@db.example/",
+    ],
+)
 def test_a_malformed_url_is_an_error_without_the_password(url):
     with pytest.raises(StoreError) as err:
         store_env(url)
@@ -85,8 +94,12 @@ def test_four_processes_appending_at_once_lose_and_duplicate_nothing(pg_store, d
     before = app_.event_count()
     n, go = 12, time.time() + 1.5
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, pg_store, str(w), str(n), str(go)],
-                         cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, pg_store, str(w), str(n), str(go)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for w in range(4)
     ]
     for p in procs:

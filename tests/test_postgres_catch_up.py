@@ -3,16 +3,13 @@ catch-up, and a rebuild by another process landing mid-way (scenarios found by a
 
 from __future__ import annotations
 
-
 import pytest
+from test_readmodel import days_of
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
 from orgsim.readmodel import View
-
-import pgserver
-from test_readmodel import days_of
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
 
@@ -55,7 +52,6 @@ def test_rehire_then_new_hires(pg_store, monkeypatch):
     _check(here)
 
 
-
 @pytest.mark.parametrize("n", [2, 5, 30])
 def test_rehires_in_one_catch_up_keep_their_tenures(pg_store, monkeypatch, n):
     """Each day ann leaves and is rehired, and someone new joins: the old tenure's state object is freed
@@ -64,25 +60,38 @@ def test_rehires_in_one_catch_up_keep_their_tenures(pg_store, monkeypatch, n):
     recs = []
     for k in range(n):
         on = f"2021-{k // 28 + 1:02d}-{k % 28 + 1:02d}"
-        recs += [EventRecord("departed", "ann", on), EventRecord("appointed", "ann", on, title=f"Back{k}"),
-                 EventRecord("appointed", f"new{k}", on, title="N", name=f"New {k}")]
+        recs += [
+            EventRecord("departed", "ann", on),
+            EventRecord("appointed", "ann", on, title=f"Back{k}"),
+            EventRecord("appointed", f"new{k}", on, title="N", name=f"New {k}"),
+        ]
     _elsewhere(monkeypatch, pg_store, recs)
     _check(here)
 
 
 def test_minimal_rehire_then_a_hire(pg_store, monkeypatch):
     here = _setup(pg_store)
-    _elsewhere(monkeypatch, pg_store, [EventRecord("departed", "ann", "2021-01-01"),
-                                       EventRecord("appointed", "ann", "2021-02-01", title="Back"),
-                                       EventRecord("appointed", "zed", "2021-03-01", title="New", name="Zed")])
+    _elsewhere(
+        monkeypatch,
+        pg_store,
+        [
+            EventRecord("departed", "ann", "2021-01-01"),
+            EventRecord("appointed", "ann", "2021-02-01", title="Back"),
+            EventRecord("appointed", "zed", "2021-03-01", title="New", name="Zed"),
+        ],
+    )
     _check(here)
 
 
 @pytest.mark.parametrize("hires", [1, 3])
 def test_rehire_leave_again_then_hires(pg_store, monkeypatch, hires):
     here = _setup(pg_store)
-    recs = [EventRecord("departed", "ann", "2021-01-01"), EventRecord("appointed", "ann", "2021-02-01", title="Back"),
-            EventRecord("departed", "ann", "2021-03-01"), EventRecord("appointed", "ann", "2021-04-01", title="Again")]
+    recs = [
+        EventRecord("departed", "ann", "2021-01-01"),
+        EventRecord("appointed", "ann", "2021-02-01", title="Back"),
+        EventRecord("departed", "ann", "2021-03-01"),
+        EventRecord("appointed", "ann", "2021-04-01", title="Again"),
+    ]
     recs += [EventRecord("appointed", f"z{i}", f"2021-05-0{i + 1}", title="New", name=f"Z {i}") for i in range(hires)]
     _elsewhere(monkeypatch, pg_store, recs)
     _check(here)
@@ -94,9 +103,16 @@ def test_a_rebuild_at_the_same_version_landing_mid_catch_up(pg_store, monkeypatc
     tenures otherwise, so the step is refused (its `built_at` differs) and the catch-up starts again."""
     from orgsim import readmodel
     from orgsim.domain import organisation_id
+
     here = _setup(pg_store)
-    _elsewhere(monkeypatch, pg_store, [EventRecord("appointed", "zz", "2021-01-01", title="Z", name="Zz"),
-                                       EventRecord("appointed", "aa", "2021-01-01", title="A", name="Aa")])
+    _elsewhere(
+        monkeypatch,
+        pg_store,
+        [
+            EventRecord("appointed", "zz", "2021-01-01", title="Z", name="Zz"),
+            EventRecord("appointed", "aa", "2021-01-01", title="A", name="Aa"),
+        ],
+    )
     _check(here)  # caught up: zz numbered before aa (a build numbers aa first: sorted by person)
     w = here.organisation().version
     _elsewhere(monkeypatch, pg_store, [EventRecord("appointed", "zz", "2021-02-01", title="Promoted")])

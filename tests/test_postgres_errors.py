@@ -12,10 +12,10 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
-import pytest
-
 import pgserver
+import pytest
 from conftest import ROOT
+
 from orgsim.application import _connection_failure
 
 SECRET = "s3cr3t-XYZ"
@@ -26,8 +26,9 @@ def _orgsim(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The CLI in a fresh process; PGPASSWORD is the distinctive secret too (the URL's wins)."""
     full = {k: v for k, v in os.environ.items() if k not in ("ORGSIM_STORE", "PGCONNECT_TIMEOUT")}
     full.update({"PGPASSWORD": SECRET, **(env or {})})
-    return subprocess.run([sys.executable, "-m", "orgsim", *args], capture_output=True, text=True, env=full,
-                          cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "orgsim", *args], capture_output=True, text=True, env=full, cwd=ROOT, timeout=120
+    )
 
 
 def _one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -62,8 +63,10 @@ def test_a_missing_database_is_named(postgres_server):
     parts = urlsplit(postgres_server)
     url = f"postgresql://{parts.username}:{SECRET}@{parts.hostname}:{parts.port}/no_such_db"
     line = _one_line_error(_orgsim("show", "--store", url))
-    assert line == (f"Error: cannot connect to PostgreSQL at {parts.hostname}:{parts.port}/no_such_db as "
-                    f'{parts.username}: database "no_such_db" does not exist')
+    assert line == (
+        f"Error: cannot connect to PostgreSQL at {parts.hostname}:{parts.port}/no_such_db as "
+        f'{parts.username}: database "no_such_db" does not exist'
+    )
 
 
 def test_a_port_where_nothing_listens_is_connection_refused():
@@ -80,8 +83,10 @@ def test_the_store_from_the_environment_fails_the_same_way():
 
 def test_an_unknown_host_is_named():
     line = _one_line_error(_orgsim("show", "--store", f"postgresql://ann:{SECRET}@no-such-host.invalid/org"))
-    assert line.startswith("Error: cannot connect to PostgreSQL at no-such-host.invalid:5432/org as ann: "
-                           "unknown host no-such-host.invalid (")
+    assert line.startswith(
+        "Error: cannot connect to PostgreSQL at no-such-host.invalid:5432/org as ann: "
+        "unknown host no-such-host.invalid ("
+    )
 
 
 def test_a_server_that_never_answers_times_out_and_says_so():
@@ -89,8 +94,9 @@ def test_a_server_that_never_answers_times_out_and_says_so():
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)
         port = silent.getsockname()[1]
-        result = _orgsim("show", "--store", f"postgresql://ann:{SECRET}@127.0.0.1:{port}/org",
-                         env={"PGCONNECT_TIMEOUT": "2"})
+        result = _orgsim(
+            "show", "--store", f"postgresql://ann:{SECRET}@127.0.0.1:{port}/org", env={"PGCONNECT_TIMEOUT": "2"}
+        )
     line = _one_line_error(result)
     assert line.startswith(f"Error: cannot connect to PostgreSQL at 127.0.0.1:{port}/org as ann: timed out: ")
     assert "PGCONNECT_TIMEOUT" in line
@@ -102,8 +108,10 @@ def test_a_wrong_password_is_named_and_never_printed(password_server, where):
     login = f"{parts.username}:{SECRET}" if where == "url" else parts.username
     url = f"postgresql://{login}@{parts.hostname}:{parts.port}/postgres"
     line = _one_line_error(_orgsim("load", "--store", url))
-    assert line == (f"Error: cannot connect to PostgreSQL at {parts.hostname}:{parts.port}/postgres as "
-                    f'{parts.username}: password authentication failed for user "{parts.username}"')
+    assert line == (
+        f"Error: cannot connect to PostgreSQL at {parts.hostname}:{parts.port}/postgres as "
+        f'{parts.username}: password authentication failed for user "{parts.username}"'
+    )
     # the right password connects, and the failed load wrote nothing: there is still no store
     shown = f"postgresql://{parts.username}:***@{parts.hostname}:{parts.port}/postgres"
     right = _one_line_error(_orgsim("show", "--store", password_server))
@@ -125,13 +133,23 @@ def test_a_role_at_its_connection_limit_is_waited_for_not_refused(pg_store):
         conn.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 1")  # not a superuser: the limit holds
     try:
         held = psycopg.connect(**admin, user=role)  # the role's only connection
-        command = subprocess.Popen([sys.executable, "-m", "orgsim", "show", "--store",
-                                    f"postgresql://{role}@{parts.hostname}:{parts.port}{parts.path}"],
-                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   # the pool retries a refused connection after 1, 2, 4… s: with the default
-                                   # 10 s wait, a loaded CI machine could time out before the retry that succeeds
-                                   env={**{k: v for k, v in os.environ.items() if k != "ORGSIM_STORE"},
-                                        "PGCONNECT_TIMEOUT": "40"})
+        command = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "orgsim",
+                "show",
+                "--store",
+                f"postgresql://{role}@{parts.hostname}:{parts.port}{parts.path}",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            # the pool retries a refused connection after 1, 2, 4… s: with the default
+            # 10 s wait, a loaded CI machine could time out before the retry that succeeds
+            env={**{k: v for k, v in os.environ.items() if k != "ORGSIM_STORE"}, "PGCONNECT_TIMEOUT": "40"},
+        )
         waited = False
         try:  # a moment for the command to meet the limit (a command that gave up is over by then)
             out, err = command.communicate(timeout=1.5)
@@ -142,23 +160,33 @@ def test_a_role_at_its_connection_limit_is_waited_for_not_refused(pg_store):
         store = f"postgresql://{role}@{parts.hostname}:{parts.port}{parts.path}"
         assert waited, err  # not refused at once
         assert command.returncode == 1 and out == ""
-        assert err in (f"Error: no store at {store}: run `orgsim load --store URL` first\n",
-                       f"Error: cannot open the store {store}: couldn't get a connection after 40.00 sec\n"), err
+        assert err in (
+            f"Error: no store at {store}: run `orgsim load --store URL` first\n",
+            f"Error: cannot open the store {store}: couldn't get a connection after 40.00 sec\n",
+        ), err
     finally:
         with psycopg.connect(**admin, user=parts.username) as conn:
             conn.execute(f"DROP ROLE IF EXISTS {role}")
 
 
 def test_libpq_reasons_become_the_end_of_one_line():
-    several = ('connection failed: connection to server at "127.0.0.1", port 1 failed: Connection refused\n'
-               "\tIs the server running on that host and accepting TCP/IP connections?\n"
-               "Multiple connection attempts failed. All failures were:\n"
-               "- host: 'localhost', port: '1', hostaddr: '::1': connection failed: connection to server at "
-               '"::1", port 1 failed: Cannot assign requested address\n'
-               "- host: 'localhost', port: '1', hostaddr: '127.0.0.1': connection failed: connection to "
-               'server at "127.0.0.1", port 1 failed: Connection refused')
+    several = (
+        'connection failed: connection to server at "127.0.0.1", port 1 failed: Connection refused\n'
+        "\tIs the server running on that host and accepting TCP/IP connections?\n"
+        "Multiple connection attempts failed. All failures were:\n"
+        "- host: 'localhost', port: '1', hostaddr: '::1': connection failed: connection to server at "
+        '"::1", port 1 failed: Cannot assign requested address\n'
+        "- host: 'localhost', port: '1', hostaddr: '127.0.0.1': connection failed: connection to "
+        'server at "127.0.0.1", port 1 failed: Connection refused'
+    )
     assert _connection_failure(several) == "connection refused"
-    assert _connection_failure('connection failed: connection to server at "h" (10.0.0.1), port 5432 failed: '
-                               'FATAL:  role "x" does not exist') == 'role "x" does not exist'
-    assert _connection_failure("connection failed: connection to server at \"h\", port 5432 failed: "
-                               "fe_sendauth: no password supplied").startswith("the server asks for a password")
+    assert (
+        _connection_failure(
+            'connection failed: connection to server at "h" (10.0.0.1), port 5432 failed: '
+            'FATAL:  role "x" does not exist'
+        )
+        == 'role "x" does not exist'
+    )
+    assert _connection_failure(
+        'connection failed: connection to server at "h", port 5432 failed: fe_sendauth: no password supplied'
+    ).startswith("the server asks for a password")

@@ -6,27 +6,25 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import uuid
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-import uuid
-
+import pgserver
 import pytest
+from conftest import stored_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from orgsim.application import OrgsimApp, open_store
-from orgsim.domain import organisation_id
-from orgsim.chart import chart_at
-from orgsim.interchange import Dataset, EventRecord, PersonRecord, export_records, read_jsonl
-from orgsim.readmodel import ReadModel, View
-
-import pgserver
-from conftest import stored_events
 from test_import_bulk import hires, write_lines
 from test_properties_application import COMMAND, PEOPLE, RECORD, apply_command
 from test_readmodel import days_of
+
+from orgsim.application import OrgsimApp, open_store
+from orgsim.chart import chart_at
+from orgsim.domain import organisation_id
+from orgsim.interchange import Dataset, EventRecord, PersonRecord, export_records, read_jsonl
+from orgsim.readmodel import ReadModel, View
 
 
 def _model_file(cache: Path) -> Path:
@@ -36,8 +34,11 @@ def _model_file(cache: Path) -> Path:
 
 
 def _meta(path: Path, name: str = "OpenAI") -> tuple[int, dict]:
-    version, data = sqlite3.connect(path).execute(
-        "SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(name).hex,)).fetchone()
+    version, data = (
+        sqlite3.connect(path)
+        .execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (organisation_id(name).hex,))
+        .fetchone()
+    )
     return version, json.loads(data)
 
 
@@ -62,8 +63,13 @@ def test_reads_come_from_a_local_model_that_answers_as_the_replay(cli, pg_store,
     assert "orgsim_test" not in path.name and "orgsim@" not in path.name  # named by a hash
     version, meta = _meta(path)
     assert version == app_.organisation().version and len(meta["tag"]) == 16
-    for args in (("show", "--at", "2024-10-15"), ("diff", "2023-11-01", "2024-10-15"), ("history", "Mira Murati"),
-                 ("why", "Sam Altman", "--at", "2023-11-20"), ("log",)):
+    for args in (
+        ("show", "--at", "2024-10-15"),
+        ("diff", "2023-11-01", "2024-10-15"),
+        ("history", "Mira Murati"),
+        ("why", "Sam Altman", "--at", "2023-11-20"),
+        ("log",),
+    ):
         _same(cli, pg_store, *args)
     people = cli.json("people", "--store", pg_store)["people"]
     assert sorted(p["id"] for p in people) == sorted(app_.organisation().people)
@@ -80,8 +86,16 @@ def test_another_machines_append_makes_the_local_model_stale(cli, pg_store, data
     monkeypatch.setenv("ORGSIM_CACHE", "off")  # another machine, without this one's model
     other = open_store(pg_store)
     assert other.read_model() is None
-    other.record(EventRecord("appointed", "Ada Example", "2025-01-15", title="Chief Example Officer",
-                             manager="sam-altman", source={"note": "test"}))
+    other.record(
+        EventRecord(
+            "appointed",
+            "Ada Example",
+            "2025-01-15",
+            title="Chief Example Officer",
+            manager="sam-altman",
+            source={"note": "test"},
+        )
+    )
     assert _meta(path)[0] == before  # this machine's model did not see it
     monkeypatch.delenv("ORGSIM_CACHE")
     shown = cli("show", "--at", "2025-02-01", "--store", pg_store)
@@ -95,8 +109,23 @@ def test_an_append_at_the_tip_updates_the_local_model_in_place(cli, pg_store, da
     cli("show", "--store", pg_store, "--at", "2024-10-15")
     path = _model_file(tmp_path / "model-cache")
     before, _ = _meta(path)
-    result = cli("append", "appointed", "Ada Example", "--name", "Ada Example", "--title", "Engineer", "--reports-to",
-                 "Sam Altman", "--on", "2025-01-15", "--source", "test", "--store", pg_store)
+    result = cli(
+        "append",
+        "appointed",
+        "Ada Example",
+        "--name",
+        "Ada Example",
+        "--title",
+        "Engineer",
+        "--reports-to",
+        "Sam Altman",
+        "--on",
+        "2025-01-15",
+        "--source",
+        "test",
+        "--store",
+        pg_store,
+    )
     assert result.exit_code == 0, result.stderr
     version, meta = _meta(path)
     assert before < version == open_store(pg_store).organisation().version
@@ -104,8 +133,9 @@ def test_an_append_at_the_tip_updates_the_local_model_in_place(cli, pg_store, da
     _same(cli, pg_store, "show", "--at", "2025-02-01")
 
 
-def test_a_database_made_again_with_another_history_is_not_mistaken_for_the_old(cli, postgres_server, dataset,
-                                                                                monkeypatch):
+def test_a_database_made_again_with_another_history_is_not_mistaken_for_the_old(
+    cli, postgres_server, dataset, monkeypatch
+):
     """Same server, same database name, same organisation, same number of events, the second history
     written from another machine: only the content tag tells the two apart, and this machine's model
     of the first is not used for the second."""
@@ -120,8 +150,11 @@ def test_a_database_made_again_with_another_history_is_not_mistaken_for_the_old(
                 monkeypatch.setenv("ORGSIM_CACHE", "off")
             app_ = open_store(url, create=True)
             app_.load(dataset)
-            app_.record(EventRecord("appointed", "Ada Example", "2025-01-15", title=title, manager="sam-altman",
-                                    source={"note": "test"}))
+            app_.record(
+                EventRecord(
+                    "appointed", "Ada Example", "2025-01-15", title=title, manager="sam-altman", source={"note": "test"}
+                )
+            )
             monkeypatch.delenv("ORGSIM_CACHE", raising=False)
             shown = cli("show", "--at", "2025-02-01", "--store", url)
             assert f"Ada Example — {title}" in shown.stdout, shown.stdout
@@ -154,18 +187,25 @@ def test_the_local_model_is_readable_by_its_user_only(pg_store, dataset, tmp_pat
     assert _model_file(tmp_path / "model-cache").stat().st_mode & 0o077 == 0
 
 
-
 def _all_same(cli, store: str, org: str) -> None:
     """Every kind of read of `org` from the local model is the replay's, export byte for byte."""
-    for args in (("show", "--at", "2024-10-15"), ("show", "--at", "2025-03-01"), ("diff", "2023-11-01", "2025-03-01"),
-                 ("history", "Sam Altman"), ("log",)):
+    for args in (
+        ("show", "--at", "2024-10-15"),
+        ("show", "--at", "2025-03-01"),
+        ("diff", "2023-11-01", "2025-03-01"),
+        ("history", "Sam Altman"),
+        ("log",),
+    ):
         _same(cli, store, *args, "--org", org)
     exported = cli("export", "--store", store, "--org", org).stdout
-    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(open_store(store).timeline(org)))
+    assert exported == "".join(
+        json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(open_store(store).timeline(org))
+    )
 
 
-def test_two_organisations_two_machines_retractions_backdated_appends_and_a_correction(cli, pg_store, dataset,
-                                                                                        monkeypatch):
+def test_two_organisations_two_machines_retractions_backdated_appends_and_a_correction(
+    cli, pg_store, dataset, monkeypatch
+):
     """(From a review.) Each step's reads of both organisations match a replay."""
     app_ = open_store(pg_store, create=True)
     app_.load(dataset)
@@ -176,16 +216,46 @@ def test_two_organisations_two_machines_retractions_backdated_appends_and_a_corr
     other = open_store(pg_store)
     last = other.organisation("OpenAI").timeline().facts[-1]
     other.retract(last.id, "wrong", org="OpenAI")
-    other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T1",
-                             manager="sam-altman", source={"note": "t"}), org="Twin")
+    other.record(
+        EventRecord(
+            "appointed",
+            "Ada Example",
+            "2020-01-15",
+            name="Ada Example",
+            title="T1",
+            manager="sam-altman",
+            source={"note": "t"},
+        ),
+        org="Twin",
+    )
     monkeypatch.delenv("ORGSIM_CACHE")
     for org in ("OpenAI", "Twin"):
         _all_same(cli, pg_store, org)
     a, b = open_store(pg_store), open_store(pg_store)  # this machine, two processes at the tip, then a correction
-    b.record(EventRecord("appointed", "Bo Example", "2025-02-01", name="Bo Example", title="T2",
-                         manager="sam-altman", source={"note": "t"}), org="Twin")
-    a.record(EventRecord("appointed", "Cy Example", "2025-02-02", name="Cy Example", title="T3",
-                         manager="bo-example", source={"note": "t"}), org="Twin")
+    b.record(
+        EventRecord(
+            "appointed",
+            "Bo Example",
+            "2025-02-01",
+            name="Bo Example",
+            title="T2",
+            manager="sam-altman",
+            source={"note": "t"},
+        ),
+        org="Twin",
+    )
+    a.record(
+        EventRecord(
+            "appointed",
+            "Cy Example",
+            "2025-02-02",
+            name="Cy Example",
+            title="T3",
+            manager="bo-example",
+            source={"note": "t"},
+        ),
+        org="Twin",
+    )
     target = next(f for f in a.organisation("Twin").timeline().facts if f.person == "bo-example")
     a.correct(target.id, "title", {"title": "T2b"}, org="Twin")
     for org in ("OpenAI", "Twin"):
@@ -203,8 +273,17 @@ def test_a_reader_holding_the_local_model_does_not_hold_up_an_append(pg_store, d
     reader = open_store(pg_store).view()
     with reader:
         reader.chart(date(2024, 10, 15))  # a read transaction stays open meanwhile
-        open_store(pg_store).record(EventRecord("appointed", "Ada Example", "2025-01-15", name="Ada Example",
-                                                title="Engineer", manager="sam-altman", source={"note": "t"}))
+        open_store(pg_store).record(
+            EventRecord(
+                "appointed",
+                "Ada Example",
+                "2025-01-15",
+                name="Ada Example",
+                title="Engineer",
+                manager="sam-altman",
+                source={"note": "t"},
+            )
+        )
         version, meta = _meta(path)
         assert version == open_store(pg_store).organisation().version and meta["log_hash"] is None  # in place
 
@@ -216,8 +295,11 @@ def test_a_local_model_that_cannot_be_written_costs_one_replay_not_two(pg_store,
     open_store(pg_store, create=True).load(dataset)
     path = _model_file(tmp_path / "model-cache")
     monkeypatch.setenv("ORGSIM_CACHE", "off")  # another machine's backdated news: a rebuild, not a catch-up
-    open_store(pg_store).record(EventRecord("appointed", "Ada Example", "2019-01-15", name="Ada Example",
-                                            title="Engineer", source={"note": "t"}))
+    open_store(pg_store).record(
+        EventRecord(
+            "appointed", "Ada Example", "2019-01-15", name="Ada Example", title="Engineer", source={"note": "t"}
+        )
+    )
     monkeypatch.delenv("ORGSIM_CACHE")
     monkeypatch.setattr(ReadModel, "BUSY_TIMEOUT", 0.2)
     here = open_store(pg_store)
@@ -241,17 +323,31 @@ def test_a_chunked_load_that_meets_another_writer_is_retried_and_keeps_both(cli,
     """(From a review.) Another writer appends between a load's checks and its chunked save: the save's
     version conflict is the library's IntegrityError, the load is re-run on the fresh state, and both stay."""
     monkeypatch.setattr(OrgsimApp, "PG_CHUNK", 7)
-    base = write_lines(tmp_path / "a.jsonl", [{"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
-                                             {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019",
-                                              "source": "memo"}])
+    base = write_lines(
+        tmp_path / "a.jsonl",
+        [
+            {"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
+            {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019", "source": "memo"},
+        ],
+    )
     open_store(pg_store, create=True).load(read_jsonl(base, "Bulk"))
     real, calls = OrgsimApp._insert_all, []
 
     def racing(self, stored):
         calls.append(len(stored))
         if len(calls) == 1:
-            open_store(pg_store).record(EventRecord("appointed", "Ada Example", "2024-06-01", name="Ada Example",
-                                                    title="X", manager="sam-altman", source={"note": "race"}), org="Bulk")
+            open_store(pg_store).record(
+                EventRecord(
+                    "appointed",
+                    "Ada Example",
+                    "2024-06-01",
+                    name="Ada Example",
+                    title="X",
+                    manager="sam-altman",
+                    source={"note": "race"},
+                ),
+                org="Bulk",
+            )
         return real(self, stored)
 
     monkeypatch.setattr(OrgsimApp, "_insert_all", racing)
@@ -285,6 +381,7 @@ def _news_in_date_order():
     a title changed twice in a day (the test_readmodel scenarios, in date order)."""
     from test_readmodel import COMMANDS
     from test_readmodel_history import MORE
+
     return COMMANDS[:5] + MORE[:5] + [COMMANDS[5]] + MORE[5:]
 
 
@@ -325,8 +422,17 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
     monkeypatch.setenv("ORGSIM_CACHE", "off")
     other = open_store(pg_store)
     other.record(news[0])
-    other.record(EventRecord("appointed", "Ada Example", "2020-01-15", name="Ada Example", title="T",
-                             manager="sam-altman", source={"note": "t"}))
+    other.record(
+        EventRecord(
+            "appointed",
+            "Ada Example",
+            "2020-01-15",
+            name="Ada Example",
+            title="T",
+            manager="sam-altman",
+            source={"note": "t"},
+        )
+    )
     other.record(EventRecord("reports_to", "ada-example", "2023-02-01", manager="greg-brockman", source={"note": "t"}))
     for rec in news[1:3]:
         other.record(rec)
@@ -355,7 +461,8 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
 
 @pytest.mark.parametrize("limit", [OrgsimApp.CATCH_UP_MAX, 2])
 def test_another_machines_retractions_and_corrections_caught_up_leave_the_model_a_rebuilds(
-        pg_store, dataset, monkeypatch, tmp_path, limit):
+    pg_store, dataset, monkeypatch, tmp_path, limit
+):
     """(From a review.) Another machine withdraws a leaver's departure (their report's line to them is
     back), corrects facts on the history's first day, to an earlier and a later day, and last of all the
     last fact (its `Corrected` event and the replacement are the log's last two). Caught up, the local
@@ -398,8 +505,17 @@ def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch
     if change == "too many backdated":  # (a retraction or a correction counts as one too)
         monkeypatch.setattr(OrgsimApp, "CATCH_UP_REFOLDS", 1)
         for n in (1, 2):
-            other.record(EventRecord("appointed", f"Ada Example {n}", f"2020-01-1{n}", name=f"Ada Example {n}",
-                                     title="T", manager="sam-altman", source={"note": "t"}))
+            other.record(
+                EventRecord(
+                    "appointed",
+                    f"Ada Example {n}",
+                    f"2020-01-1{n}",
+                    name=f"Ada Example {n}",
+                    title="T",
+                    manager="sam-altman",
+                    source={"note": "t"},
+                )
+            )
     else:
         monkeypatch.setattr(OrgsimApp, "CATCH_UP_MAX", 2)
         for rec in news[:2]:
@@ -420,8 +536,11 @@ _STEP = st.one_of(
 )
 
 
-@settings(max_examples=int(os.environ.get('ORGSIM_PROP_EXAMPLES', '25')), deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("ORGSIM_PROP_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.lists(_STEP, max_size=6), min_size=1, max_size=3))
 def test_caught_up_or_rebuilt_the_local_model_is_always_the_replay(postgres_server, monkeypatch, tmp_path, batches):
     """Random batches of changes (news in date order, backdated appends, retractions, corrections) made

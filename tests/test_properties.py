@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from conftest import accepted_organisation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import accepted_organisation
 from orgsim.chart import OrgChart, chart_at, check
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
@@ -13,8 +13,13 @@ DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 12, 31))
 ON = st.one_of(DAYS.map(lambda d: d.isoformat()), DAYS.map(lambda d: d.isoformat()[:7]), st.just("2020"))
 
 COMMAND = st.one_of(
-    st.tuples(st.just("appointed"), st.sampled_from(PEOPLE), ON, st.sampled_from(["CEO", "CTO", None]),
-              st.one_of(st.none(), st.sampled_from(PEOPLE))),
+    st.tuples(
+        st.just("appointed"),
+        st.sampled_from(PEOPLE),
+        ON,
+        st.sampled_from(["CEO", "CTO", None]),
+        st.one_of(st.none(), st.sampled_from(PEOPLE)),
+    ),
     st.tuples(st.just("departed"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),
     st.tuples(st.just("on_leave"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),
     st.tuples(st.just("returned"), st.sampled_from(PEOPLE), ON, st.none(), st.none()),

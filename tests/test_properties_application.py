@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties import assert_invariants
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at, check
 from orgsim.errors import OrgsimError
 from orgsim.interchange import Dataset, EventRecord, PersonRecord, parse_line
-from test_properties import assert_invariants
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
 DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 12, 31))
@@ -20,9 +20,16 @@ WHO = st.sampled_from(PEOPLE)
 MAYBE_WHO = st.one_of(st.none(), WHO)
 
 RECORD = st.one_of(
-    st.builds(lambda p, on, t, m: EventRecord("appointed", p, on, title=t, manager=m, name=p.title()),
-              WHO, ON, st.sampled_from(["CEO", "CTO", None]), MAYBE_WHO),
-    st.builds(lambda p, on, to: EventRecord("departed", p, on, destination=to), WHO, ON, st.sampled_from([None, "Acme"])),
+    st.builds(
+        lambda p, on, t, m: EventRecord("appointed", p, on, title=t, manager=m, name=p.title()),
+        WHO,
+        ON,
+        st.sampled_from(["CEO", "CTO", None]),
+        MAYBE_WHO,
+    ),
+    st.builds(
+        lambda p, on, to: EventRecord("departed", p, on, destination=to), WHO, ON, st.sampled_from([None, "Acme"])
+    ),
     st.builds(lambda p, on, u: EventRecord("on_leave", p, on, until=u), WHO, ON, st.one_of(st.none(), ON)),
     st.builds(lambda p, on: EventRecord("returned", p, on), WHO, ON),
     st.builds(lambda p, on, m: EventRecord("reports_to", p, on, manager=m), WHO, ON, WHO),
@@ -30,15 +37,24 @@ RECORD = st.one_of(
 COMMAND = st.one_of(
     st.tuples(st.just("record"), RECORD),
     st.tuples(st.just("retract"), st.integers(0, 30)),
-    st.tuples(st.just("correct"), st.integers(0, 30), st.one_of(
-        ON.map(lambda on: {"on": on}), st.sampled_from([{"title": "COO"}, {"destination": "Elsewhere"}]))),
+    st.tuples(
+        st.just("correct"),
+        st.integers(0, 30),
+        st.one_of(ON.map(lambda on: {"on": on}), st.sampled_from([{"title": "COO"}, {"destination": "Elsewhere"}])),
+    ),
 )
 
 
 # People join first (early in the year), then anything may happen.
-JOINS = st.lists(st.builds(lambda p, on: ("record", EventRecord("appointed", p, on, title="Staff", name=p.title())),
-                           WHO, st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 2, 1)).map(date.isoformat)),
-                 min_size=1, max_size=5)
+JOINS = st.lists(
+    st.builds(
+        lambda p, on: ("record", EventRecord("appointed", p, on, title="Staff", name=p.title())),
+        WHO,
+        st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 2, 1)).map(date.isoformat),
+    ),
+    min_size=1,
+    max_size=5,
+)
 SEQUENCES = st.builds(lambda a, b: a + b, JOINS, st.lists(COMMAND, max_size=25))
 
 

@@ -25,7 +25,6 @@ from orgsim.render.dot import chart_graph
 from orgsim.render.text import diff_text
 
 
-
 def days_of(timeline, step: int = 1) -> list[date]:
     """Every effective start and end, the days around them, and a day long after."""
     found = {date(2100, 1, 1)}
@@ -110,8 +109,21 @@ def test_render_dot_is_byte_identical_to_the_replay_path(cli, seeded_file, gener
                 want = chart_graph(chart_at(timeline, date.fromisoformat(day)), timeline, **kwargs).source
                 assert out.stdout == want
         if root:
-            out = cli("render", "--at", "2024-10-15", "--root", root, "--depth", "1", "--lang", "ja", "--format", "dot",
-                      "--store", store)
+            out = cli(
+                "render",
+                "--at",
+                "2024-10-15",
+                "--root",
+                root,
+                "--depth",
+                "1",
+                "--lang",
+                "ja",
+                "--format",
+                "dot",
+                "--store",
+                store,
+            )
             person = app_.organisation().resolve(root)
             want = chart_graph(chart_at(timeline, date(2024, 10, 15)), timeline, root=person, depth=1, lang="ja").source
             assert out.exit_code == 0 and out.stdout == want
@@ -120,8 +132,13 @@ def test_render_dot_is_byte_identical_to_the_replay_path(cli, seeded_file, gener
 def test_diff_json_text_and_dot_identical_to_the_replay_path(cli, seeded_file, generated):
     rejoined = 0  # people who left and came back between the two days (the departures come from the model)
     for store in (seeded_file.read_model().path, generated):
-        for a, b in (("2023-01-01", "2024-10-15"), ("2024-10-15", "2019-05-01"), ("2018-01", "2018-02"),
-                     ("2023-11-10", "2023-12-01"), ("2016-01-01", "2024-12-31")):
+        for a, b in (
+            ("2023-01-01", "2024-10-15"),
+            ("2024-10-15", "2019-05-01"),
+            ("2018-01", "2018-02"),
+            ("2023-11-10", "2023-12-01"),
+            ("2016-01-01", "2024-12-31"),
+        ):
             modelled = cli("diff", a, b, "--json", "--store", store)
             replayed = cli("diff", a, b, "--json", "--store", store, "--as-known-at", "2999-01-01")
             assert modelled.exit_code == 0 and replayed.exit_code == 0, modelled.stderr + replayed.stderr
@@ -132,10 +149,14 @@ def test_diff_json_text_and_dot_identical_to_the_replay_path(cli, seeded_file, g
             both = {p for p, k in changes if k == "left"} & {p for p, k in changes if k == "joined"}
             rejoined += len(both)
             assert all(c["events"] for c in m["changes"] if c["person"] in both and c["change"] == "left")
-            assert cli("diff", a, b, "--store", store, "--format", "dot").stdout == \
-                cli("diff", a, b, "--store", store, "--as-known-at", "2999-01-01", "--format", "dot").stdout
-            text, known = (cli("diff", a, b, "--store", store, *extra).stdout.splitlines()
-                           for extra in ([], ["--as-known-at", "2999-01-01"]))
+            assert (
+                cli("diff", a, b, "--store", store, "--format", "dot").stdout
+                == cli("diff", a, b, "--store", store, "--as-known-at", "2999-01-01", "--format", "dot").stdout
+            )
+            text, known = (
+                cli("diff", a, b, "--store", store, *extra).stdout.splitlines()
+                for extra in ([], ["--as-known-at", "2999-01-01"])
+            )
             assert text == known[:-1] and known[-1].startswith("As known at 2999-01-01")
     assert rejoined >= 2  # Altman in November 2023, and the generated history's rehires
 
@@ -147,7 +168,9 @@ COMMANDS = [
     EventRecord("returned", "jane-doe", "2025-02-10", source={"note": "back"}),
     EventRecord("departed", "sam-altman", "2025-03", destination="Elsewhere", source={"note": "made up for a test"}),
     EventRecord("appointed", "sam-altman", "2025-06-01", title="CEO", source={"note": "back again"}),
-    EventRecord("appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "backdated"}),
+    EventRecord(
+        "appointed", "John Roe", "2023-05", title="Engineer", manager="greg-brockman", source={"note": "backdated"}
+    ),
 ]
 
 
@@ -234,8 +257,10 @@ def test_cli_show_uses_the_model_and_matches_replay(cli, generated):
         m, r = json.loads(modelled.stdout), json.loads(replayed.stdout)
         m.pop("as_known_at"), r.pop("as_known_at")
         assert m == r and len(m["people"]) > 50
-        assert cli("show", "--at", day, "--store", generated).stdout.splitlines()[1:] == \
-            cli("show", "--at", day, "--store", generated, "--as-known-at", "2999-01-01").stdout.splitlines()[1:-1]
+        assert (
+            cli("show", "--at", day, "--store", generated).stdout.splitlines()[1:]
+            == cli("show", "--at", day, "--store", generated, "--as-known-at", "2999-01-01").stdout.splitlines()[1:-1]
+        )
 
 
 @settings(max_examples=40, deadline=None)
@@ -266,17 +291,32 @@ def test_diff_finds_a_departure_and_return_on_one_day_and_never_a_retracted_one(
     departure's first version no longer counts. Model and replay name the same departures."""
     steps = [
         ("append", "departed", "mark-chen", "--on", "2025-02-01", "--source", "a"),
-        ("append", "appointed", "mark-chen", "--title", "Chief Research Officer", "--reports-to", "sam-altman",
-         "--on", "2025-02-01", "--source", "b"),
+        (
+            "append",
+            "appointed",
+            "mark-chen",
+            "--title",
+            "Chief Research Officer",
+            "--reports-to",
+            "sam-altman",
+            "--on",
+            "2025-02-01",
+            "--source",
+            "b",
+        ),
         ("append", "departed", "kevin-weil", "--on", "2025-02-01", "--source", "c"),
         ("append", "appointed", "kevin-weil", "--title", "CPO", "--on", "2025-03-01", "--source", "d"),
     ]
     for step in steps:
         assert cli(*step, "--store", db).exit_code == 0
-    first = json.loads(cli("log", "--person", "kevin-weil", "--kind", "departed", "--json", "--store", db).stdout)[0]["id"]
+    first = json.loads(cli("log", "--person", "kevin-weil", "--kind", "departed", "--json", "--store", db).stdout)[0][
+        "id"
+    ]
     assert cli("correct", first, "--on", "2025-02-10", "--reason", "the memo's date", "--store", db).exit_code == 0
     modelled = json.loads(cli("diff", "2025-01-01", "2025-04-01", "--json", "--store", db).stdout)
-    replayed = json.loads(cli("diff", "2025-01-01", "2025-04-01", "--json", "--store", db, "--as-known-at", "2999-01-01").stdout)
+    replayed = json.loads(
+        cli("diff", "2025-01-01", "2025-04-01", "--json", "--store", db, "--as-known-at", "2999-01-01").stdout
+    )
     modelled.pop("as_known_at"), replayed.pop("as_known_at")
     assert modelled == replayed
     left = {c["person"]: c["events"] for c in modelled["changes"] if c["change"] == "left"}
@@ -339,11 +379,15 @@ def test_a_model_table_laid_out_with_a_rowid_is_made_anew_and_the_model_rebuilt(
     """The facts and tenures tables are WITHOUT ROWID since 2026-11-29. A file whose facts table still
     has a rowid (the layout before) gets the new table and a rebuilt model on first use; the stored
     events are untouched and the answers are a replay's."""
-    events_before = sqlite3.connect(db).execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()
+    events_before = (
+        sqlite3.connect(db).execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()
+    )
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE orgsim_rm_facts")
-    conn.execute("CREATE TABLE orgsim_rm_facts (org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, "
-                 "start TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (org_id, id))")
+    conn.execute(
+        "CREATE TABLE orgsim_rm_facts (org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, "
+        "start TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (org_id, id))"
+    )
     conn.execute("CREATE INDEX orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start)")
     conn.commit()
     conn.close()
@@ -357,7 +401,10 @@ def test_a_model_table_laid_out_with_a_rowid_is_made_anew_and_the_model_rebuilt(
     layout = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'orgsim_rm%'"))
     assert layout["orgsim_rm_facts"].endswith("WITHOUT ROWID") and layout["orgsim_rm_tenures"].endswith("WITHOUT ROWID")
     assert conn.execute("SELECT count(*) FROM orgsim_rm_facts").fetchone()[0] == 40  # rebuilt: every seeded fact
-    assert conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall() == events_before
+    assert (
+        conn.execute("SELECT * FROM stored_events ORDER BY originator_id, originator_version").fetchall()
+        == events_before
+    )
 
 
 def test_an_index_of_a_model_name_laid_out_otherwise_is_made_anew_once(cli, db):
@@ -378,8 +425,10 @@ def test_an_index_of_a_model_name_laid_out_otherwise_is_made_anew_once(cli, db):
 def test_a_dropped_model_table_rebuilds_the_model_and_export_loses_nothing(cli, db, table):
     """Deleting a model table is harmless: the model is rebuilt from the event log, so export, show and
     history answer as before (a table made anew but empty, under the old meta, would look fresh)."""
-    before = {args: cli(*args, "--store", db).stdout for args in (("export",), ("show", "--at", "2024-10-15"),
-                                                                   ("history", "Mira Murati"))}
+    before = {
+        args: cli(*args, "--store", db).stdout
+        for args in (("export",), ("show", "--at", "2024-10-15"), ("history", "Mira Murati"))
+    }
     assert before[("export",)].count("\n") > 50
     conn = sqlite3.connect(db)
     conn.execute(f"DROP TABLE {table}")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_readmodel import COMMANDS, days_of, fresh, generated, seeded_file  # noqa: F401  (fixtures)
 
 from orgsim.application import open_store
 from orgsim.dates import PartialDate
@@ -22,7 +23,6 @@ from orgsim.history import ORDERS, history, log, select, why
 from orgsim.interchange import EventRecord, export_records
 from orgsim.readmodel import View
 from orgsim.render.history_text import history_text, log_text, why_text
-from test_readmodel import COMMANDS, days_of, fresh, generated, seeded_file  # noqa: F401  (fixtures)
 
 MORE = [
     # hired and gone the same day: a tenure with no row version of its own
@@ -76,7 +76,7 @@ def same_as_replay(app_, people=None, days_of_person=None) -> int:
             m, r = app_.log_entries(person=pid, order=order), select(logs[order], pid)
             assert [e.as_json() for e in m] == [e.as_json() for e in r], pid
             assert log_text(m, order) == log_text(r, order), pid
-        for day in (every_day if days_of_person is None else days_of_person(timeline, pid)):
+        for day in every_day if days_of_person is None else days_of_person(timeline, pid):
             m, r = app_.why(pid, day), why(timeline, pid, day)
             assert m.as_json() == r.as_json(), (pid, day)
             assert why_text(m) == why_text(r), (pid, day)
@@ -105,15 +105,26 @@ def test_amended_seeds_every_person_every_day(amended):
 def test_filters_of_one_persons_log_match_the_replay(amended):
     timeline = amended.timeline()
     for pid in ("jane-doe", "sam-altman", "greg-brockman"):
-        for start, end, kinds in ((None, None, ("departed",)), ("2024-11", "2025-02", ()), ("2025", None, ("appointed", "on-leave"))):
+        for start, end, kinds in (
+            (None, None, ("departed",)),
+            ("2024-11", "2025-02", ()),
+            ("2025", None, ("appointed", "on-leave")),
+        ):
             a = PartialDate.parse(start) if start else None
             b = PartialDate.parse(end) if end else None
             got = amended.log_entries(person=pid, start=a, end=b, kinds=kinds)
             assert [e.as_json() for e in got] == [e.as_json() for e in select(log(timeline), pid, a, b, kinds)]
 
 
-RANGES = [("2024-08", "2024-09", ()), ("2024", None, ()), (None, "2016-03-15", ("departed",)), ("2019-07-01", "2019-07-01", ()),
-          ("2023-11-17", "2024-02", ("appointed", "on-leave")), ("2025-03-02", None, ()), ("2024-09", "2024-08", ())]
+RANGES = [
+    ("2024-08", "2024-09", ()),
+    ("2024", None, ()),
+    (None, "2016-03-15", ("departed",)),
+    ("2019-07-01", "2019-07-01", ()),
+    ("2023-11-17", "2024-02", ("appointed", "on-leave")),
+    ("2025-03-02", None, ()),
+    ("2024-09", "2024-08", ()),
+]
 
 
 def test_a_range_of_the_log_matches_the_replay(amended, generated):
@@ -165,11 +176,21 @@ def test_generated_why_on_any_day(generated, n, day):
 def test_cli_model_and_replay_print_the_same(cli, amended, generated):
     store = amended.read_model().path
     seventh = next(p for p in sorted(open_store(generated).timeline().people) if p.startswith("p00007-"))
-    cases = [(store, "jane-doe", "2025-05-01"), (store, "Sam Altman", "2025-04-01"), (store, "flash-person", "2025-04-01"),
-             (store, "greg-brockman", "2024-09-01"), (generated, seventh, "2020-01-01")]
+    cases = [
+        (store, "jane-doe", "2025-05-01"),
+        (store, "Sam Altman", "2025-04-01"),
+        (store, "flash-person", "2025-04-01"),
+        (store, "greg-brockman", "2024-09-01"),
+        (generated, seventh, "2020-01-01"),
+    ]
     for where, who, day in cases:
-        for args in (["history", who], ["why", who, "--at", day], ["log", "--person", who],
-                     ["log", "--person", who, "--recorded"], ["log", "--from", day[:7], "--to", "2025-12", "--kind", "appointed"]):
+        for args in (
+            ["history", who],
+            ["why", who, "--at", day],
+            ["log", "--person", who],
+            ["log", "--person", who, "--recorded"],
+            ["log", "--from", day[:7], "--to", "2025-12", "--kind", "appointed"],
+        ):
             for fmt in ([], ["--json"]):
                 modelled = cli(*args, *fmt, "--store", where)
                 replayed = cli(*args, *fmt, "--store", where, "--as-known-at", "2999-01-01")
@@ -181,7 +202,11 @@ def test_cli_model_and_replay_print_the_same(cli, amended, generated):
                     assert m == r, args
                 else:
                     assert modelled.stdout.splitlines()[1:] == replayed.stdout.splitlines()[1:], args
-    for args in (["history", "jane-do"], ["why", "nobody-at-all", "--at", "2024-01-01"], ["log", "--person", "jane-do"]):
+    for args in (
+        ["history", "jane-do"],
+        ["why", "nobody-at-all", "--at", "2024-01-01"],
+        ["log", "--person", "jane-do"],
+    ):
         modelled = cli(*args, "--store", store)
         replayed = cli(*args, "--store", store, "--as-known-at", "2999-01-01")
         assert modelled.exit_code == replayed.exit_code == 1 and modelled.stderr == replayed.stderr
@@ -195,7 +220,8 @@ def test_people_from_the_model_match_the_aggregate(cli, amended):
     assert data["organisation"] == organisation.name
     assert [p["id"] for p in data["people"]] == sorted(organisation.people)
     assert {p["id"]: (p["name"], p["aliases"], p["source"]) for p in data["people"]} == {
-        pid: (p["name"], list(p["aliases"]), p.get("source") or {}) for pid, p in organisation.people.items()}
+        pid: (p["name"], list(p["aliases"]), p.get("source") or {}) for pid, p in organisation.people.items()
+    }
     assert "flash-person" in cli("people", "--store", store).stdout
 
 
@@ -209,6 +235,11 @@ def test_export_from_the_model_is_the_replays_byte_for_byte(cli, amended, genera
         exported = cli("export", "--store", store)
         assert exported.exit_code == 0, exported.stderr
         assert exported.stdout == replayed
-    kinds = [json.loads(line)["kind"] for line in cli("export", "--store", amended.read_model().path).stdout.splitlines()]
+    kinds = [
+        json.loads(line)["kind"] for line in cli("export", "--store", amended.read_model().path).stdout.splitlines()
+    ]
     assert kinds.count("retracted") == 2 and kinds.count("person") > 10
-    assert sum('"corrects"' in line for line in cli("export", "--store", amended.read_model().path).stdout.splitlines()) == 1
+    assert (
+        sum('"corrects"' in line for line in cli("export", "--store", amended.read_model().path).stdout.splitlines())
+        == 1
+    )

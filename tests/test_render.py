@@ -150,7 +150,7 @@ def test_svg_has_names_leave_and_uncertain_styles_and_tooltips_with_quotes(datas
 
 
 HOSTILE = {
-    "node": ('Robert "Bobby" Tables', '</text><script>alert(1)</script>'),
+    "node": ('Robert "Bobby" Tables', "</text><script>alert(1)</script>"),
     "graph": ("Eve}; digraph evil { x -> y", "back\\slash \\N \\l \\G"),
     "edge": ("Line one\nLine two", 'title with "quotes" and ]; ['),
 }
@@ -161,10 +161,22 @@ def test_hostile_names_and_titles_render_literally(tmp_path, dataset):
     app_ = open_store(str(tmp_path / "h.db"), create=True)
     app_.load(dataset)
     for pid, (name, title) in HOSTILE.items():
-        app_.record(EventRecord(kind="appointed", person=pid, name=name, title=title, on="2024-10-01",
-                                manager="sam-altman", source={"note": f'quoted "{name}" <b>'}))
-    app_.record(EventRecord(kind="appointed", person="mallory", name="Mallory <i>", title="x\\",
-                            on="2024-10-02", manager="node"))
+        app_.record(
+            EventRecord(
+                kind="appointed",
+                person=pid,
+                name=name,
+                title=title,
+                on="2024-10-01",
+                manager="sam-altman",
+                source={"note": f'quoted "{name}" <b>'},
+            )
+        )
+    app_.record(
+        EventRecord(
+            kind="appointed", person="mallory", name="Mallory <i>", title="x\\", on="2024-10-02", manager="node"
+        )
+    )
     graph = graph_at(app_, "2024-10-15")
     svg_bytes = graph.pipe(format="svg")
     svg = ET.fromstring(svg_bytes)
@@ -248,7 +260,9 @@ def test_render_writes_dot_to_stdout_by_default(cli, db):
 
 
 @pytest.mark.needs_dot
-@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")])
+@pytest.mark.parametrize(
+    "suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")]
+)
 def test_render_format_follows_the_file_extension(cli, db, tmp_path, suffix, magic):
     out = tmp_path / f"chart{suffix}"
     result = cli("render", "--at", "2024-10-15", "--store", db, "-o", out, "--alumni")
@@ -278,8 +292,11 @@ def path_without_dot() -> str:
     dot = shutil.which("dot")
     assert dot, "Graphviz's dot must be installed for this test (make setup)"
     folder = str(Path(dot).resolve().parent)
-    kept = [p for p in os.environ.get("PATH", "").split(os.pathsep)
-            if p and not (Path(p) / "dot").exists() and str(Path(p).resolve()) != folder]
+    kept = [
+        p
+        for p in os.environ.get("PATH", "").split(os.pathsep)
+        if p and not (Path(p) / "dot").exists() and str(Path(p).resolve()) != folder
+    ]
     return os.pathsep.join(kept) or "/nonexistent"
 
 
@@ -341,13 +358,18 @@ def test_diff_picture_marks_each_kind_of_change(dataset_app):
     assert "3 left · 3 new titles · 6 changed reporting lines" in source
     for pid in ("mira-murati", "bob-mcgrew", "barret-zoph"):
         assert re.search(rf'"{pid}" \[label="[^"]*left 2024-09-25"[^\]]*fillcolor="#FDE8E8"', source)
-    assert re.search(r'"mark-chen" \[label="Mark Chen\\nSVP of Research\\nwas: \(title not reported\)"[^\]]*color="#6B46C1"', source)
+    assert re.search(
+        r'"mark-chen" \[label="Mark Chen\\nSVP of Research\\nwas: \(title not reported\)"[^\]]*color="#6B46C1"', source
+    )
     assert len(re.findall(r'^\t"sam-altman" -> "[a-z-]+" \[color="#2F855A"', source, flags=re.M)) == 6  # new lines
     assert re.search(r'^\t"bob-mcgrew" -> "barret-zoph" \[color="#C53030"[^\]]*style=dashed', source, flags=re.M)
     summer = diff_picture(dataset_app, "2024-07-01", "2024-09-01").source
     assert "1 left · 2 joined · 1 went on leave" in summer
     assert "left 2024-08 → Anthropic" in summer and "joined 2024-08" in summer
-    assert re.search(r'"greg-brockman" \[label="[^"]*on leave since 2024-08, until 2024-12"[^\]]*style="rounded,filled,dashed"', summer)
+    assert re.search(
+        r'"greg-brockman" \[label="[^"]*on leave since 2024-08, until 2024-12"[^\]]*style="rounded,filled,dashed"',
+        summer,
+    )
 
 
 def test_reverse_diff_picture_swaps_left_and_joined(dataset_app):
@@ -366,8 +388,11 @@ def test_diff_svg_has_marked_boxes_lines_legend_and_quotes(dataset_app):
     murati = node_group(svg, "person-mira-murati")
     assert shape_of(murati).get("fill") == "#fde8e8" and shape_of(murati).get("stroke") == "#c53030"
     assert "熟考の末、OpenAl を離れるという難しい決断をしました。" in tooltip(murati)
-    new_line = [g for g in svg.iter(SVG + "g") if g.get("class") == "edge"
-                and "".join(g.find(SVG + "title").itertext()) == "sam-altman->mark-chen"][0]
+    new_line = [
+        g
+        for g in svg.iter(SVG + "g")
+        if g.get("class") == "edge" and "".join(g.find(SVG + "title").itertext()) == "sam-altman->mark-chen"
+    ][0]
     assert shape_of(new_line).get("stroke") == "#2f855a"
     assert "Mark、Jakub、Kevin、Srinivas、Matt、Josh が私に報告します。" in tooltip(new_line)
 

@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from orgsim import dates
 from orgsim.application import open_store
 from orgsim.interchange import EventRecord
@@ -23,11 +23,13 @@ def orgsim(*args: str, cwd=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     for key in ("ORGSIM_STORE", "ORGSIM_ORG", "ORGSIM_CACHE"):
         env.pop(key, None)
-    return subprocess.run([sys.executable, "-m", "orgsim", *map(str, args)], capture_output=True, text=True,
-                          env=env, cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "orgsim", *map(str, args)], capture_output=True, text=True, env=env, cwd=cwd or ROOT
+    )
 
 
 # --- usage errors: `orgsim` (or `orgsim append`) with no arguments ----------------------------------
+
 
 @pytest.mark.parametrize("args", [[], ["append"]])
 def test_no_arguments_prints_the_help_without_a_bare_error_line(args):
@@ -41,6 +43,7 @@ def test_no_arguments_prints_the_help_without_a_bare_error_line(args):
 
 
 # --- dates after 9998-12-31 ---------------------------------------------------------------------------
+
 
 def _store_with_a_year_9999_fact(tmp_path, monkeypatch, dataset) -> tuple[str, str]:
     """A store as the code before aaf3dac could write it (it accepted year 9999): the seeds and one
@@ -57,11 +60,14 @@ def _store_with_a_year_9999_fact(tmp_path, monkeypatch, dataset) -> tuple[str, s
     return db, recorded.fact.id
 
 
-@pytest.mark.parametrize("args", [
-    ["show", "--at", "2024-10-15", "--as-known-at", "2999-01-01"],
-    ["log"],
-    ["export"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "--at", "2024-10-15", "--as-known-at", "2999-01-01"],
+        ["log"],
+        ["export"],
+    ],
+)
 def test_a_store_holding_a_year_9999_date_can_still_be_read(tmp_path, monkeypatch, dataset, args):
     """aaf3dac makes `PartialDate.parse` refuse years after 9998 everywhere, reads included: a store
     written before it with one such date (accepted then) fails every read that meets it — a replayed show, log,
@@ -90,6 +96,7 @@ def test_as_known_at_a_day_in_year_9999_is_still_accepted(db):
 
 # --- a quote citing neither a document nor a url, already stored ----------------------------------------
 
+
 def test_an_export_holding_a_quote_without_document_imports_back(tmp_path, dataset):
     """bb6043d refuses a quote with neither document nor url on input. Stores written before it hold
     such quotes (append took `--quote` alone, with a note), and reads still work — but `export` of such
@@ -108,6 +115,7 @@ def test_an_export_holding_a_quote_without_document_imports_back(tmp_path, datas
 
 
 # --- the passed leave end, in the timeline's frames ---------------------------------------------------
+
 
 def test_a_timeline_frame_says_a_leave_end_has_passed_as_render_does(db, tmp_path):
     """6da2c3e flags a passed leave end in show, render, why and diff; the timeline's frames (the same

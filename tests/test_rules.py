@@ -1,12 +1,11 @@
 """Every rule, checked before anything is stored: a one-line error naming person, date and reason."""
 
 import pytest
+from conftest import make_store, stored_events
 
 from orgsim.application import open_store
 from orgsim.errors import AmbiguousPersonError, DateError, OrgsimError, RecordError, RuleError, UnknownPersonError
 from orgsim.interchange import EventRecord, parse_event
-
-from conftest import make_store, stored_events
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -22,18 +21,52 @@ CASES = [
     ("returning when not on leave", EventRecord("returned", "sam-altman", "2024-10-01"), RuleError, "not on leave"),
     ("leave while on leave", EventRecord("on_leave", "greg-brockman", "2024-10-01"), RuleError, "already on leave"),
     ("leave after departure", EventRecord("on_leave", "john-schulman", "2024-10-01"), RuleError, "departed 2024-08"),
-    ("reporting to oneself", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mark-chen"), RuleError, "themselves"),
-    ("reporting cycle", EventRecord("reports_to", "sam-altman", "2024-10-01", manager="mark-chen"), RuleError,
-     "reporting to Mark Chen (mark-chen) would make a reporting cycle"),
-    ("manager not there on that date", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mira-murati"), RuleError, "not in the organisation on that date"),
-    ("manager not yet there", EventRecord("reports_to", "mark-chen", "2023-01-01", manager="kevin-weil"), RuleError, "not in the organisation on that date"),
+    (
+        "reporting to oneself",
+        EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mark-chen"),
+        RuleError,
+        "themselves",
+    ),
+    (
+        "reporting cycle",
+        EventRecord("reports_to", "sam-altman", "2024-10-01", manager="mark-chen"),
+        RuleError,
+        "reporting to Mark Chen (mark-chen) would make a reporting cycle",
+    ),
+    (
+        "manager not there on that date",
+        EventRecord("reports_to", "mark-chen", "2024-10-01", manager="mira-murati"),
+        RuleError,
+        "not in the organisation on that date",
+    ),
+    (
+        "manager not yet there",
+        EventRecord("reports_to", "mark-chen", "2023-01-01", manager="kevin-weil"),
+        RuleError,
+        "not in the organisation on that date",
+    ),
     ("unknown person", EventRecord("departed", "nobody-here", "2024-10-01"), UnknownPersonError, "unknown person"),
-    ("unknown manager", EventRecord("reports_to", "mark-chen", "2024-10-01", manager="ghost"), UnknownPersonError, "ghost"),
+    (
+        "unknown manager",
+        EventRecord("reports_to", "mark-chen", "2024-10-01", manager="ghost"),
+        UnknownPersonError,
+        "ghost",
+    ),
     ("ambiguous alias", EventRecord("departed", "Kevin", "2024-10-01"), AmbiguousPersonError, "could be any of"),
     ("malformed date", EventRecord("departed", "mark-chen", "2024-13-01"), DateError, "month 13"),
     ("not a date", EventRecord("departed", "mark-chen", "yesterday"), DateError, "not a date"),
-    ("invalidates a later stored event", EventRecord("departed", "bob-mcgrew", "2024-01"), RuleError, "would make the stored event"),
-    ("departure before the person's appointment", EventRecord("departed", "kevin-weil", "2024-01"), RuleError, "not in the organisation"),
+    (
+        "invalidates a later stored event",
+        EventRecord("departed", "bob-mcgrew", "2024-01"),
+        RuleError,
+        "would make the stored event",
+    ),
+    (
+        "departure before the person's appointment",
+        EventRecord("departed", "kevin-weil", "2024-01"),
+        RuleError,
+        "not in the organisation",
+    ),
 ]
 
 
@@ -56,7 +89,9 @@ def test_a_forbidden_change_is_rejected_and_nothing_is_stored(store, name, recor
 
 
 def test_the_error_names_the_person_date_and_reason(store):
-    with pytest.raises(RuleError, match=r"^Mira Murati \(mira-murati\) on 2024-10-01: not in the organisation on that date"):
+    with pytest.raises(
+        RuleError, match=r"^Mira Murati \(mira-murati\) on 2024-10-01: not in the organisation on that date"
+    ):
         open_store(store).record(EventRecord("departed", "Mira Murati", "2024-10-01"))
 
 
@@ -110,11 +145,15 @@ def test_a_load_with_one_bad_event_stores_nothing(store, tmp_path):
 def test_an_alias_already_naming_someone_else_is_refused(store):
     before = stored_events(store)
     with pytest.raises(RuleError, match="alias 'Mira' already names Mira Murati"):
-        open_store(store).record(EventRecord("appointed", "new-person", "2024-11", title="X", name="New Person", aliases=("Mira",)))
+        open_store(store).record(
+            EventRecord("appointed", "new-person", "2024-11", title="X", name="New Person", aliases=("Mira",))
+        )
     assert stored_events(store) == before
 
 
-@pytest.mark.parametrize("spelling", ["Mira Murati", "mira murati", "MIRA-MURATI", "ミラ ムラティ", "ミラ・ムラティ", "Murati"])
+@pytest.mark.parametrize(
+    "spelling", ["Mira Murati", "mira murati", "MIRA-MURATI", "ミラ ムラティ", "ミラ・ムラティ", "Murati"]
+)
 def test_names_resolve_in_any_case_and_spacing(store, spelling):
     assert open_store(store).organisation().resolve(spelling) == "mira-murati"
 
@@ -156,7 +195,10 @@ def test_a_record_level_note_is_kept_in_the_source(tmp_path):
 def test_a_cited_document_must_be_a_file_beside_the_seeds(tmp_path, doc):
     from orgsim.interchange import read_yaml
 
-    f = _seed_file(tmp_path, f"  - {{kind: appointed, person: ann, title: CEO, on: '2020', source: {{document: '{doc}', quote: 'root'}}}}\n")
+    f = _seed_file(
+        tmp_path,
+        f"  - {{kind: appointed, person: ann, title: CEO, on: '2020', source: {{document: '{doc}', quote: 'root'}}}}\n",
+    )
     with pytest.raises(RecordError, match="not a path"):
         read_yaml(f)
 

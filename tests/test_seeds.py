@@ -1,8 +1,6 @@
 """The seeds are the articles' facts: every quote verbatim, every document copied unchanged."""
 
-
 import yaml
-
 from conftest import ROOT, SEEDS
 
 SHARED = ROOT.parent / "shared" / "seeds"
@@ -38,7 +36,9 @@ def test_public_record_facts_say_so():
 def test_seed_documents_are_verbatim_copies():
     if not SHARED.is_dir():  # outside the workspace the originals are not beside the repo
         assert sorted(p.name for p in (ROOT / "seeds").glob("*.txt")) == [
-            "000_064822530e0d536b.txt", "002_fa3ea9b5eed048a8.txt"]
+            "000_064822530e0d536b.txt",
+            "002_fa3ea9b5eed048a8.txt",
+        ]
         return
     for original in SHARED.glob("*.txt"):
         assert (ROOT / "seeds" / original.name).read_bytes() == original.read_bytes()

@@ -26,7 +26,12 @@ def test_frames_at_changes_cover_each_change_day(dataset_app):
     assert days[0] == date(2023, 11, 1) and days[-1] == date(2024, 12, 31)
     assert {date(2023, 11, 17), date(2023, 11, 29), date(2024, 2, 1), date(2024, 9, 25)} <= set(days)
     by_day = {f.day: f for f in frames(tl, days)}
-    assert {e.person for e in by_day[date(2024, 9, 25)].events} >= {"mira-murati", "bob-mcgrew", "barret-zoph", "mark-chen"}
+    assert {e.person for e in by_day[date(2024, 9, 25)].events} >= {
+        "mira-murati",
+        "bob-mcgrew",
+        "barret-zoph",
+        "mark-chen",
+    }
     assert [e.kind for e in by_day[date(2023, 11, 17)].events] == ["departed"]
     assert by_day[date(2024, 12, 31)].events == ()  # nothing took effect after September
 
@@ -38,7 +43,9 @@ def test_frames_from_the_first_day_of_year_1(dataset_app):
     found = frames(tl, days)
     assert found[0].day == date(1, 1, 1) and found[0].events == ()
     assert sum(len(f.events) for f in found) == len(tl.effective())  # every event in exactly one frame
-    assert frames(tl, [date(2023, 11, 17)])[0].events and [e.kind for e in frames(tl, [date(2023, 11, 17)])[0].events] == ["departed"]
+    assert frames(tl, [date(2023, 11, 17)])[0].events and [
+        e.kind for e in frames(tl, [date(2023, 11, 17)])[0].events
+    ] == ["departed"]
 
 
 def test_frames_every_month(dataset_app):
@@ -84,7 +91,9 @@ def test_the_page_is_self_contained(cli, db, tmp_path):
     html = _page(cli, db, tmp_path).read_text(encoding="utf-8")
     assert not re.search(r'(?:src|href)\s*=\s*"(?:https?:)?//', html)  # nothing to fetch
     assert "@import" not in html and "url(" not in html
-    data = json.loads(re.search(r'<script type="application/json" id="frames-data">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/json" id="frames-data">(.*?)</script>', html, re.S).group(1)
+    )
     assert [f["day"] for f in data][:3] == ["2023-11-01", "2023-11-17", "2023-11-29"]
     sept = [f for f in data if f["day"] == "2024-09-25"][0]
     assert any(e["person"] == "mira-murati" and "OpenAl を離れる" in e["quote"] for e in sept["events"])
@@ -104,10 +113,16 @@ def test_bad_timeline_options_fail_in_one_line(cli, db, tmp_path):
     assert not (tmp_path / "t.html").exists()
 
 
-_MAC_APPS = ["/Applications/Chromium.app/Contents/MacOS/Chromium",
-             "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"]
-CHROMIUM = (shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-            or next((p for p in _MAC_APPS if Path(p).exists()), None))
+_MAC_APPS = [
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+]
+CHROMIUM = (
+    shutil.which("chromium")
+    or shutil.which("chromium-browser")
+    or shutil.which("google-chrome")
+    or next((p for p in _MAC_APPS if Path(p).exists()), None)
+)
 CHROMEDRIVER = shutil.which("chromedriver")
 
 
@@ -121,9 +136,19 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="orgsim-chromium-")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1600,1000", f"--user-data-dir={profile}"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -163,7 +188,9 @@ def test_in_a_real_browser_the_slider_shows_the_chart_change(cli, db, tmp_path, 
     def go(day: str) -> set[str]:
         browser.execute_script(
             "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
-            slider, days.index(day))
+            slider,
+            days.index(day),
+        )
         assert browser.find_element("id", "day").text == day
         return _visible_names(browser)
 
@@ -189,16 +216,34 @@ def test_in_a_real_browser_the_slider_shows_the_chart_change(cli, db, tmp_path, 
 def test_hostile_text_cannot_break_or_script_the_page(cli, db, tmp_path, browser):
     """A quote that opens an HTML comment and a script, a name that is an <img> with onerror:
     the page still runs, and shows them as text."""
-    name, quote = '<img src=x onerror="document.title=1">', '<!--<script>alert(1)</script> & \u2028'
-    result = cli("append", "appointed", "eve-hostile", "--name", name, "--title", "</script><b>x</b>",
-                 "--on", "2024-10-01", "--quote", quote, "--url", "https://example.com/hostile", "--store", db)
+    name, quote = '<img src=x onerror="document.title=1">', "<!--<script>alert(1)</script> & \u2028"
+    result = cli(
+        "append",
+        "appointed",
+        "eve-hostile",
+        "--name",
+        name,
+        "--title",
+        "</script><b>x</b>",
+        "--on",
+        "2024-10-01",
+        "--quote",
+        quote,
+        "--url",
+        "https://example.com/hostile",
+        "--store",
+        db,
+    )
     assert result.exit_code == 0, result.stderr
     page = tmp_path / "hostile.html"
     assert cli("timeline", "--from", "2024-09-01", "--to", "2024-10-01", "-o", page, "--store", db).exit_code == 0
     browser.get(page.as_uri())
     days = [d.get_attribute("data-day") for d in browser.find_elements("css selector", ".frame")]
-    browser.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
-                           browser.find_element("id", "slider"), days.index("2024-10-01"))
+    browser.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));",
+        browser.find_element("id", "slider"),
+        days.index("2024-10-01"),
+    )
     assert browser.find_element("tag name", "body").get_attribute("data-current-day") == "2024-10-01"  # JS ran
     panel = browser.find_element("id", "events")
     assert name in panel.text and "<!--<script>alert(1)</script>" in panel.text

@@ -18,10 +18,24 @@ from orgsim.interchange import EventRecord
 def commands(prefix: str) -> list[EventRecord]:
     """200 changes to this worker's own people: 100 appointments, 50 leaves, 50 returns."""
     day = lambda n: (date(2025, 1, 1) + timedelta(days=n)).isoformat()  # noqa: E731
-    out = [EventRecord("appointed", f"{prefix}-{i}", day(i), title="Engineer", manager="sam-altman",
-                       name=f"{prefix.upper()} {i}", source={"note": f"worker {prefix}"}) for i in range(100)]
-    out += [EventRecord("on_leave", f"{prefix}-{i}", day(150 + i), source={"note": f"worker {prefix}"}) for i in range(50)]
-    out += [EventRecord("returned", f"{prefix}-{i}", day(250 + i), source={"note": f"worker {prefix}"}) for i in range(50)]
+    out = [
+        EventRecord(
+            "appointed",
+            f"{prefix}-{i}",
+            day(i),
+            title="Engineer",
+            manager="sam-altman",
+            name=f"{prefix.upper()} {i}",
+            source={"note": f"worker {prefix}"},
+        )
+        for i in range(100)
+    ]
+    out += [
+        EventRecord("on_leave", f"{prefix}-{i}", day(150 + i), source={"note": f"worker {prefix}"}) for i in range(50)
+    ]
+    out += [
+        EventRecord("returned", f"{prefix}-{i}", day(250 + i), source={"note": f"worker {prefix}"}) for i in range(50)
+    ]
     return out
 
 

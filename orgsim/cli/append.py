@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from orgsim.application import Recorded, open_store
-from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
 from orgsim.chart import OrgChart
+from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
 from orgsim.facts import Fact
 from orgsim.interchange import EventRecord, command_documents
 from orgsim.render.text import diff_text
 
-__all__ = ["append_app", "source_of", "unchecked_quote_note", "names_in", "who", "said"]
+__all__ = ["append_app", "names_in", "said", "source_of", "unchecked_quote_note", "who"]
 
 append_app = typer.Typer(
     cls=OrgsimGroup,  # (usage errors name `orgsim append departed --help`, not the group's)
@@ -29,6 +29,7 @@ append_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(append_app, name="append")
+
 
 def names_in(*charts: OrgChart) -> dict[str, str]:
     """Display names, by id, of everyone in or gone from these charts."""
@@ -47,12 +48,24 @@ def said(fact: Fact, names: dict[str, str]) -> str:
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
 OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
-SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")]
-DocumentOpt = Annotated[Optional[str], typer.Option(
-    "--document", help="The cited document: a file name, looked up in the current folder, then the bundled seeds' folder.")]
-QuoteOpt = Annotated[Optional[str], typer.Option(
-    "--quote", help="The exact sentence of the document this rests on; refused when the document is found and lacks it.")]
-UrlOpt = Annotated[Optional[str], typer.Option("--url", help="The cited article's address.")]
+SourceOpt = Annotated[
+    str | None, typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")
+]
+DocumentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--document",
+        help="The cited document: a file name, looked up in the current folder, then the bundled seeds' folder.",
+    ),
+]
+QuoteOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quote",
+        help="The exact sentence of the document this rests on; refused when the document is found and lacks it.",
+    ),
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="The cited article's address.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the change it would make; store nothing.")]
 
 
@@ -75,18 +88,25 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
     if sys.stderr.isatty():
         n = app_.slow_check_ahead(rec, org)
         if n is not None:
-            typer.echo(f"Dated before the last change: checking it against the {n:,} facts after it (a few seconds "
-                       "on a store this size)…", err=True)
+            typer.echo(
+                f"Dated before the last change: checking it against the {n:,} facts after it (a few seconds "
+                "on a store this size)…",
+                err=True,
+            )
     recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
     if note:
         typer.echo(note, err=True)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)
     if json:
-        print_json({
-            "event": fact.id, "stored": recorded.stored, "record": fact.as_record(),
-            "changes": d.as_json()["changes"],
-        })
+        print_json(
+            {
+                "event": fact.id,
+                "stored": recorded.stored,
+                "record": fact.as_record(),
+                "changes": d.as_json()["changes"],
+            }
+        )
         return
     known = names_in(recorded.before, recorded.after)
     verb = "Would record" if dry_run else "Recorded"
@@ -109,18 +129,38 @@ def appointed(
     person: PersonArg,
     title: Annotated[str, typer.Option("--title", help="The title the source gives.")],
     on: OnOpt,
-    reports_to: Annotated[Optional[str], typer.Option("--reports-to", help="Their manager (id, name or alias).")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Display name of a new person (default: PERSON).")] = None,
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Another spelling of a new person's name (repeatable).")] = None,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    reports_to: Annotated[
+        str | None, typer.Option("--reports-to", help="Their manager (id, name or alias).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Display name of a new person (default: PERSON).")
+    ] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="Another spelling of a new person's name (repeatable).")
+    ] = None,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Someone takes a title (joining, or a new title); an unknown PERSON is created.
 
     Example: orgsim append appointed "Jane Doe" --title COO --reports-to sam-altman --on 2024-11 --source "Press release"
     """
-    rec = _record("appointed", person, on, source_of(source, document, quote, url),
-                  title=title, manager=reports_to, name=name, aliases=tuple(alias or ()))
+    rec = _record(
+        "appointed",
+        person,
+        on,
+        source_of(source, document, quote, url),
+        title=title,
+        manager=reports_to,
+        name=name,
+        aliases=tuple(alias or ()),
+    )
     _run(rec, store, org, dry_run, json)
 
 
@@ -128,38 +168,66 @@ def appointed(
 def departed(
     person: PersonArg,
     on: OnOpt,
-    to: Annotated[Optional[str], typer.Option("--to", help="Where they went, when reported.")] = None,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    to: Annotated[str | None, typer.Option("--to", help="Where they went, when reported.")] = None,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Someone leaves the organisation (the reporting lines to them end; none is guessed).
 
     Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
     """
-    _run(_record("departed", person, on, source_of(source, document, quote, url), destination=to), store, org, dry_run, json)
+    _run(
+        _record("departed", person, on, source_of(source, document, quote, url), destination=to),
+        store,
+        org,
+        dry_run,
+        json,
+    )
 
 
 @append_app.command("on-leave")
 def on_leave(
     person: PersonArg,
     on: OnOpt,
-    until: Annotated[Optional[str], typer.Option("--until", help="The expected end of the leave, when reported.")] = None,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    until: Annotated[
+        str | None, typer.Option("--until", help="The expected end of the leave, when reported.")
+    ] = None,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Someone goes on leave.
 
     Example: orgsim append on-leave greg-brockman --on 2024-08 --until 2024-12 --source "A year off"
     """
-    _run(_record("on_leave", person, on, source_of(source, document, quote, url), until=until), store, org, dry_run, json)
+    _run(
+        _record("on_leave", person, on, source_of(source, document, quote, url), until=until), store, org, dry_run, json
+    )
 
 
 @append_app.command()
 def returned(
     person: PersonArg,
     on: OnOpt,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Someone returns from leave.
 
@@ -173,11 +241,23 @@ def reports_to(
     person: PersonArg,
     manager: Annotated[str, typer.Option("--manager", help="The new manager (id, name or alias).")],
     on: OnOpt,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Someone reports to a (new) manager from a date on.
 
     Example: orgsim append reports-to sarah-friar --manager sam-altman --on 2024-07 --source "Reports to Sam"
     """
-    _run(_record("reports_to", person, on, source_of(source, document, quote, url), manager=manager), store, org, dry_run, json)
+    _run(
+        _record("reports_to", person, on, source_of(source, document, quote, url), manager=manager),
+        store,
+        org,
+        dry_run,
+        json,
+    )

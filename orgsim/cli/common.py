@@ -12,9 +12,10 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 from pathlib import Path
-from datetime import date, datetime, timezone
-from typing import Annotated, Any, Iterable, Mapping, Optional
+from typing import Annotated, Any
 
 import typer
 from eventsourcing.persistence import PersistenceError
@@ -26,10 +27,23 @@ from orgsim.dates import PartialDate, parse_day, within_reach
 from orgsim.errors import DateError, OrgsimError, RenderError
 
 __all__ = [
-    "write_output",
-    "app", "StoreOpt", "OrgOpt", "JsonOpt", "AtOpt", "AsKnownAtOpt", "at_day", "moment", "partial_date",
+    "AsKnownAtOpt",
+    "AtOpt",
+    "JsonOpt",
+    "OrgOpt",
+    "StoreOpt",
+    "app",
+    "at_day",
+    "fail",
+    "json_text",
+    "moment",
+    "partial_date",
+    "print_json",
+    "print_json_list",
+    "unchecked_quotes_note",
     "with_as_known_at",
-    "print_json", "print_json_list", "json_text", "write_lines", "fail", "unchecked_quotes_note",
+    "write_lines",
+    "write_output",
 ]
 
 
@@ -118,7 +132,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
 ) -> None:
@@ -129,7 +143,7 @@ def _main(
 
 
 StoreOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--store",
         envvar="ORGSIM_STORE",
@@ -139,17 +153,17 @@ StoreOpt = Annotated[
     ),
 ]
 OrgOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--org", envvar="ORGSIM_ORG", help="The organisation (default: the store's only one)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable, documented schema) instead of text.")]
 AtOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--at", help="The day: YYYY-MM-DD (YYYY or YYYY-MM mean their first day). Default: today."),
 ]
 
 AsKnownAtOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--as-known-at",
         help="Answer as the store knew it at this recording time: YYYY-MM-DD (its end) or "
@@ -177,11 +191,13 @@ def moment(text: str | None, option: str = "--as-known-at") -> datetime | None:
     try:
         if len(raw) <= 10:
             day = parse_day(raw)
-            return datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=timezone.utc)
+            return datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=UTC)
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OrgsimError):
-        raise DateError(f"{option}: {text!r} is not a timestamp: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+00:00]") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        raise DateError(
+            f"{option}: {text!r} is not a timestamp: use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+00:00]"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def partial_date(text: str | None, option: str) -> PartialDate | None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from orgsim.application import open_store, removed_if_failed
 from orgsim.cli.common import (
-    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, print_json, unchecked_quotes_note,
+    AsKnownAtOpt,
+    AtOpt,
+    JsonOpt,
+    OrgOpt,
+    StoreOpt,
+    app,
+    at_day,
+    moment,
+    print_json,
+    unchecked_quotes_note,
     with_as_known_at,
 )
 from orgsim.history import iso
@@ -19,7 +28,9 @@ from orgsim.render.text import chart_tree
 
 @app.command()
 def load(
-    file: Annotated[Optional[Path], typer.Argument(help="A seed YAML file (default: the bundled OpenAI seeds).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="A seed YAML file (default: the bundled OpenAI seeds).")
+    ] = None,
     store: StoreOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -33,12 +44,14 @@ def load(
     with removed_if_failed(store):
         report = open_store(store, create=True).load(dataset)
     if json:
-        print_json({
-            "organisation": report.organisation,
-            "people_added": report.people_added,
-            "events_added": report.events_added,
-            "events_already_stored": report.events_already_stored,
-        })
+        print_json(
+            {
+                "organisation": report.organisation,
+                "people_added": report.people_added,
+                "events_added": report.events_added,
+                "events_already_stored": report.events_already_stored,
+            }
+        )
     typer.echo(
         f"Loaded {report.organisation} from {dataset.path}: {report.events_added} events and "
         f"{report.people_added} people added, {report.events_already_stored} events already stored.",
@@ -65,8 +78,9 @@ def show(
     """
     known = moment(as_known_at)
     app_ = open_store(store)
-    chart = app_.chart(at_day(at), org, as_known_at=known, alumni=False if json else "open",
-                       events=json)  # the tree names departures still open that day, and no event ids
+    chart = app_.chart(
+        at_day(at), org, as_known_at=known, alumni=False if json else "open", events=json
+    )  # the tree names departures still open that day, and no event ids
     if json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:

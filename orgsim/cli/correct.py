@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from orgsim.application import Amendment, open_store
 from orgsim.cli.append import (
-    DocumentOpt, DryRunOpt, QuoteOpt, SourceOpt, UrlOpt, names_in, said, source_of, unchecked_quote_note, who,
+    DocumentOpt,
+    DryRunOpt,
+    QuoteOpt,
+    SourceOpt,
+    UrlOpt,
+    names_in,
+    said,
+    source_of,
+    unchecked_quote_note,
+    who,
 )
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
 from orgsim.diff import ChartDiff, diff
 from orgsim.render.text import diff_text
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why: it is stored with the retraction.")]
-EventArg = Annotated[str, typer.Argument(metavar="EVENT_ID", help="The event's id (or a unique prefix of 4+ characters).")]
+EventArg = Annotated[
+    str, typer.Argument(metavar="EVENT_ID", help="The event's id (or a unique prefix of 4+ characters).")
+]
 
 
 def _changes(result: Amendment) -> list[tuple[str, ChartDiff]]:
@@ -42,12 +53,21 @@ def retract(
     retraction, target = result.retraction, result.target
     report = _changes(result)
     if json:
-        print_json({"retraction": retraction.id, "target": target.id, "reason": retraction.reason, "stored": result.stored,
-                    "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report]})
+        print_json(
+            {
+                "retraction": retraction.id,
+                "target": target.id,
+                "reason": retraction.reason,
+                "stored": result.stored,
+                "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report],
+            }
+        )
         return
     verb = "Would retract" if dry_run else "Retracted"
     known = names_in(*(chart for _, *charts in result.effects for chart in charts))
-    typer.echo(f"{verb} {who(target, known)}: {said(target, known)} on {target.on} [event {target.id}] — {retraction.reason}")
+    typer.echo(
+        f"{verb} {who(target, known)}: {said(target, known)} on {target.on} [event {target.id}] — {retraction.reason}"
+    )
     for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if dry_run:
@@ -60,13 +80,21 @@ def retract(
 def correct(
     event_id: EventArg,
     reason: ReasonOpt,
-    on: Annotated[Optional[str], typer.Option("--on", help="The right effective date.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="The right title (appointed).")] = None,
-    manager: Annotated[Optional[str], typer.Option("--manager", help="The right manager (appointed, reports_to).")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="The right destination (departed).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="The right end of leave (on_leave).")] = None,
-    source: SourceOpt = None, document: DocumentOpt = None, quote: QuoteOpt = None, url: UrlOpt = None,
-    dry_run: DryRunOpt = False, store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False,
+    on: Annotated[str | None, typer.Option("--on", help="The right effective date.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The right title (appointed).")] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="The right manager (appointed, reports_to).")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="The right destination (departed).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="The right end of leave (on_leave).")] = None,
+    source: SourceOpt = None,
+    document: DocumentOpt = None,
+    quote: QuoteOpt = None,
+    url: UrlOpt = None,
+    dry_run: DryRunOpt = False,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """Correct a stored event: its retraction and the corrected event, stored together in one step.
 
@@ -78,8 +106,14 @@ def correct(
     if cited:
         changes["source"] = cited  # (the parts given; the rest of the old source is kept)
     notes: list[str | None] = []
-    result = open_store(store).correct(event_id, reason, changes, org, dry_run=dry_run,
-                                       check_source=lambda merged: notes.append(unchecked_quote_note(merged)))
+    result = open_store(store).correct(
+        event_id,
+        reason,
+        changes,
+        org,
+        dry_run=dry_run,
+        check_source=lambda merged: notes.append(unchecked_quote_note(merged)),
+    )
     for note in dict.fromkeys(notes):  # (once, though a retried command checks again)
         if note:
             typer.echo(note, err=True)
@@ -87,19 +121,30 @@ def correct(
     assert new is not None
     report = _changes(result)
     if json:
-        print_json({
-            "retracted": old.id, "retraction": result.retraction.id, "event": new.id, "record": new.as_record(),
-            "stored": result.stored, "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report],
-        })
+        print_json(
+            {
+                "retracted": old.id,
+                "retraction": result.retraction.id,
+                "event": new.id,
+                "record": new.as_record(),
+                "stored": result.stored,
+                "changes": [{"on": day, "changes": d.as_json()["changes"]} for day, d in report],
+            }
+        )
         return
     verb = "Would correct" if dry_run else "Corrected"
     known = names_in(*(chart for _, *charts in result.effects for chart in charts))
-    typer.echo(f"{verb} {who(old, known)}: {said(old, known)} on {old.on} [event {old.id}] → {said(new, known)} on {new.on} "
-               f"[event {new.id}]")
+    typer.echo(
+        f"{verb} {who(old, known)}: {said(old, known)} on {old.on} [event {old.id}] → {said(new, known)} on {new.on} "
+        f"[event {new.id}]"
+    )
     for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
     if not cited and new.on != old.on and new.source.get("note"):
-        typer.echo("Note: the corrected event keeps the old source and its note; pass --source/--quote to update them.", err=True)
+        typer.echo(
+            "Note: the corrected event keeps the old source and its note; pass --source/--quote to update them.",
+            err=True,
+        )
     if dry_run:
         typer.echo("Dry run: nothing was stored.", err=True)
     else:

@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Callable, Iterable, Optional, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.cli.common import (
-    AsKnownAtOpt, Encoded, JsonOpt, OrgOpt, StoreOpt, app, compact_json, moment, print_json, with_as_known_at,
+    AsKnownAtOpt,
+    Encoded,
+    JsonOpt,
+    OrgOpt,
+    StoreOpt,
+    app,
+    compact_json,
+    moment,
+    print_json,
+    with_as_known_at,
     write_output,
 )
 from orgsim.cli.render import Format, Lang, output_format, picture_bytes
 from orgsim.dates import parse_day, within_reach
-from orgsim.diff import CHANGE_KINDS, ChartDiff, diff as chart_diff
+from orgsim.diff import CHANGE_KINDS, ChartDiff
+from orgsim.diff import diff as chart_diff
 from orgsim.errors import DateError, OrgsimError
-from orgsim.history import iso
 from orgsim.forked import in_two
+from orgsim.history import iso
 from orgsim.readmodel import View, cited_by_diff
 from orgsim.render.text import diff_blocks, diff_heading, diff_sections, diff_text
-
 
 T = TypeVar("T")
 
@@ -37,14 +47,22 @@ def _day(text: str, name: str):
 
 @app.command()
 def diff(
-    from_: Annotated[str, typer.Argument(metavar="FROM", help="The first day (YYYY-MM-DD; YYYY or YYYY-MM mean their first day).")],
+    from_: Annotated[
+        str, typer.Argument(metavar="FROM", help="The first day (YYYY-MM-DD; YYYY or YYYY-MM mean their first day).")
+    ],
     to: Annotated[str, typer.Argument(metavar="TO", help="The second day; earlier than FROM gives the reverse diff.")],
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the diff picture here (format from the extension).")] = None,
-    fmt: Annotated[Optional[Format], typer.Option("--format", help="Draw a picture of both days: svg, png, pdf or dot.")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Names in the picture: en, or ja (the Japanese alias).")] = Lang.en,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the diff picture here (format from the extension).")
+    ] = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", help="Draw a picture of both days: svg, png, pdf or dot.")
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Names in the picture: en, or ja (the Japanese alias).")
+    ] = Lang.en,
     as_known_at: AsKnownAtOpt = None,
 ) -> None:
     """What changed between two days: left, joined, on leave, returned, new title, new manager.
@@ -79,8 +97,17 @@ def diff(
             _show(chart_a, chart_b, view.facts, view.timeline, json, output, fmt, lang, known)
         return
     timeline = app_.timeline(org, as_known_at=known)
-    _show(chart_at(timeline, a), chart_at(timeline, b), timeline.counted_map(), lambda cited: timeline,
-          json, output, fmt, lang, known)
+    _show(
+        chart_at(timeline, a),
+        chart_at(timeline, b),
+        timeline.counted_map(),
+        lambda cited: timeline,
+        json,
+        output,
+        fmt,
+        lang,
+        known,
+    )
 
 
 #: From this many people whose row differs, a diff's text or JSON is worked out in two processes at

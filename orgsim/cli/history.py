@@ -5,15 +5,25 @@ Each takes `--as-known-at` (the second clock) and `--json`; people are named by 
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from orgsim.application import open_store
 from orgsim.cli.common import (
-    AsKnownAtOpt, AtOpt, JsonOpt, OrgOpt, StoreOpt, app, at_day, moment, partial_date, print_json,
-    print_json_list, write_lines,
+    AsKnownAtOpt,
+    AtOpt,
+    JsonOpt,
+    OrgOpt,
+    StoreOpt,
+    app,
+    at_day,
+    moment,
+    partial_date,
+    print_json,
+    print_json_list,
     with_as_known_at,
+    write_lines,
 )
 from orgsim.facts import KINDS
 from orgsim.render.history_text import history_text, log_lines, why_text
@@ -23,11 +33,22 @@ PersonArg = Annotated[str, typer.Argument(help="The person: an id, a name or an 
 
 @app.command("log")
 def log_command(
-    person: Annotated[Optional[str], typer.Option("--person", help="Only events about this person (id, name or alias).")] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", help="Only events whose effective date overlaps from here (YYYY[-MM[-DD]]).")] = None,
-    to: Annotated[Optional[str], typer.Option("--to", help="…up to here, inclusive (YYYY[-MM[-DD]]; 2024 means to its end).")] = None,
-    kind: Annotated[Optional[list[str]], typer.Option("--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}.")] = None,
-    recorded: Annotated[bool, typer.Option("--recorded", help="Order by recording time instead of effective date.")] = False,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Only events about this person (id, name or alias).")
+    ] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="Only events whose effective date overlaps from here (YYYY[-MM[-DD]])."),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="…up to here, inclusive (YYYY[-MM[-DD]]; 2024 means to its end).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help=f"Only this kind (repeatable): {', '.join(KINDS)}.")
+    ] = None,
+    recorded: Annotated[
+        bool, typer.Option("--recorded", help="Order by recording time instead of effective date.")
+    ] = False,
     as_known_at: AsKnownAtOpt = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
@@ -42,8 +63,13 @@ def log_command(
     order = "recorded" if recorded else "effective"
     known = moment(as_known_at)
     entries = open_store(store).log_entries(
-        org, as_known_at=known, order=order, person=person,
-        start=partial_date(from_, "--from"), end=partial_date(to, "--to"), kinds=tuple(kind or ()),
+        org,
+        as_known_at=known,
+        order=order,
+        person=person,
+        start=partial_date(from_, "--from"),
+        end=partial_date(to, "--to"),
+        kinds=tuple(kind or ()),
     )
     if json:
         print_json_list(e.as_json() for e in entries)

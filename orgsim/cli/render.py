@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import graphviz
 import typer
@@ -19,7 +19,7 @@ from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment, writ
 from orgsim.errors import RenderError
 from orgsim.render.dot import chart_graph
 
-__all__ = ["Format", "Lang", "picture_bytes", "output_format"]
+__all__ = ["Format", "Lang", "output_format", "picture_bytes"]
 
 INSTALL_HINT = (
     "Graphviz's `dot` program is not installed or not on PATH: install Graphviz "
@@ -74,13 +74,28 @@ def picture_bytes(graph: graphviz.Digraph, fmt: str) -> bytes:
 @app.command()
 def render(
     at: AtOpt = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (format from the extension); default: stdout.")] = None,
-    fmt: Annotated[Optional[Format], typer.Option("--format", help="svg, png, pdf or dot (default: from -o, else dot).")] = None,
-    root: Annotated[Optional[str], typer.Option("--root", help="Draw only this person's part of the chart (id, name or alias).")] = None,
-    depth: Annotated[Optional[int], typer.Option("--depth", min=0, help="Levels drawn below the top (deeper people fold into 'N reports below').")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja (the Japanese alias).")] = Lang.en,
-    alumni: Annotated[bool, typer.Option("--alumni", help="Add a panel of who had left by that day, when, and where to.")] = False,
-    as_known_at: Annotated[Optional[str], typer.Option("--as-known-at", help="Draw only what the store knew at this recording time.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here (format from the extension); default: stdout.")
+    ] = None,
+    fmt: Annotated[
+        Format | None, typer.Option("--format", help="svg, png, pdf or dot (default: from -o, else dot).")
+    ] = None,
+    root: Annotated[
+        str | None, typer.Option("--root", help="Draw only this person's part of the chart (id, name or alias).")
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option("--depth", min=0, help="Levels drawn below the top (deeper people fold into 'N reports below')."),
+    ] = None,
+    lang: Annotated[
+        Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja (the Japanese alias).")
+    ] = Lang.en,
+    alumni: Annotated[
+        bool, typer.Option("--alumni", help="Add a panel of who had left by that day, when, and where to.")
+    ] = False,
+    as_known_at: Annotated[
+        str | None, typer.Option("--as-known-at", help="Draw only what the store knew at this recording time.")
+    ] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
@@ -102,7 +117,9 @@ def render(
         organisation = app_.organisation(org)
         timeline = organisation.timeline().as_known_at(known)
         person = organisation.resolve(root) if root is not None else None
-        graph = chart_graph(chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
+        graph = chart_graph(
+            chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni
+        )
     write_output(picture_bytes(graph, kind), output, kind)
     if output is not None:
         typer.echo(f"Wrote {output} ({kind}).", err=True)

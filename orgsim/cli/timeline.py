@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -34,10 +34,14 @@ MANY_FRAMES = 200
 @app.command()
 def timeline(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
-    start: Annotated[Optional[str], typer.Option("--from", help="First frame's day (default: the first change).")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
-    every: Annotated[Optional[Every], typer.Option("--every", help="A frame every day, week or month.")] = None,
-    at_changes: Annotated[bool, typer.Option("--at-changes", help="A frame on each day a change took effect (the default).")] = False,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First frame's day (default: the first change).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
+    every: Annotated[Every | None, typer.Option("--every", help="A frame every day, week or month.")] = None,
+    at_changes: Annotated[
+        bool, typer.Option("--at-changes", help="A frame on each day a change took effect (the default).")
+    ] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Names as the sources spell them: en, or ja.")] = Lang.en,
     as_known_at: AsKnownAtOpt = None,
     store: StoreOpt = None,
@@ -56,9 +60,13 @@ def timeline(
     last = partial_date(end, "--to")
     organisation = open_store(store).organisation(org)
     tl = organisation.timeline().as_known_at(moment(as_known_at))
-    days = frame_days(tl, first.start if first else None, last.end if last else None, every.value if every else "changes")
+    days = frame_days(
+        tl, first.start if first else None, last.end if last else None, every.value if every else "changes"
+    )
     if len(days) > MANY_FRAMES:
-        typer.echo(f"Warning: {len(days)} frames make a large page; a coarser --every or --at-changes is lighter.", err=True)
+        typer.echo(
+            f"Warning: {len(days)} frames make a large page; a coarser --every or --at-changes is lighter.", err=True
+        )
     charts = [chart_at(tl, day) for day in days]
     cast = cast_of(charts, tl, lang.value)
     name = lambda pid: display_name(pid, tl.name_of(pid), tl.people, lang.value)  # noqa: E731
@@ -67,9 +75,16 @@ def timeline(
         for frame, chart in zip(frames(tl, days), charts):
             svg = picture_bytes(frame_graph(chart, tl, cast, lang.value), "svg").decode("utf-8")
             events = [
-                {"id": f.id, "on": str(f.on), "person": f.person, "name": name(f.person), "text": fact_text(f, tl),
-                 "quote": f.source.get("quote"), "document": f.source.get("document") or f.source.get("url"),
-                 "note": f.source.get("note")}
+                {
+                    "id": f.id,
+                    "on": str(f.on),
+                    "person": f.person,
+                    "name": name(f.person),
+                    "text": fact_text(f, tl),
+                    "quote": f.source.get("quote"),
+                    "document": f.source.get("document") or f.source.get("url"),
+                    "note": f.source.get("note"),
+                }
                 for f in frame.events
             ]
             page_frames.append(PageFrame(frame.day.isoformat(), svg, events))

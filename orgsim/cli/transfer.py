@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json as jsonlib
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated
 
 import typer
 
@@ -31,8 +32,12 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=Console(stderr=True), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
     ) as bar:
         task = bar.add_task("checking", total=total)
 
@@ -66,18 +71,24 @@ def import_(
         known = app_.organisations()
         if name is None:
             if len(known) != 1:
-                raise StoreError("pass --org NAME: the store holds "
-                                 + (f"several organisations ({', '.join(known)})" if known else "no organisation yet"))
+                raise StoreError(
+                    "pass --org NAME: the store holds "
+                    + (f"several organisations ({', '.join(known)})" if known else "no organisation yet")
+                )
             name = known[0]
         with bulk_allocation():
             dataset = read_jsonl(file, name)
             with _progress(len(dataset.events)) as progress:
                 report = app_.load(dataset, progress=progress)
     if json:
-        print_json({
-            "organisation": report.organisation, "people_added": report.people_added,
-            "events_added": report.events_added, "events_already_stored": report.events_already_stored,
-        })
+        print_json(
+            {
+                "organisation": report.organisation,
+                "people_added": report.people_added,
+                "events_added": report.events_added,
+                "events_already_stored": report.events_already_stored,
+            }
+        )
     typer.echo(
         f"Imported {file} into {report.organisation}: {report.events_added} events and {report.people_added} "
         f"people added, {report.events_already_stored} already stored.",
@@ -87,13 +98,18 @@ def import_(
     if note:
         typer.echo(note, err=True)
     if known and report.organisation not in known:  # (a typo in --org must not pass unnoticed)
-        typer.echo(f"Note: {report.organisation} is a new organisation in this store, beside {', '.join(known)}: "
-                   "commands on this store now need --org.", err=True)
+        typer.echo(
+            f"Note: {report.organisation} is a new organisation in this store, beside {', '.join(known)}: "
+            "commands on this store now need --org.",
+            err=True,
+        )
 
 
 @app.command()
 def export(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+    ] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:

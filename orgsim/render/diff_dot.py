@@ -16,16 +16,30 @@ from orgsim.diff import CHANGE_KINDS, Change, ChartDiff
 from orgsim.facts import Timeline
 from orgsim.render.provenance import documents, event_lines, footer_lines
 from orgsim.render.style import (
-    UNREPORTED, add_footer, add_group_cluster, add_legend_cluster, display_name, grid, label, middle,
-    leave_until, new_graph, person_attrs,
+    UNREPORTED,
+    add_footer,
+    add_group_cluster,
+    add_legend_cluster,
+    display_name,
+    grid,
+    label,
+    leave_until,
+    middle,
+    new_graph,
+    person_attrs,
 )
 
-__all__ = ["diff_graph", "CHANGE_STYLES", "LINE_STYLES"]
+__all__ = ["CHANGE_STYLES", "LINE_STYLES", "diff_graph"]
 
 #: How a box looks for each kind of change (first matching kind in CHANGE_KINDS order wins).
 CHANGE_STYLES: dict[str, dict[str, str]] = {
-    "left": {"style": "rounded,filled", "fillcolor": "#FDE8E8", "color": "#C53030", "penwidth": "2",
-             "fontcolor": "#7F1D1D"},
+    "left": {
+        "style": "rounded,filled",
+        "fillcolor": "#FDE8E8",
+        "color": "#C53030",
+        "penwidth": "2",
+        "fontcolor": "#7F1D1D",
+    },
     "joined": {"style": "rounded,filled", "fillcolor": "#E3F4E8", "color": "#2F855A", "penwidth": "2"},
     "on_leave": {**person_attrs(True, False), "penwidth": "2"},
     "returned": {"style": "rounded,filled", "fillcolor": "#E0F2F1", "color": "#2C7A7B", "penwidth": "2"},
@@ -39,8 +53,11 @@ LINE_STYLES: dict[str, dict[str, str]] = {
     "kept": {"color": "#9CA3AF"},
 }
 _PLURAL = {
-    "left": ("left", "left"), "joined": ("joined", "joined"), "on_leave": ("went on leave", "went on leave"),
-    "returned": ("returned", "returned"), "title_changed": ("new title", "new titles"),
+    "left": ("left", "left"),
+    "joined": ("joined", "joined"),
+    "on_leave": ("went on leave", "went on leave"),
+    "returned": ("returned", "returned"),
+    "title_changed": ("new title", "new titles"),
     "manager_changed": ("changed reporting line", "changed reporting lines"),
 }
 
@@ -81,7 +98,9 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
 
     counts = chart_diff.by_kind()
     summary = " · ".join(f"{len(counts[k])} {_PLURAL[k][len(counts[k]) != 1]}" for k in CHANGE_KINDS if counts[k])
-    g = new_graph("orgdiff", [f"{chart_diff.organisation}: what changed from {start} to {end}", summary or "no changes"])
+    g = new_graph(
+        "orgdiff", [f"{chart_diff.organisation}: what changed from {start} to {end}", summary or "no changes"]
+    )
 
     old_lines, new_lines = _lines_of(a.rows), _lines_of(b.rows)
     edges = sorted(old_lines | new_lines)
@@ -106,23 +125,36 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             lines.append(("left " + ", ".join(went) + "; " if went else "left and ") + f"back {back}")
         elif "left" in kinds:
             alum = gone_by_end.get(pid)
-            lines.append(f"left {alum.departed_on}" + (f" → {alum.destination}" if alum.destination else "")
-                         if alum else f"not in the organisation on {end}")
+            lines.append(
+                f"left {alum.departed_on}" + (f" → {alum.destination}" if alum.destination else "")
+                if alum
+                else f"not in the organisation on {end}"
+            )
         if "joined" in kinds and not both:
             lines.append(f"joined {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}")
         if "on_leave" in kinds:
-            lines.append(f"on leave since {new.leave_since}" + (f", {leave_until(new, b.at)}" if new.leave_until else ""))
+            lines.append(
+                f"on leave since {new.leave_since}" + (f", {leave_until(new, b.at)}" if new.leave_until else "")
+            )
         if "returned" in kinds:
             lines.append("back from leave")
         if "title_changed" in kinds:
             lines.append(f"was: {old.title or '(title not reported)'}")
         if "on_leave" not in kinds and row.status == "on_leave":  # on leave on both days (or the one it is in)
-            lines.append(f"on leave since {row.leave_since}"
-                         + (f", {leave_until(row, (b if new else a).at)}" if row.leave_until else ""))
+            lines.append(
+                f"on leave since {row.leave_since}"
+                + (f", {leave_until(row, (b if new else a).at)}" if row.leave_until else "")
+            )
         if row.uncertain:
             lines.append("date partly known")
-        style = CHANGE_STYLES["joined"] if both else next(
-            (CHANGE_STYLES[k] for k in CHANGE_KINDS if k in kinds and k in CHANGE_STYLES), CHANGE_STYLES["unchanged"])
+        style = (
+            CHANGE_STYLES["joined"]
+            if both
+            else next(
+                (CHANGE_STYLES[k] for k in CHANGE_KINDS if k in kinds and k in CHANGE_STYLES),
+                CHANGE_STYLES["unchanged"],
+            )
+        )
         tip = [f"{name(pid)} ({pid})", ""]
         if mine:
             for c in mine:
@@ -145,7 +177,9 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             kind, text = "new", f"{name(report)} reports to {name(manager)} on {end}, not on {start}"
         else:
             kind, text = "ended", f"{name(report)} reported to {name(manager)} on {start}, not on {end}"
-        why = [e for c in changes.get(report, []) if c.change in ("manager_changed", "left", "joined") for e in c.events]
+        why = [
+            e for c in changes.get(report, []) if c.change in ("manager_changed", "left", "joined") for e in c.events
+        ]
         g.edge(manager, report, tooltip=label([text, ""] + event_lines(why, facts, timeline)), **LINE_STYLES[kind])
 
     levels = _levels([p for p in people if p in linked], edges)
@@ -163,8 +197,14 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         ("_legend_title", ["New title", "was: old title"], CHANGE_STYLES["title_changed"]),
     ]
     legend = add_legend_cluster(
-        g, samples, f"Legend — both dates in one chart ({start} → {end}); a line joins a manager (above) to a report",
-        [("new line", LINE_STYLES["new"]), ("line ended", LINE_STYLES["ended"]), ("line on both dates", LINE_STYLES["kept"])],
+        g,
+        samples,
+        f"Legend — both dates in one chart ({start} → {end}); a line joins a manager (above) to a report",
+        [
+            ("new line", LINE_STYLES["new"]),
+            ("line ended", LINE_STYLES["ended"]),
+            ("line on both dates", LINE_STYLES["kept"]),
+        ],
     )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")

@@ -17,11 +17,22 @@ from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
 from orgsim.render.provenance import documents, event_lines, footer_lines
 from orgsim.render.style import (
-    UNREPORTED, add_footer, add_group_cluster, add_legend_cluster, collapsed_attrs, display_name, grid, label,
-    middle, new_graph, panel_attrs, person_attrs, person_lines,
+    UNREPORTED,
+    add_footer,
+    add_group_cluster,
+    add_legend_cluster,
+    collapsed_attrs,
+    display_name,
+    grid,
+    label,
+    middle,
+    new_graph,
+    panel_attrs,
+    person_attrs,
+    person_lines,
 )
 
-__all__ = ["chart_graph", "Layout", "layout", "MAX_REPORTS", "MAX_UNREPORTED", "MAX_NODES"]
+__all__ = ["MAX_NODES", "MAX_REPORTS", "MAX_UNREPORTED", "Layout", "chart_graph", "layout"]
 
 #: A manager with more direct reports than this shows the first ones and one "N more" box.
 MAX_REPORTS = 12
@@ -53,8 +64,13 @@ class Layout:
         return middle(sorted(n for n, lv in self.levels.items() if lv == low))
 
 
-def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
-           max_reports: int | None = MAX_REPORTS, max_unreported: int | None = MAX_UNREPORTED) -> Layout:
+def layout(
+    chart: OrgChart,
+    root: str | None = None,
+    depth: int | None = None,
+    max_reports: int | None = MAX_REPORTS,
+    max_unreported: int | None = MAX_UNREPORTED,
+) -> Layout:
     """Choose what to draw: the whole chart, or `root`'s subtree, down to `depth` levels below the top."""
     rows = {r.id: r for r in chart.rows}
     kids: dict[str, list[str]] = {}
@@ -72,7 +88,7 @@ def layout(chart: OrgChart, root: str | None = None, depth: int | None = None,
         loose = [r.id for r in chart.rows if r.reports_to is None and r.id not in kids]
         out = Layout(rows, tops, loose)
         if max_unreported is not None and len(loose) > max_unreported:
-            out.unreported, out.unreported_hidden = loose[: max_unreported - 1], loose[max_unreported - 1:]
+            out.unreported, out.unreported_hidden = loose[: max_unreported - 1], loose[max_unreported - 1 :]
 
     sizes: dict[str, int] = {}
 
@@ -127,7 +143,9 @@ def _subtree(chart: OrgChart, root: str) -> list[Row]:
     return out
 
 
-def _title(chart: OrgChart, timeline: Timeline, lay: Layout, root: str | None, depth: int | None, lang: str) -> list[str]:
+def _title(
+    chart: OrgChart, timeline: Timeline, lay: Layout, root: str | None, depth: int | None, lang: str
+) -> list[str]:
     first = f"{chart.organisation} on {chart.at.isoformat()}"
     if root is not None:
         first += f" — {display_name(root, chart.row(root).name, timeline.people, lang)} and their reports"
@@ -156,8 +174,16 @@ def _names_tooltip(ids: list[str], names: dict[str, str], limit: int = 40) -> st
     return label(["Not drawn here:"] + shown)
 
 
-def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None, depth: int | None = None,
-                lang: str = "en", alumni: bool = False, max_reports: int | None = MAX_REPORTS) -> graphviz.Digraph:
+def chart_graph(
+    chart: OrgChart,
+    timeline: Timeline,
+    *,
+    root: str | None = None,
+    depth: int | None = None,
+    lang: str = "en",
+    alumni: bool = False,
+    max_reports: int | None = MAX_REPORTS,
+) -> graphviz.Digraph:
     """The chart as a Graphviz Digraph, with a legend, provenance tooltips and a footer naming the data."""
     facts = timeline.fact_map()
     lay = layout(chart, root, depth, max_reports)
@@ -174,20 +200,31 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
     def person(container: graphviz.Digraph, pid: str) -> None:
         row = lay.rows[pid]
         cited.extend(row.events)
-        tip = [f"{names[pid]} ({pid})", row.title or "(title not reported)", ""] + event_lines(row.events, facts, timeline)
-        container.node(pid, label(person_lines(row, names[pid], chart.at)), id=f"person-{pid}", tooltip=label(tip),
-                       **person_attrs(row.status == "on_leave", row.uncertain))
+        tip = [f"{names[pid]} ({pid})", row.title or "(title not reported)", ""] + event_lines(
+            row.events, facts, timeline
+        )
+        container.node(
+            pid,
+            label(person_lines(row, names[pid], chart.at)),
+            id=f"person-{pid}",
+            tooltip=label(tip),
+            **person_attrs(row.status == "on_leave", row.uncertain),
+        )
 
     for pid in lay.drawn:
         person(g, pid)
     for manager, report in lay.edges:
         row = lay.rows[report]
         line = [f for f in (facts.get(e) for e in row.events) if f and f.manager == manager]
-        tip = [f"{names[report]} reports to {names[manager]}", ""] + event_lines([line[-1].id] if line else [], facts, timeline)
+        tip = [f"{names[report]} reports to {names[manager]}", ""] + event_lines(
+            [line[-1].id] if line else [], facts, timeline
+        )
         g.edge(manager, report, tooltip=label(tip))
     for parent, why, hidden, total in lay.folded:
         node_id = f"_{why}_{parent}"
-        g.node(node_id, label(_more_label(why, hidden, total)), tooltip=_names_tooltip(hidden, names), **collapsed_attrs())
+        g.node(
+            node_id, label(_more_label(why, hidden, total)), tooltip=_names_tooltip(hidden, names), **collapsed_attrs()
+        )
         g.edge(parent, node_id, style="dashed")
 
     # Below the trees, top to bottom: the "not reported" group, then the legend and alumni, then the
@@ -198,8 +235,12 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
 
         def draw(container: graphviz.Digraph, node_id: str) -> None:
             if node_id == "_unreported_more":
-                container.node(node_id, label(_more_label("more", lay.unreported_hidden, len(lay.unreported_hidden), "people")),
-                               tooltip=_names_tooltip(lay.unreported_hidden, names), **collapsed_attrs())
+                container.node(
+                    node_id,
+                    label(_more_label("more", lay.unreported_hidden, len(lay.unreported_hidden), "people")),
+                    tooltip=_names_tooltip(lay.unreported_hidden, names),
+                    **collapsed_attrs(),
+                )
             else:
                 person(container, node_id)
 
@@ -208,22 +249,33 @@ def chart_graph(chart: OrgChart, timeline: Timeline, *, root: str | None = None,
     samples = [
         ("_legend_active", ["Name", "Title"], person_attrs(False, False)),
         ("_legend_leave", ["On leave", "since … until …"], person_attrs(True, False)),
-        ("_legend_uncertain", ["date partly known:", "known only to its month", "or year, still open"],
-         person_attrs(False, True)),
+        (
+            "_legend_uncertain",
+            ["date partly known:", "known only to its month", "or year, still open"],
+            person_attrs(False, True),
+        ),
         ("_legend_more", ["N more reports", "(folded to stay readable)"], collapsed_attrs()),
     ]
-    legend = add_legend_cluster(g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn")
+    legend = add_legend_cluster(
+        g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn"
+    )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
 
     if alumni:
         gone = sorted(chart.alumni, key=lambda a: (a.departed_on, a.id))
-        lines = [f"Alumni — had left by {chart.at.isoformat()}:"] if gone else [f"Alumni — no one had left by {chart.at.isoformat()}"]
+        lines = (
+            [f"Alumni — had left by {chart.at.isoformat()}:"]
+            if gone
+            else [f"Alumni — no one had left by {chart.at.isoformat()}"]
+        )
         for a in gone:
             name = display_name(a.id, a.name, timeline.people, lang)
             where = f" → {a.destination}" if a.destination else " (destination not reported)"
-            lines.append(f"{name}, {a.title or 'title not reported'}: left {a.departed_on}{where}"
-                         + (" (date partly known)" if a.uncertain else ""))
+            lines.append(
+                f"{name}, {a.title or 'title not reported'}: left {a.departed_on}{where}"
+                + (" (date partly known)" if a.uncertain else "")
+            )
         cited.extend(a.event for a in gone)
         tip = ["Departures"] + event_lines([a.event for a in gone], facts, timeline)
         g.node("_alumni", label(lines, align="left"), tooltip=label(tip), **panel_attrs())

@@ -5,13 +5,13 @@ Pure: returns strings, never prints. Japanese quotes are kept as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Iterator
 
 from orgsim.history import History, LogEntry, Span, Why
 from orgsim.render.style import leave_until
 
-__all__ = ["log_text", "history_text", "why_text", "entry_lines", "short_time"]
+__all__ = ["entry_lines", "history_text", "log_text", "short_time", "why_text"]
 
 
 def short_time(moment: datetime | None) -> str:
@@ -38,7 +38,7 @@ def _source_lines(source: dict[str, str], indent: str) -> list[str]:
 def entry_lines(entry: LogEntry, indent: str = "  ", who: bool = True, recorded: bool = True) -> list[str]:
     """One event: effective date, person, what it says (its kind in words), id; then when it was recorded, its source, any retraction."""
     f = entry.fact
-    head = f"{indent}{str(f.on):<10}  "
+    head = f"{indent}{f.on!s:<10}  "
     head += (f"{entry.name} [{f.person}]: " if who else "") + f"{entry.summary}  [{f.id}]"
     pad = indent + " " * 12
     lines = [head]
@@ -119,12 +119,17 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
 
     row, gone = w.row, w.alumnus
     if row is not None:
-        status = "active" if row.status == "active" else f"on leave since {row.leave_since}" + (
-            f", {leave_until(row, w.at)}" if row.leave_until else "")
+        status = (
+            "active"
+            if row.status == "active"
+            else f"on leave since {row.leave_since}" + (f", {leave_until(row, w.at)}" if row.leave_until else "")
+        )
         lines.append(f"  status: {status}{cause('status')}")
         lines.append(f"  title: {row.title or 'not reported'}{cause('title')}")
         boss = w.names.get(row.reports_to, row.reports_to) if row.reports_to else None
-        lines.append(f"  reports to: {boss + ' [' + row.reports_to + ']' if boss else 'not reported'}{cause('reports_to')}")
+        lines.append(
+            f"  reports to: {boss + ' [' + row.reports_to + ']' if boss else 'not reported'}{cause('reports_to')}"
+        )
         if row.uncertain:
             lines.append("  * a change on this row has a date known only to its month or year, still open on this day")
     elif gone is not None:

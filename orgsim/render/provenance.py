@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["log_hash", "fact_text", "event_lines", "documents", "footer_lines"]
+__all__ = ["documents", "event_lines", "fact_text", "footer_lines", "log_hash"]
 
 
 def log_hash(timeline: Timeline) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Callable, Iterable
 
 import graphviz
 
@@ -18,9 +18,23 @@ from orgsim.chart import Row
 from orgsim.dates import PartialDate
 
 __all__ = [
-    "FONT", "INK", "MUTED", "label", "new_graph", "person_attrs", "collapsed_attrs", "note_attrs",
-    "panel_attrs", "add_legend_cluster", "display_name", "person_lines", "middle", "grid",
-    "add_group_cluster", "add_footer", "UNREPORTED",
+    "FONT",
+    "INK",
+    "MUTED",
+    "UNREPORTED",
+    "add_footer",
+    "add_group_cluster",
+    "add_legend_cluster",
+    "collapsed_attrs",
+    "display_name",
+    "grid",
+    "label",
+    "middle",
+    "new_graph",
+    "note_attrs",
+    "panel_attrs",
+    "person_attrs",
+    "person_lines",
 ]
 
 #: The group of people with neither a reported manager nor reports.
@@ -76,8 +90,18 @@ def new_graph(name: str, title_lines: list[str]) -> graphviz.Digraph:
         bgcolor="white",
         compound="true",
     )
-    g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", fontcolor=INK,
-           color=ACTIVE_BORDER, fillcolor=ACTIVE_FILL, penwidth="1.2", margin="0.14,0.06")
+    g.attr(
+        "node",
+        shape="box",
+        style="rounded,filled",
+        fontname=FONT,
+        fontsize="11",
+        fontcolor=INK,
+        color=ACTIVE_BORDER,
+        fillcolor=ACTIVE_FILL,
+        penwidth="1.2",
+        margin="0.14,0.06",
+    )
     g.attr("edge", color=LINE, arrowhead="none", penwidth="1.2", fontname=FONT, fontsize="9", fontcolor=MUTED)
     return g
 
@@ -130,8 +154,14 @@ def person_attrs(on_leave: bool, uncertain: bool) -> dict[str, str]:
 
 def collapsed_attrs() -> dict[str, str]:
     """A stand-in for people not drawn (a large team, or below --depth)."""
-    return {"shape": "box", "style": "rounded,filled,dashed", "fillcolor": "white", "color": MUTED,
-            "fontcolor": MUTED, "fontsize": "10"}
+    return {
+        "shape": "box",
+        "style": "rounded,filled,dashed",
+        "fillcolor": "white",
+        "color": MUTED,
+        "fontcolor": MUTED,
+        "fontsize": "10",
+    }
 
 
 def note_attrs() -> dict[str, str]:
@@ -141,17 +171,35 @@ def note_attrs() -> dict[str, str]:
 
 def panel_attrs() -> dict[str, str]:
     """A side panel (alumni): a plain box of left-justified lines."""
-    return {"shape": "box", "style": "filled", "fillcolor": PANEL_FILL, "color": "#D6D3D1",
-            "fontsize": "10", "margin": "0.15,0.1"}
+    return {
+        "shape": "box",
+        "style": "filled",
+        "fillcolor": PANEL_FILL,
+        "color": "#D6D3D1",
+        "fontsize": "10",
+        "margin": "0.15,0.1",
+    }
 
 
-def add_legend_cluster(g: graphviz.Digraph, samples: list[tuple[str, list[str], dict[str, str]]],
-                       caption: str, edge_samples: list[tuple[str, dict[str, str]]] = ()) -> str:
+def add_legend_cluster(
+    g: graphviz.Digraph,
+    samples: list[tuple[str, list[str], dict[str, str]]],
+    caption: str,
+    edge_samples: list[tuple[str, dict[str, str]]] = (),
+) -> str:
     """A "Legend" cluster: sample boxes drawn exactly as the picture draws them, side by side in one
     row, then sample lines (each between two dots, labelled). Returns the id of a middle sample."""
     with g.subgraph(name="cluster_legend") as c:
-        c.attr(label=label([caption]), labeljust="l", fontname=FONT, fontsize="10", fontcolor=MUTED,
-               style="rounded", color="#D1D5DB", margin="10")
+        c.attr(
+            label=label([caption]),
+            labeljust="l",
+            fontname=FONT,
+            fontsize="10",
+            fontcolor=MUTED,
+            style="rounded",
+            color="#D1D5DB",
+            margin="10",
+        )
         order = []
         with c.subgraph() as row:
             row.attr(rank="same")
@@ -181,15 +229,29 @@ def grid(members: list[str]) -> list[list[str]]:
         return []
     cols = len(members) if len(members) <= 6 else math.ceil(math.sqrt(len(members) * 2))
     cols = math.ceil(len(members) / math.ceil(len(members) / cols))
-    return [members[i:i + cols] for i in range(0, len(members), cols)]
+    return [members[i : i + cols] for i in range(0, len(members), cols)]
 
 
-def add_group_cluster(g: graphviz.Digraph, name: str, title: str, rows: list[list[str]],
-                      draw: Callable[[graphviz.Digraph, str], None], anchor: str | None) -> str:
+def add_group_cluster(
+    g: graphviz.Digraph,
+    name: str,
+    title: str,
+    rows: list[list[str]],
+    draw: Callable[[graphviz.Digraph, str], None],
+    anchor: str | None,
+) -> str:
     """A dashed cluster of unconnected boxes laid out as a grid below `anchor`; returns its bottom middle."""
     with g.subgraph(name=name) as c:
-        c.attr(label=label([title]), labeljust="l", fontname=FONT + " Bold", fontsize="12",
-               fontcolor=MUTED, style="rounded,dashed", color="#9CA3AF", margin="12")
+        c.attr(
+            label=label([title]),
+            labeljust="l",
+            fontname=FONT + " Bold",
+            fontsize="12",
+            fontcolor=MUTED,
+            style="rounded,dashed",
+            color="#9CA3AF",
+            margin="12",
+        )
         for line in rows:
             with c.subgraph() as same:
                 same.attr(rank="same")

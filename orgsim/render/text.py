@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Mapping
 
 from orgsim.chart import OrgChart, Row
 from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
 from orgsim.render.style import leave_until
 
-__all__ = ["chart_tree", "row_label", "diff_text", "diff_blocks", "diff_heading", "diff_sections", "source_line", "when"]
+__all__ = [
+    "chart_tree",
+    "diff_blocks",
+    "diff_heading",
+    "diff_sections",
+    "diff_text",
+    "row_label",
+    "source_line",
+    "when",
+]
 
 
 def row_label(row: Row, at: date | None = None) -> str:
@@ -50,8 +59,10 @@ def chart_tree(chart: OrgChart) -> str:
         lines.extend("  " + row_label(r, chart.at) for r in loose)
     open_departures = [a for a in chart.alumni if a.uncertain]
     if open_departures:  # gone from the tree, but the date is only a month or year still open today
-        lines.append("Left, on a date known only to its month or year (may still be here): "
-                     + ", ".join(f"{a.name} ({a.departed_on})" for a in open_departures))
+        lines.append(
+            "Left, on a date known only to its month or year (may still be here): "
+            + ", ".join(f"{a.name} ({a.departed_on})" for a in open_departures)
+        )
     if any(r.uncertain for r in chart.rows):
         lines.append("* a change on this row has a date known only to its month or year, still open on this day")
     return "\n".join(lines)
@@ -69,8 +80,11 @@ _HEADINGS = {
 }
 #: Two timelines on one day (a retraction's or correction's preview): nobody left or joined in between,
 #: a person is in the organisation that day in one and not in the other.
-_SAME_DAY_HEADINGS = {**_HEADINGS, "left": "No longer in the organisation that day",
-                      "joined": "Now in the organisation that day"}
+_SAME_DAY_HEADINGS = {
+    **_HEADINGS,
+    "left": "No longer in the organisation that day",
+    "joined": "Now in the organisation that day",
+}
 
 
 def _excerpt(text: str, width: int = 60) -> str:
@@ -103,12 +117,23 @@ def _names(d: ChartDiff) -> dict[str, str]:
     return names
 
 
-def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[str, Fact], events,
-           same_day: bool = False, at: date | None = None) -> str:
+def _state(
+    row: Row | None,
+    change: str,
+    names: dict[str, str],
+    facts: Mapping[str, Fact],
+    events,
+    same_day: bool = False,
+    at: date | None = None,
+) -> str:
     """A row's state as a diff line says it on day `at`, for one kind of change."""
     if row is None:
         if change == "left" and not same_day:
-            dest = [facts[e].destination for e in events if e in facts and facts[e].kind == "departed" and facts[e].destination]
+            dest = [
+                facts[e].destination
+                for e in events
+                if e in facts and facts[e].kind == "departed" and facts[e].destination
+            ]
             return "left" + (f" → {dest[0]}" if dest else "")
         return "not in the organisation"
     if change in ("on_leave", "returned"):
@@ -116,7 +141,11 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
             return "on leave" + (f" ({leave_until(row, at)})" if row.leave_until else "")
         return "active"
     if change == "manager_changed":
-        return f"reports to {names.get(row.reports_to, row.reports_to)}" if row.reports_to else "reporting line not reported"
+        return (
+            f"reports to {names.get(row.reports_to, row.reports_to)}"
+            if row.reports_to
+            else "reporting line not reported"
+        )
     title = row.title or "title not reported"
     if change in ("left", "joined"):
         if row.reports_to:
@@ -126,8 +155,9 @@ def _state(row: Row | None, change: str, names: dict[str, str], facts: Mapping[s
     return title
 
 
-def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str] | None = None,
-                two_timelines: bool = False) -> dict[str, list[tuple[str, str]]]:
+def diff_blocks(
+    d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str] | None = None, two_timelines: bool = False
+) -> dict[str, list[tuple[str, str]]]:
     """Each change's text (its line, then its source lines) with its person, by kind, in the diff's
     order. `names`: display names of the managers the rows name that are not in the charts (the read
     model's part charts); the charts' own rows and alumni name the rest."""
@@ -136,8 +166,12 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
         known_names = {**names, **known_names}
     same_day = two_timelines and d.from_chart.at == d.to_chart.at
     late = max(d.from_chart.at, d.to_chart.at)
-    span = d.from_chart.at != d.to_chart.at  # (one day under two timelines, e.g. append's preview: no span to fall short of)
-    undoing = "undoing the change " if d.from_chart.at > d.to_chart.at else ""  # (a reverse diff: "joined" undoes a departure)
+    span = (
+        d.from_chart.at != d.to_chart.at
+    )  # (one day under two timelines, e.g. append's preview: no span to fall short of)
+    undoing = (
+        "undoing the change " if d.from_chart.at > d.to_chart.at else ""
+    )  # (a reverse diff: "joined" undoes a departure)
     blocks: dict[str, list[tuple[str, str]]] = {}
     for kind, changes in d.by_kind().items():
         out = blocks[kind] = []
@@ -149,7 +183,9 @@ def diff_blocks(d: ChartDiff, facts: Mapping[str, Fact], names: Mapping[str, str
                 dates = "; ".join(dict.fromkeys([when(f) for f in known])) or "date not recorded"
             before = _state(c.before, c.change, known_names, facts, c.events, same_day, d.from_chart.at)
             after = _state(c.after, c.change, known_names, facts, c.events, same_day, d.to_chart.at)
-            when_ = "" if same_day and not known else f", {undoing if known else ''}{dates}"  # (a start moved past that day: no date of its own)
+            when_ = (
+                "" if same_day and not known else f", {undoing if known else ''}{dates}"
+            )  # (a start moved past that day: no date of its own)
             if span and any(f.on.day is None and f.on.is_open_on(late) for f in known):
                 when_ += f" (may not have happened yet on {late.isoformat()})"  # as `show` says of that day
             lines = [f"  {c.name} [{c.person}]: {before} → {after}{when_}"]
@@ -180,8 +216,13 @@ def diff_sections(heading: str, blocks: Mapping[str, list[tuple[str, str]]], sam
     return "\n".join(lines)
 
 
-def diff_text(d: ChartDiff, facts: Mapping[str, Fact], heading: str | None = None, two_timelines: bool = False,
-              names: Mapping[str, str] | None = None) -> str:
+def diff_text(
+    d: ChartDiff,
+    facts: Mapping[str, Fact],
+    heading: str | None = None,
+    two_timelines: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """Changes grouped by kind; each names the person, before → after, the dates and the sources of its
     events. `two_timelines`: the charts are one day under two timelines (a retraction's or correction's
     preview), so a person is in or out of the organisation that day rather than leaving or joining."""

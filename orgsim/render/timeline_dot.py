@@ -17,7 +17,15 @@ from orgsim.chart import OrgChart, Row
 from orgsim.facts import Timeline
 from orgsim.render.provenance import documents, event_lines, footer_lines
 from orgsim.render.style import (
-    add_footer, add_group_cluster, add_legend_cluster, display_name, grid, label, middle, new_graph, person_attrs,
+    add_footer,
+    add_group_cluster,
+    add_legend_cluster,
+    display_name,
+    grid,
+    label,
+    middle,
+    new_graph,
+    person_attrs,
     person_lines,
 )
 
@@ -78,10 +86,13 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
     facts = timeline.fact_map()
     rows = {r.id: r for r in chart.rows}
     on_leave = sum(r.status == "on_leave" for r in chart.rows)
-    g = new_graph("timeline_frame", [
-        f"{chart.organisation} on {chart.at.isoformat()}",
-        f"{len(chart.rows)} people in the organisation · {on_leave} on leave",
-    ])
+    g = new_graph(
+        "timeline_frame",
+        [
+            f"{chart.organisation} on {chart.at.isoformat()}",
+            f"{len(chart.rows)} people in the organisation · {on_leave} on leave",
+        ],
+    )
 
     def person(container: graphviz.Digraph, pid: str) -> None:
         width, height = cast.size[pid]
@@ -93,8 +104,13 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
             container.node(pid, label(person_lines(shown, name)), style="invis", **common)
             return
         tip = [f"{name} ({pid})", row.title or "(title not reported)", ""] + event_lines(row.events, facts, timeline)
-        container.node(pid, label(person_lines(row, name, chart.at)), tooltip=label(tip), **common,
-                       **person_attrs(row.status == "on_leave", row.uncertain))
+        container.node(
+            pid,
+            label(person_lines(row, name, chart.at)),
+            tooltip=label(tip),
+            **common,
+            **person_attrs(row.status == "on_leave", row.uncertain),
+        )
 
     linked = {p for line in cast.lines for p in line}
     for pid in cast.people:
@@ -109,17 +125,24 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
     anchor = _deepest(cast)
     loose = [p for p in cast.people if p not in linked]
     if loose:
-        anchor = add_group_cluster(g, "cluster_unreported", "No reporting line reported in this period",
-                                   grid(loose), person, anchor)
+        anchor = add_group_cluster(
+            g, "cluster_unreported", "No reporting line reported in this period", grid(loose), person, anchor
+        )
     samples = [
         ("_legend_active", ["Name", "Title"], person_attrs(False, False)),
         ("_legend_leave", ["On leave", "since … until …"], person_attrs(True, False)),
-        ("_legend_uncertain", ["date partly known:", "known only to its month", "or year, still open"],
-         person_attrs(False, True)),
+        (
+            "_legend_uncertain",
+            ["date partly known:", "known only to its month", "or year, still open"],
+            person_attrs(False, True),
+        ),
     ]
     legend = add_legend_cluster(
-        g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn: "
-        "a box without a line has no reported reporting line that day")
+        g,
+        samples,
+        "Legend — a line joins a manager (above) to a report; only reported lines are drawn: "
+        "a box without a line has no reported reporting line that day",
+    )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
     add_footer(g, footer_lines(documents([f.id for f in timeline.effective()], facts), timeline), legend)

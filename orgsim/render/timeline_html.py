@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PageFrame", "timeline_page", "inline_svg", "script_json"]
+__all__ = ["PageFrame", "inline_svg", "script_json", "timeline_page"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\
 def inline_svg(svg: str) -> str:
     """Graphviz SVG ready to inline: no XML prolog or doctype, scaled to the panel's width."""
     body = _PROLOG.sub("", svg, count=1)
-    return re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="chart" preserveAspectRatio="xMidYMin meet"', body, count=1)
+    return re.sub(
+        r'<svg width="[^"]*" height="[^"]*"', '<svg class="chart" preserveAspectRatio="xMidYMin meet"', body, count=1
+    )
 
 
 _CSS = """
