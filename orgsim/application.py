@@ -26,6 +26,8 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from orgsim.chart import OrgChart, chart_at
 from orgsim.dates import PartialDate
+from orgsim.diff import ChartDiff
+from orgsim.diff import diff as chart_diff
 from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
@@ -35,6 +37,7 @@ from orgsim.readmodel import (
     Builder,
     LogUnavailable,
     ReadModel,
+    StoredTimeline,
     Refold,
     View,
     build,
@@ -46,6 +49,7 @@ from orgsim.readmodel import (
 __all__ = [
     "DEFAULT_STORE",
     "Amendment",
+    "Compared",
     "LoadReport",
     "OrgsimApp",
     "Recorded",
@@ -292,6 +296,17 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 
 
 @dataclass(frozen=True)
+class Compared:
+    """What changed between two days: the diff, the facts its changes cite (id → Fact), the names of
+    the managers its rows name that are not among them, and (for a picture) the timeline."""
+
+    diff: ChartDiff
+    facts: Mapping[str, Fact]
+    names: Mapping[str, str]
+    timeline: Timeline | None = None
+
+
+@dataclass(frozen=True)
 class Recorded:
     """What one command did (or, on a dry run, would do): the fact and the charts on its day (on the
     read model's fast path, only the part of them the change touches: its people and their managers)."""
@@ -489,6 +504,42 @@ class OrgsimApp(Application):
                 with view:
                     return view.chart(at, alumni=alumni, events=events)
         return chart_at(self.timeline(org, as_known_at), at)
+
+    def compare(
+        self, a: date, b: date, org: str | None = None, as_known_at: datetime | None = None, whole: bool = False
+    ) -> Compared:
+        """What changed between days `a` and `b`. From the read model, a set-based query reads only the
+        rows that differ on the two days (`View.diff_charts`); `whole`: both whole charts, and the
+        timeline a picture draws from."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    if whole:
+                        chart_a, chart_b, names = view.chart(a), view.chart(b), {}
+                    else:
+                        chart_a, chart_b, names = view.diff_charts(a, b)
+                    view.facts.fetch(cited_by_diff(chart_a, chart_b))
+                    d = chart_diff(chart_a, chart_b, view.facts.fetched())
+                    cited = {e for c in d.changes for e in c.events}
+                    view.facts.fetch(cited)
+                    if not whole:
+                        return Compared(d, view.facts.fetched(), names)
+                    drawn = cited | {x.event for x in (*chart_a.alumni, *chart_b.alumni)}
+                    drawn |= {e for chart in (chart_a, chart_b) for r in chart.rows for e in r.events}
+                    stored = view.timeline(drawn)  # (read now: the picture is drawn after the view is closed)
+                    timeline = StoredTimeline(
+                        view.name,
+                        dict(view.people.items()),
+                        stored.facts,
+                        (),
+                        lookup=dict(view.facts.fetched()),
+                        stored_log_hash=stored.stored_log_hash,
+                    )
+                    return Compared(d, view.facts.fetched(), names, timeline)
+        timeline = self.timeline(org, as_known_at)
+        facts = timeline.counted_map()
+        return Compared(chart_diff(chart_at(timeline, a), chart_at(timeline, b), facts), facts, {}, timeline)
 
     # --- the read model (see orgsim/readmodel.py) ---------------------------------------------------
     def read_model(self) -> ReadModel | None:

@@ -566,8 +566,8 @@ class View:
         meta_text: str | None = None,
     ) -> None:
         self.conn, self.org_id, self.version, self.meta = conn, org_id, version, meta
-        self.connect = connect  # a new connection to the same model (`twin`)
-        self.meta_text = meta_text  # the meta as stored when read (`twin` compares it)
+        self.connect = connect  # a new connection to the same model
+        self.meta_text = meta_text  # the meta as stored when read
         self.name: str = meta["name"]
         self.people = Lazy(self._person, self._everyone)
         self.keys = Lazy(self._named, self._names)  # name_key → person ids, as `Organisation._keys`
@@ -745,25 +745,6 @@ class View:
                 )
             )
         return chart_a, chart_b, names
-
-    def twin(self) -> View | None:
-        """The same model in another read transaction of its own (a new connection, e.g. in a worker
-        process), when it still holds exactly what this view read (its version and meta: tag, log hash,
-        build); None when it has moved on meanwhile."""
-        if self.connect is None:
-            return None
-        conn = self.connect()
-        try:
-            conn.execute("BEGIN")
-            row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (self.org_id,)).fetchone()
-            if row is None or row[0] != self.version or row[1] != self.meta_text:
-                conn.execute("COMMIT")
-                conn.close()
-                return None
-            return View(conn, self.org_id, self.version, json.loads(row[1]), self.connect, row[1])
-        except BaseException:
-            conn.close()
-            raise
 
     def tip(self) -> tuple[Fold, dict[int, int]]:
         """The fold's state after every effective fact (the open intervals), read person by person as
