@@ -22,29 +22,28 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from orgsim.chart import OrgChart, chart_at
 from orgsim.dates import PartialDate
 from orgsim.diff import ChartDiff
 from orgsim.diff import diff as chart_diff
-from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify
+from orgsim.domain import PERSON_ID, Directory, FactEvent, Organisation, name_key, organisation_id, slugify, timeline_of
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord, export_records, history_records
 from orgsim.readmodel import (
-    Builder,
     LogUnavailable,
+    ModelRecord,
     ReadModel,
     StoredTimeline,
-    Refold,
     View,
     build,
-    chart_after,
     cited_by_diff,
-    seeded_organisation,
 )
+from orgsim.record import Record, Replayed, amended, around
 
 __all__ = [
     "DEFAULT_STORE",
@@ -106,6 +105,9 @@ def _postgres_env(store: str, p: str) -> dict[str, str]:
         p + "POSTGRES_POOL_SIZE": "1",
         p + "POSTGRES_MAX_OVERFLOW": "2",
         p + "POSTGRES_LOCK_TIMEOUT": "30",
+        # inserts through the library's own database function, in one statement: its pipelined
+        # `executemany` hung on a 30,000-event import (psycopg 3.3.9, 3 runs of 4)
+        p + "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
     }
 
 
@@ -414,12 +416,14 @@ class OrgsimApp(Application):
     """Organisations and their cited changes, in one event store."""
 
     name = "Orgsim"
+    is_snapshotting_enabled = True  # a command loads its aggregate from the snapshot taken after each save
     MAX_RETRIES = 50
     #: Wait before retry n: a random pause up to BACKOFF * 2**n seconds (capped), so that two busy
     #: writers stop meeting at the same moment and neither starves.
     BACKOFF = 0.002
-    #: A load turns its pending domain events into stored events after every this many records.
-    LOAD_CHUNK = 5000
+    #: A load turns its pending domain events into stored events after every this many records (the
+    #: library's `collect_events` pops each from the front of the list: quadratic in its length).
+    LOAD_CHUNK = 1000
     #: On PostgreSQL, a load writes its stored events this many to a statement (see `_insert_all`).
     PG_CHUNK = 2000
 
@@ -427,7 +431,7 @@ class OrgsimApp(Application):
     CATCH_UP_MAX = 1000
     #: … of which at most this many dated before the model's last fact (each goes through the facts after it).
     CATCH_UP_REFOLDS = 5
-    #: A replay reads the stored events this many at a time (see `_get`).
+    #: A replay reads the stored events this many at a time (see `replayed`).
     REPLAY_PAGE = 10_000
 
     def construct_factory(self, env: Any) -> Any:
@@ -440,52 +444,40 @@ class OrgsimApp(Application):
         return factory
 
     # --- reading -----------------------------------------------------------------------------------
-    def _get(self, aggregate_id: Any) -> Any:
-        """An aggregate rebuilt from its events, read `REPLAY_PAGE` at a time by version through the
-        recorder, each mutating the aggregate directly. The library's `repository.get` reads every
-        stored event into memory first (232,000 events: 396 MB at the peak, paged 257 MB), and its
-        default projector runs a runtime Protocol check per event (~60% of a replay). Pages read at
-        different moments still give a valid aggregate: versions are contiguous (`mutate` checks
-        each) and the log only grows, so what is read is always a prefix of it."""
-        aggregate, last = None, None
-        to_domain, select, page_size = self.mapper.to_domain_event, self.recorder.select_events, self.REPLAY_PAGE
-        while True:
-            page = select(aggregate_id, gt=last, limit=page_size)
-            for stored in page:
-                aggregate = to_domain(stored).mutate(aggregate)
-            if len(page) < page_size:
-                break
-            last = page[-1].originator_version
-        if aggregate is None:
-            raise AggregateNotFoundError(aggregate_id)
-        return aggregate
-
     def organisations(self) -> list[str]:
         try:
-            return list(self._get(Directory.ID).names)
+            return list(self.repository.get(Directory.ID).names)
         except AggregateNotFoundError:
             return []
 
     def organisation(self, name: str | None = None) -> Organisation:
-        """The named organisation, or the store's only one when no name is given."""
-        if name is None:
-            names = self.organisations()
-            if not names:
-                raise StoreError("the store holds no organisation yet: run `orgsim load` first")
-            if len(names) > 1:
-                raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
-            name = names[0]
-        replayed = self.__dict__.pop("_replayed", None)  # replayed just now by `view` (once): not twice
-        if replayed is not None and replayed.name == name:
-            return replayed
+        """The named organisation's aggregate (from its snapshot), or the store's only one."""
+        name = self._org_name(name)
         try:
-            return self._get(organisation_id(name))
+            return self.repository.get(organisation_id(name))
         except AggregateNotFoundError:
             known = ", ".join(self.organisations()) or "none"
             raise StoreError(f"no organisation {name!r} in the store (it holds: {known})") from None
 
+    def replayed(self, org: str | None = None) -> Replayed:
+        """The organisation's history folded from its stored events, read `REPLAY_PAGE` at a time (the
+        whole log at once held 396 MB at the peak for 232,000 events, paged 257 MB)."""
+        name = self._org_name(org)
+        oid, events, last = organisation_id(name), [], None
+        while True:
+            page = list(self.events.get(oid, gt=last, limit=self.REPLAY_PAGE))
+            events.extend(page)
+            if len(page) < self.REPLAY_PAGE:
+                break
+            last = page[-1].originator_version
+        if not events:
+            known = ", ".join(self.organisations()) or "none"
+            raise StoreError(f"no organisation {name!r} in the store (it holds: {known})")
+        timeline, version = timeline_of(name, events)
+        return Replayed(timeline, version)
+
     def timeline(self, org: str | None = None, as_known_at: datetime | None = None) -> Timeline:
-        return self.organisation(org).timeline().as_known_at(as_known_at)
+        return self.replayed(org).timeline().as_known_at(as_known_at)
 
     def chart(
         self,
@@ -593,17 +585,14 @@ class OrgsimApp(Application):
                 return found
             if found is None:
                 self.organisation(name)  # raises the usual "no organisation" error
-            replayed = None
             try:
                 if model.log is not None and self._catch_up(model, oid) is not False:
                     continue  # caught up, or another process moved the model meanwhile: look again
-                replayed = self.organisation(name)
-                self.rebuild(organisation=replayed, checked=False)
+                self.rebuild(name)
             except (sqlite3.Error, LogUnavailable):
                 if model.log is None:
                     raise
-                self._replayed = replayed  # the model could not be written: the caller's replay takes this one
-                return None
+                return None  # the model could not be written: the caller replays
         return None  # the store kept changing: replay
 
     def _catch_up(self, model: ReadModel, oid: str) -> bool | None:
@@ -639,110 +628,65 @@ class OrgsimApp(Application):
                 return None  # another process caught up meanwhile: look again
             if len(after) > self.CATCH_UP_MAX:
                 return False
-            organisation, tenure_of = seeded_organisation(view)
-            fold, to_domain = organisation._tip, self.mapper.to_domain_event
-            start, added = organisation.version, {}
+            record, to_domain = ModelRecord(view), self.mapper.to_domain_event
+            start = view.version
             events = iter(after)
             for stored in events:
                 event = to_domain(stored)
                 if isinstance(event, Organisation.PersonAdded):
-                    event.mutate(organisation)
-                    added[event.person] = organisation.people[event.person]
+                    record.added_person(event.person, event.entry())
                     continue
-                if isinstance(event, (Organisation.Retracted, Organisation.Corrected)):  # from the day before it
+                if isinstance(event, Organisation.Retracted | Organisation.Corrected):  # from the day before it
                     if start != view.version:
                         return "again"  # the model moved here: the next pass begins with this one
-                    if not may_refold:
-                        return False
                     target = view.facts.get(event.target)
-                    if target is None:
+                    if not may_refold or target is None:
                         return False
-                    event.mutate(organisation)
-                    new = None
+                    replacement = None
                     if isinstance(event, Organisation.Corrected):  # its replacement is the next event
                         stored = next(events, None)
-                        replacement = to_domain(stored) if stored is not None else None
-                        if not isinstance(replacement, FactEvent) or replacement.fact_id != event.replacement:
+                        following = to_domain(stored) if stored is not None else None
+                        if not isinstance(following, FactEvent) or following.fact_id != event.replacement:
                             return False
-                        replacement.mutate(organisation)
-                        new = organisation.facts[-1]
-                    refold = Refold(view)
+                        replacement = following.fact()
                     try:
-                        refold(new, target)
+                        record.check(replacement, target)
                     except OrgsimError:
                         return False
-                    written = model.refold(
-                        oid,
-                        start,
-                        organisation.version,
-                        view.meta,
-                        refold,
-                        [new] if new else [],
-                        added,
-                        tag=RecorderLog.tag_of(stored),
-                        retractions=[organisation.retractions[-1]],
-                    )
-                    return "refolded" if written else None
+                    record.withdrawn(event.retraction())
+                    if replacement is not None:
+                        record.added(replacement)
+                    return "refolded" if model.write_changes(record, start, RecorderLog.tag_of(stored)) else None
                 if not isinstance(event, FactEvent):
                     return False  # (no other kind of event is stored)
-                fold.touched = set()
-                try:
-                    event.mutate(organisation)
-                except OrgsimError:
-                    return False
-                fact = organisation.facts[-1]
-                if organisation._tip is not fold:  # it lands before the last fact: from its day on
+                fact = event.fact()
+                if not record.lands_last(fact):  # from its day on
                     if start != view.version:
                         return "again"  # the model moved here: the next pass begins with this fact
                     if not may_refold:
                         return False
-                    refold = Refold(view)
-                    try:
-                        refold(fact)
-                    except OrgsimError:
-                        return False
-                    written = model.refold(
-                        oid,
-                        start,
-                        organisation.version,
-                        view.meta,
-                        refold,
-                        [fact],
-                        added,
-                        tag=RecorderLog.tag_of(stored),
-                    )
+                try:
+                    record.check(fact)
+                except OrgsimError:
+                    return False
+                record.added(fact)
+                written = model.write_changes(record, start, RecorderLog.tag_of(stored))
+                if record.refold is not None:
                     return "refolded" if written else None
-                touched, fold.touched = fold.touched, None
-                if not model.append(
-                    oid,
-                    start,
-                    organisation.version,
-                    view.meta,
-                    fold,
-                    tenure_of,
-                    touched,
-                    [fact],
-                    added,
-                    tag=RecorderLog.tag_of(stored),
-                ):
+                if not written:
                     return None
-                start, added = organisation.version, {}
-            return not added  # people added with no fact after them: rebuild (rare)
+                start = record.version
+            return not record.new_people  # people added with no fact after them: rebuild (rare)
 
-    def rebuild(
-        self, org: str | None = None, organisation: Organisation | None = None, checked: bool | None = None
-    ) -> None:
-        """Rebuild the organisation's read model from its events (one replay, one write transaction), or
-        from `organisation`, an aggregate this process has just validated and saved (`checked`, unless
-        told otherwise: one it has only replayed is checked again)."""
+    def rebuild(self, org: str | None = None, replayed: Replayed | None = None, checked: bool = False) -> None:
+        """Rebuild the organisation's read model from its stored events (one replay, one write
+        transaction); `replayed`: that replay, already made (`checked`: by the command that just saved it)."""
         model = self.read_model()
         if model is None:
             return
-        if checked is None:
-            checked = organisation is not None
-        organisation = organisation or self.organisation(org)
-        built = build(organisation.timeline(), organisation.version, checked=checked)
-        model.write(organisation.id.hex, built, organisation.version)
+        replayed = replayed or self.replayed(org)
+        built = build(replayed.timeline(), replayed.version, checked=checked)
+        model.write(organisation_id(replayed.name).hex, built, replayed.version)
 
     # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
     def log_entries(
@@ -771,10 +715,9 @@ class OrgsimApp(Application):
                         )
                     )
                     return select(log(found, order), pid, start, end, kinds)
-        organisation = self.organisation(org)
-        pid = organisation.resolve(person) if person is not None else None
-        timeline = organisation.timeline().as_known_at(as_known_at)
-        return select(log(timeline, order), pid, start, end, kinds)
+        replayed = self.replayed(org)
+        pid = replayed.resolve(person) if person is not None else None
+        return select(log(replayed.timeline().as_known_at(as_known_at), order), pid, start, end, kinds)
 
     def history(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> History:
         """A person's tenures (titles, managers, leaves, departures) as the store knew them (as known
@@ -785,8 +728,8 @@ class OrgsimApp(Application):
                 with view:
                     pid = view.resolve(person)
                     return history(view.about(pid), pid, folded=view.steps_of(pid))
-        organisation = self.organisation(org)
-        return history(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person))
+        replayed = self.replayed(org)
+        return history(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person))
 
     def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
         """The events behind a person's row on day `at`, as the store knew them (as known now: from the
@@ -796,8 +739,8 @@ class OrgsimApp(Application):
             if view is not None:
                 with view:
                     return self._why_in(view, view.resolve(person), at)
-        organisation = self.organisation(org)
-        return why(organisation.timeline().as_known_at(as_known_at), organisation.resolve(person), at)
+        replayed = self.replayed(org)
+        return why(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person), at)
 
     @staticmethod
     def _why_in(view: View, pid: str, at: date) -> Why:
@@ -840,51 +783,88 @@ class OrgsimApp(Application):
         """Wait before attempt `attempt` (from 1) of a command that met a concurrent writer."""
         time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
 
-    def _views(self, org: str | None) -> Iterator[View | None]:
-        """A fresh read model for each attempt of a command written in place (None: the store has none),
-        up to `MAX_RETRIES`, backing off between them."""
-        for attempt in range(self.MAX_RETRIES):
-            if attempt:
-                self._back_off(attempt)
-            yield self.view(org)
+    def _open(
+        self, name: str | None, create: bool, replay: bool
+    ) -> tuple[Organisation | None, Record, list[Any], View | None]:
+        """The organisation's aggregate at its latest version (from its snapshot), a record of its
+        history at that same version (the fresh read model's when the store has one, else a replay),
+        the other aggregates to save with it (a new store's directory), and the view to close (`replay`:
+        a replay whatever the store has, for a load of many changes, each checked in O(1)); no
+        aggregate when the log moved between the two reads (try again)."""
+        if create and name and name.casefold() not in (n.casefold() for n in self.organisations()):
+            organisation = Organisation(name)
+            try:
+                directory = self.repository.get(Directory.ID)
+            except AggregateNotFoundError:
+                directory = Directory()
+            directory.list(name)
+            return organisation, Replayed(Timeline(name, {}, ()), organisation.version), [directory], None
+        view = self.view(name) if not replay else None
+        record: Record = ModelRecord(view) if view is not None else self.replayed(name)
+        organisation = self.organisation(name)
+        if organisation.version != record.version:
+            return None, record, [], view
+        return organisation, record, [], view
 
-    def _retrying(
+    def _command(
         self,
         name: str | None,
-        work: Callable[[Organisation], T],
+        work: Callable[[Organisation, Record], T],
+        dry_run: bool = False,
         create: bool = False,
-        refresh: bool = True,
         save: Callable[..., Any] | None = None,
+        replay: bool = False,
     ) -> T:
-        """get → work → save; a concurrent writer's conflict reloads and re-validates. After the save the
-        read model is rebuilt from the aggregate in hand (no second replay) unless `refresh` is off.
-        `save(*aggregates)` stores their pending events in one transaction (default: `Application.save`)."""
-        save = save or self.save
+        """The one way every command writes: get the organisation and a record of its history at the
+        same version → `work` (its checks, its events) → save (unless `dry_run`), then bring the read
+        model up to date with what was saved. A concurrent writer's conflict starts again on fresh
+        state. `save(*aggregates)` stores their pending events in one transaction (default:
+        `Application.save`)."""
         for attempt in range(self.MAX_RETRIES):
             if attempt:
                 self._back_off(attempt)
-            pending: list[Any] = []
+            organisation, record, pending, view = self._open(name, create, replay)
             try:
-                org = self.organisation(name)
-            except StoreError:
-                if not (create and name):
-                    raise
-                org = Organisation.start(name)
+                if organisation is None:
+                    continue
+                old_version = record.version
+                result = work(organisation, record)
+                if dry_run:
+                    return result
                 try:
-                    directory = self._get(Directory.ID)
-                except AggregateNotFoundError:
-                    directory = Directory.open()
-                directory.list(name)
-                pending.append(directory)
-            result = work(org)
-            try:
-                save(org, *pending)
-            except IntegrityError:
-                continue
-            if refresh:
-                self._refresh(org)
+                    (save or self.save)(organisation, *pending)
+                except IntegrityError:
+                    continue
+            finally:
+                if view is not None:
+                    view.close()
+            if organisation.version != old_version:  # the next command loads it without a replay
+                self._snapshot(organisation)
+            self._project(record, old_version)
             return result
         raise StoreError("the store kept changing under this command: try again")
+
+    def _snapshot(self, organisation: Organisation) -> None:
+        """A snapshot of the aggregate just saved (only a cache: one there already is as good)."""
+        assert self.snapshots is not None  # (`is_snapshotting_enabled`)
+        try:
+            self.snapshots.put([Snapshot.take(organisation)])
+        except IntegrityError:
+            pass
+
+    def _project(self, record: Record, old_version: int) -> None:
+        """The read model brought up to date with what a command on `record` saved. It is only a cache:
+        when this fails (e.g. the file is busy), the next read finds it stale and rebuilds it."""
+        model = self.read_model()
+        if model is None:
+            return
+        try:
+            if isinstance(record, ModelRecord):
+                model.write_changes(record, old_version)
+            elif isinstance(record, Replayed):
+                self.rebuild(replayed=record, checked=True)
+        except (sqlite3.Error, LogUnavailable):
+            pass
 
     def load(
         self, dataset: Dataset, timestamp: datetime | None = None, progress: Callable[[int], None] | None = None
@@ -892,29 +872,24 @@ class OrgsimApp(Application):
         """Load a dataset all or nothing, in ONE transaction; what is already stored is skipped, so loading
         twice adds nothing. `progress(n)` is called after each of the dataset's events is checked.
 
-        Every event is checked first. Meanwhile the aggregate's pending events are turned into the
+        Every event is checked first, against a replay of the organisation's history (each fact that
+        lands after every other in O(1)). Meanwhile the aggregate's pending events are turned into the
         library's stored events a chunk at a time (its mapper, as `Application.save` does), so a large
         file never holds all its domain events at once; then the recorder's `insert_events` writes
         them all in one transaction (what `Application.save` calls)."""
         stored: list[StoredEvent] = []
         to_stored = self.mapper.to_stored_event
-        done_with: list[tuple[Organisation, Builder | None]] = []
-        model = self.read_model()
 
-        def work(org: Organisation) -> LoadReport:
+        def work(org: Organisation, record: Record) -> LoadReport:
             stored.clear()
-            done_with[:] = [(org, None)]
-            if model is not None and not org.facts and not org.retractions:
-                # a first import: the read model is recorded by the very fold that checks each fact
-                done_with[:] = [(org, Builder(org._tip_fold()))]
             people = events = skipped = 0
             for p in dataset.people:
-                if p.id not in org.people:
-                    org.add_person(p.id, p.name, p.aliases, p.source, timestamp=timestamp)
+                if p.id not in record.people:
+                    org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp)
                     people += 1
             for n, rec in enumerate(dataset.events, start=1):
                 try:
-                    added, done = self._apply_record(org, rec, timestamp)
+                    added, done = self._apply_record(org, record, rec, timestamp)
                 except OrgsimError as err:  # name the record that failed
                     message = str(err)
                     if rec.where and not message.startswith(rec.where):
@@ -937,75 +912,45 @@ class OrgsimApp(Application):
             finally:
                 stored.clear()
 
-        report = self._retrying(dataset.organisation, work, create=True, save=save, refresh=False)
-        org, builder = done_with.pop()
-        if builder is not None and org._tip is not builder.fold:
-            builder = None  # a fact landed before others (or was retracted): the fold started again
-        self._refresh(org, builder)
-        return report
+        return self._command(dataset.organisation, work, create=True, save=save, replay=True)
 
     def _insert_all(self, stored: list[StoredEvent]) -> None:
-        """Write stored events in ONE transaction. On PostgreSQL, a batch larger than `PG_CHUNK` is
-        written a chunk at a time on one connection, in one transaction, outside psycopg's pipeline
-        mode: the library's `insert_events` sends the whole batch as one statement in a pipeline, and
-        with 30,000 events that hung in 3 runs of 4 (psycopg 3.3.9: the client waiting in
-        `Pipeline.sync`, the server waiting for the rest of the statement)."""
-        recorder = self.recorder
-        if type(getattr(recorder, "datastore", None)).__name__ != "PostgresDatastore" or len(stored) <= self.PG_CHUNK:
-            recorder.insert_events(stored)
-            return
-        with recorder.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            for n in range(0, len(stored), self.PG_CHUNK):  # (each chunk locks the table and notifies, as a save does)
-                recorder._insert_stored_events(curs, stored[n : n + self.PG_CHUNK])
+        """Write stored events in ONE transaction (what `Application.save` calls)."""
+        self.recorder.insert_events(stored)
 
-    def _refresh(self, organisation: Organisation, builder: Builder | None = None) -> None:
-        """Rebuild the read model from an aggregate just saved (no replay), or take it from `builder`,
-        which recorded it while the aggregate checked every effective fact. It is only a cache: when
-        this fails (e.g. the file is busy), the next read finds it stale and rebuilds it."""
-        try:
-            if builder is None:
-                self.rebuild(organisation=organisation)
-                return
-            model = self.read_model()
-            if model is not None:
-                built = builder.finish(organisation.timeline(), organisation.version)
-                model.write(organisation.id.hex, built, organisation.version)
-        except (sqlite3.Error, LogUnavailable):
-            pass
-
-    def _apply_record(self, org: Organisation, rec: Any, timestamp: datetime | None) -> tuple[int, bool]:
+    def _apply_record(
+        self, org: Organisation, record: Record, rec: Any, timestamp: datetime | None
+    ) -> tuple[int, bool]:
         """One command of a dataset → (people added, stored?). Already stored: not stored again."""
-        if isinstance(rec, RetractionRecord):
-            target = org.fact(rec.target)
-            if target.id in org.timeline().retracted_ids():
+        if isinstance(rec, RetractionRecord | CorrectionRecord):
+            target = record.fact(rec.target)
+            if target.id in record.retracted_ids():
                 return 0, False
-            org.retract(target.id, rec.reason, timestamp=timestamp)
+            if isinstance(rec, RetractionRecord):
+                org.retract(record, target.id, rec.reason, timestamp=timestamp)
+            else:
+                changes = self._replacement(record, target, rec.replacement)
+                org.correct(record, target.id, rec.reason, changes, timestamp=timestamp)
             return 0, True
-        if isinstance(rec, CorrectionRecord):
-            target = org.fact(rec.target)
-            if target.id in org.timeline().retracted_ids():
-                return 0, False
-            org.correct(target.id, rec.reason, self._replacement(org, target, rec.replacement), timestamp=timestamp)
-            return 0, True
-        added = self._ensure_person(org, rec, timestamp)
+        added = self._ensure_person(org, record, rec, timestamp)
         try:
-            fact = self._propose(org, rec)
+            fact = self._propose(org, record, rec)
         except DuplicateFactError:
             return added, False
-        org.record(fact, timestamp=timestamp)
+        org.record(record, fact, timestamp=timestamp)
         return added, True
 
     @staticmethod
-    def _replacement(org: Organisation, target: Fact, rec: EventRecord) -> dict[str, Any]:
+    def _replacement(record: Record, target: Fact, rec: EventRecord) -> dict[str, Any]:
         """A full replacement record → the fields `Organisation.correct` takes (kind and person must stay)."""
-        if rec.kind != target.kind or org.resolve(rec.person) != target.person:
+        if rec.kind != target.kind or record.resolve(rec.person) != target.person:
             raise RecordError(
                 f"a correction keeps the kind and the person of event {target.id} ({target.kind}, {target.person})"
             )
         return {
             "on": rec.on,
             "title": rec.title,
-            "manager": org.resolve(rec.manager) if rec.manager else None,
+            "manager": record.resolve(rec.manager) if rec.manager else None,
             "destination": rec.destination,
             "until": rec.until,
             "source": rec.source,
@@ -1014,22 +959,16 @@ class OrgsimApp(Application):
     def record(
         self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None
     ) -> Recorded:
-        """Validate one change against the whole timeline and store it (unless `dry_run`)."""
-        fast = self._record_at_tip(rec, org, dry_run, timestamp)
-        if fast is not None:
-            return fast
+        """Check one change against the whole timeline and store it (unless `dry_run`)."""
 
-        def work(organisation: Organisation) -> Recorded:
-            self._ensure_person(organisation, rec, timestamp)
-            fact = self._propose(organisation, rec)
-            before = chart_at(organisation.timeline(), fact.on.start)
-            stored = organisation.record(fact, timestamp=timestamp)
-            after = organisation.timeline()
-            return Recorded(stored, before, chart_at(after, fact.on.start), not dry_run, after.counted_map())
+        def work(organisation: Organisation, record: Record) -> Recorded:
+            self._ensure_person(organisation, record, rec, timestamp)
+            fact = organisation.record(record, self._propose(organisation, record, rec), timestamp=timestamp)
+            assert isinstance(record, ModelRecord | Replayed)
+            before, after, facts = record.around(fact) if isinstance(record, ModelRecord) else around(record, fact)
+            return Recorded(fact, before, after, not dry_run, facts)
 
-        if dry_run:  # the same work on a copy nobody saves
-            return work(self.organisation(org))
-        return self._retrying(org, work)
+        return self._command(org, work, dry_run=dry_run)
 
     def slow_check_ahead(self, rec: EventRecord, org: str | None = None, over: int = 50_000) -> int | None:
         """How many stored facts `record(rec)` goes through again, when the change is dated before the
@@ -1055,104 +994,17 @@ class OrgsimApp(Application):
             ).fetchone()[0]
             return n if n > over else None
 
-    def _record_at_tip(
-        self, rec: EventRecord, org: str | None, dry_run: bool, timestamp: datetime | None
-    ) -> Recorded | None:
-        """`record` without a replay, when the store has a fresh read model and the change is dated on
-        or after every effective fact (news arriving in date order): the aggregate is seeded from the
-        model's open intervals, so the same `propose`/`record` code checks the same rules against the
-        same state and builds the same events, which the library stores with the usual optimistic
-        concurrency. None: not applicable, take the replay path."""
-        try:
-            when = PartialDate.parse(rec.on)
-        except OrgsimError:
-            return None  # the replay path reports it
-        for view in self._views(org):
-            if view is None:
-                return None
-            with view:
-                last = view.meta.get("last")
-                organisation, tenure_of = seeded_organisation(view)
-                fold = organisation._tip
-                refold = None
-                if last is not None and when.start.isoformat() < last[0]:  # backdated: checked from its day on
-                    refold = organisation._refold = Refold(view)
-                old_version = organisation.version
-                self._ensure_person(organisation, rec, timestamp)
-                fact = self._propose(organisation, rec)
-                fold.touched = set()
-                stored = organisation.record(fact, timestamp=timestamp)
-                touched, fold.touched = fold.touched, None
-                if refold is not None:  # the state right after the fact, on its day
-                    assert refold.fact is not None and refold.fact.id == stored.id
-                    touched, fold = refold.touched, refold.after
-                people = organisation.people
-                # to keep the command fast, the charts hold only the rows of the people the change
-                # touches and of their managers (for names), and only the alumni the change makes: a
-                # diff of the two, and what `append` prints, are the same as with the whole charts
-                day = fact.on.start
-                managers = {fold.rows[p].reports_to for p in touched if p in fold.rows}
-                before = view.chart(day, alumni=False, persons=touched)
-                managers |= {r.reports_to for r in before.rows}
-                before = view.chart(day, alumni=False, persons=touched | (managers - {None}))
-
-                def name_of(person: str) -> str:
-                    return people[person]["name"] if person in people else person
-
-                after = chart_after(before, fold, touched, name_of)
-                view.facts.fetch(cited_by_diff(before, after))
-                facts = view.facts.fetched()
-                if dry_run:
-                    return Recorded(stored, before, after, False, facts)
-                added = {
-                    e.person: people[e.person]
-                    for e in organisation.pending_events
-                    if isinstance(e, Organisation.PersonAdded)
-                }
-                try:
-                    self.save(organisation)
-                except IntegrityError:
-                    continue
-            model = self.read_model()
-            try:
-                if refold is not None:
-                    model.refold(
-                        organisation.id.hex, old_version, organisation.version, view.meta, refold, [stored], added
-                    )
-                else:
-                    model.append(
-                        organisation.id.hex,
-                        old_version,
-                        organisation.version,
-                        view.meta,
-                        fold,
-                        tenure_of,
-                        touched,
-                        [stored],
-                        added,
-                    )
-            except (sqlite3.Error, LogUnavailable):
-                pass  # only a cache: the next read finds it stale and rebuilds it
-            return Recorded(stored, before, after, True, facts)
-        raise StoreError("the store kept changing under this command: try again")
-
     def retract(
         self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None, dry_run: bool = False
     ) -> Amendment:
         """Withdraw a stored fact: it stays in the log, and stops counting from now on (or, on a dry run,
         what it would change, storing nothing)."""
-        fast = self._amend_in_place(org, lambda o: (o.retract(ref, reason, timestamp=timestamp), None), dry_run)
-        if fast is not None:
-            return fast
 
-        def work(organisation: Organisation) -> Amendment:
-            before = organisation.timeline()
-            retraction = organisation.retract(ref, reason, timestamp=timestamp)
-            return _amendment(retraction, None, before, organisation.timeline(), not dry_run)
+        def work(organisation: Organisation, record: Record) -> Amendment:
+            retraction = organisation.retract(record, ref, reason, timestamp=timestamp)
+            return self._amendment(record, retraction, None, not dry_run)
 
-        if dry_run:
-            return work(self.organisation(org))
-        return self._retrying(org, work)
+        return self._command(org, work, dry_run=dry_run)
 
     def correct(
         self,
@@ -1172,70 +1024,27 @@ class OrgsimApp(Application):
         document), before anything is stored.
         """
 
-        def amend(organisation: Organisation) -> tuple[Retraction, Fact]:
+        def work(organisation: Organisation, record: Record) -> Amendment:
             wanted = dict(changes)
             if wanted.get("manager"):
-                wanted["manager"] = organisation.resolve(wanted["manager"])
+                wanted["manager"] = record.resolve(wanted["manager"])
             if wanted.get("source"):
-                wanted["source"] = {**organisation.fact(ref).source, **wanted["source"]}
+                wanted["source"] = {**record.fact(ref).source, **wanted["source"]}
                 if check_source is not None:
                     check_source(wanted["source"])
-            return organisation.correct(ref, reason, wanted, timestamp=timestamp)
+            retraction, fact = organisation.correct(record, ref, reason, wanted, timestamp=timestamp)
+            return self._amendment(record, retraction, fact, not dry_run)
 
-        fast = self._amend_in_place(org, amend, dry_run)
-        if fast is not None:
-            return fast
+        return self._command(org, work, dry_run=dry_run)
 
-        def work(organisation: Organisation) -> Amendment:
-            before = organisation.timeline()
-            retraction, fact = amend(organisation)
-            return _amendment(retraction, fact, before, organisation.timeline(), not dry_run)
-
-        if dry_run:
-            return work(self.organisation(org))
-        return self._retrying(org, work)
-
-    def _amend_in_place(
-        self, org: str | None, amend: Callable[[Organisation], tuple[Retraction, Fact | None]], dry_run: bool
-    ) -> Amendment | None:
-        """`retract`/`correct` without a replay, on a store with a fresh read model: the aggregate seeded
-        from the model, the domain's own `retract`/`correct`, checked from the withdrawn fact's day on
-        (`Refold`), stored with the usual optimistic concurrency; the model then written from that day
-        on. None: no read model, take the replay path."""
-        for view in self._views(org):
-            if view is None:
-                return None
-            with view:
-                organisation, _ = seeded_organisation(view)
-                refold = organisation._refold = Refold(view)
-                old_version = organisation.version
-                retraction, fact = amend(organisation)
-                assert refold.done
-                target = view.facts[retraction.target]
-                effects = tuple((day, view.chart(day), chart) for day, chart in sorted(refold.charts.items()))
-                for _, before, after in effects:  # the facts the changes cite, read while the model is open
-                    view.facts.fetch(cited_by_diff(before, after))
-                facts = view.facts.fetched()
-                if dry_run:
-                    return Amendment(retraction, target, fact, effects, facts, False)
-                try:
-                    self.save(organisation)
-                except IntegrityError:
-                    continue
-            try:
-                self.read_model().refold(
-                    organisation.id.hex,
-                    old_version,
-                    organisation.version,
-                    view.meta,
-                    refold,
-                    [fact] if fact is not None else [],
-                    retractions=[retraction],
-                )
-            except (sqlite3.Error, LogUnavailable):
-                pass  # only a cache: the next read finds it stale and rebuilds it
-            return Amendment(retraction, target, fact, effects, facts, True)
-        raise StoreError("the store kept changing under this command: try again")
+    @staticmethod
+    def _amendment(record: Record, retraction: Retraction, fact: Fact | None, stored: bool) -> Amendment:
+        assert isinstance(record, ModelRecord | Replayed)
+        if isinstance(record, ModelRecord):
+            target, effects, facts = record.amended(retraction, fact)
+        else:
+            target, effects, facts = amended(record, retraction, fact)
+        return Amendment(retraction, target, fact, effects, facts, stored)
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
         """The organisation's history as import records (see `interchange.export_records`): streamed
@@ -1248,20 +1057,20 @@ class OrgsimApp(Application):
             yield from history_records(view.people_in_order(), view.every_fact(), view.retractions())
 
     @staticmethod
-    def _ensure_person(org: Organisation, rec: EventRecord, timestamp: datetime | None) -> int:
+    def _ensure_person(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
         """`appointed` with an unknown person creates them; returns 1 when it did."""
         if rec.kind != "appointed":
             return 0
-        known = org.lookup(rec.person) if name_key(rec.person) else None
+        known = _lookup(record, rec.person) if name_key(rec.person) else None
         where = rec.where + ": " if rec.where else ""
         if known is not None:
-            name = org.people[known]["name"]
+            name = record.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):
                 raise RecordError(
                     f"{where}{rec.person!r} is already {name} ({known}); "
                     f"--name only names a new person: give the new person a new id"
                 )
-            mine = {name_key(k) for k in (known, name, *org.people[known]["aliases"])}
+            mine = {name_key(k) for k in (known, name, *record.people[known]["aliases"])}
             extra = [a for a in rec.aliases if name_key(a) not in mine]
             if extra:
                 raise RecordError(
@@ -1271,7 +1080,7 @@ class OrgsimApp(Application):
             return 0
         if not rec.name and not rec.where:  # typed at the CLI without --name: a near miss is a typo, not a new person
             try:
-                org.resolve(rec.person)
+                record.resolve(rec.person)
             except UnknownPersonError as err:
                 if "did you mean" in str(err):
                     raise UnknownPersonError(f"{where}{err} To add a new person, give --name.") from None
@@ -1280,14 +1089,15 @@ class OrgsimApp(Application):
             raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
         name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
         aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
-        org.add_person(pid, name, aliases, None, timestamp=timestamp)
+        org.add_person(record, pid, name, aliases, None, timestamp=timestamp)
         return 1
 
     @staticmethod
-    def _propose(org: Organisation, rec: EventRecord) -> Fact:
-        person = org.resolve(rec.person)
-        manager = org.resolve(rec.manager) if rec.manager else None
+    def _propose(org: Organisation, record: Record, rec: EventRecord) -> Fact:
+        person = record.resolve(rec.person)
+        manager = record.resolve(rec.manager) if rec.manager else None
         return org.propose(
+            record,
             rec.kind,
             person,
             rec.on,
@@ -1297,3 +1107,11 @@ class OrgsimApp(Application):
             until=rec.until,
             source=rec.source,
         )
+
+
+def _lookup(record: Record, text: str) -> str | None:
+    """Like `record.resolve`, but None for someone unknown (without looking for close spellings, which
+    costs a scan of every name: an import of thousands of new people must not pay it each time)."""
+    if text.strip() not in record.people and not record.named(name_key(text)):
+        return None
+    return record.resolve(text)

@@ -7,18 +7,15 @@ chart on that day.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from orgsim.errors import RuleError
-from orgsim.facts import Fact, Timeline
+from orgsim.facts import Fact, Kind, Timeline
 
 __all__ = ["Alumnus", "Fold", "OrgChart", "Row", "alumnus_of", "chart_at", "check", "fold", "replay", "row_of", "steps"]
-
-
-_new_object = object.__new__
 
 
 @dataclass(frozen=True)
@@ -35,38 +32,6 @@ class Row:
     leave_since: str | None = None
     leave_until: str | None = None
     events: tuple[str, ...] = ()  # ids of the facts behind this row, in effective order
-
-    @classmethod
-    def of(
-        cls,
-        id: str,
-        name: str,
-        title: str | None,
-        status: str,
-        reports_to: str | None,
-        uncertain: bool,
-        since: str | None,
-        leave_since: str | None,
-        leave_until: str | None,
-        events: tuple[str, ...],
-    ) -> Row:
-        """The same Row as `Row(...)` with every field given, built at half the cost: the frozen
-        dataclass's `__init__` sets each field through `object.__setattr__`, and a diff of a
-        10,000-person organisation builds tens of thousands of rows."""
-        row = _new_object(cls)
-        row.__dict__.update(
-            id=id,
-            name=name,
-            title=title,
-            status=status,
-            reports_to=reports_to,
-            uncertain=uncertain,
-            since=since,
-            leave_since=leave_since,
-            leave_until=leave_until,
-            events=events,
-        )
-        return row
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -181,10 +146,6 @@ class Fold:
         self.alumni: dict[str, tuple[Fact, _State]] = {}
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
-        self.touched: set[str] | None = None  # when a set: every person whose state a fact changed (read model)
-        #: When set, called with the last effective day before the first fact of a later day is applied
-        #: (the read model records each day's row versions while the fold runs).
-        self.day_ended: Callable[[date], None] | None = None
 
     def validate(self, fact: Fact) -> None:
         """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
@@ -239,13 +200,7 @@ class Fold:
             self.validate(fact)
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
-        if self.day_ended is not None and self.last is not None and fact.on.start != self.last[0]:
-            self.day_ended(self.last[0])
         self.last = fact.order
-        if self.touched is not None:
-            self.touched.add(person)
-            if kind == "departed":
-                self.touched.update(self.reports.get(person, ()))
         if kind == "appointed":
             if state is None:
                 state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
@@ -270,14 +225,17 @@ class Fold:
             state.events.append(fact.id)
             self.alumni[person] = (fact, state)
             return
-        if kind == "on_leave":
-            state.status, state.leave_since = "on_leave", str(fact.on)
-            state.leave_until = str(fact.until) if fact.until else None
-        elif kind == "returned":
-            state.status, state.leave_since, state.leave_until = "active", None, None
-        else:  # reports_to
-            self._line(person, state.reports_to, fact.manager)
-            state.reports_to = fact.manager
+        match kind:
+            case Kind.ON_LEAVE:
+                state.status, state.leave_since = "on_leave", str(fact.on)
+                state.leave_until = str(fact.until) if fact.until else None
+            case Kind.RETURNED:
+                state.status, state.leave_since, state.leave_until = "active", None, None
+            case Kind.REPORTS_TO:
+                self._line(person, state.reports_to, fact.manager)
+                state.reports_to = fact.manager
+            case _:
+                raise _fail(fact, self.people, f"unknown kind of change {kind!r}")
         state.events.append(fact.id)
         state.touched_by.append(fact)
 

@@ -11,15 +11,26 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from sys import intern
+from enum import StrEnum
 from typing import Any
 
 from orgsim.dates import PartialDate
 
-__all__ = ["KINDS", "Fact", "Retraction", "Timeline", "clean_source", "fact_id", "quote_occurs", "quote_start"]
+__all__ = ["KINDS", "Fact", "Kind", "Retraction", "Timeline", "clean_source", "fact_id", "quote_occurs", "quote_start"]
 
-#: The kinds of change, as named in the import format.
-KINDS = ("appointed", "departed", "on_leave", "returned", "reports_to")
+
+class Kind(StrEnum):
+    """The kinds of change, as the import format names them (each equal to its name as a string)."""
+
+    APPOINTED = "appointed"
+    DEPARTED = "departed"
+    ON_LEAVE = "on_leave"
+    RETURNED = "returned"
+    REPORTS_TO = "reports_to"
+
+
+#: The kinds' names, in the order the help and the errors list them.
+KINDS = tuple(kind.value for kind in Kind)
 
 
 def clean_source(source: Any) -> dict[str, str]:
@@ -29,10 +40,7 @@ def clean_source(source: Any) -> dict[str, str]:
     if isinstance(source, str):
         return {"note": source} if source.strip() else {}
     # the keys (and the documents, cited again and again) are interned: one string each in memory
-    out = {intern(str(k)): str(v) for k, v in dict(source).items() if v not in (None, "")}
-    if "document" in out:
-        out["document"] = intern(out["document"])
-    return out
+    return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
 
 
 def quote_occurs(quote: str, text: str) -> bool:
@@ -80,30 +88,6 @@ class Fact:
     def __post_init__(self) -> None:
         object.__setattr__(self, "order", (self.on.start, self.seq))
 
-    @classmethod
-    def of(
-        cls,
-        id: str,
-        kind: str,
-        person: str,
-        on: PartialDate,
-        source: dict[str, str],
-        title: str | None,
-        manager: str | None,
-        destination: str | None,
-        until: PartialDate | None,
-        seq: int,
-        recorded_at: datetime | None,
-    ) -> Fact:
-        """The same Fact as `Fact(...)` with every field given, at about half the cost: the read
-        model decodes tens of thousands for one diff, and the frozen dataclass's `__init__` sets each
-        slot through `object.__setattr__`. Here each slot is set through its own descriptor."""
-        f = _new_object(cls)
-        _SET_ID(f, id), _SET_KIND(f, kind), _SET_PERSON(f, person), _SET_ON(f, on), _SET_SOURCE(f, source)
-        _SET_TITLE(f, title), _SET_MANAGER(f, manager), _SET_DESTINATION(f, destination), _SET_UNTIL(f, until)
-        _SET_SEQ(f, seq), _SET_RECORDED_AT(f, recorded_at), _SET_ORDER(f, (on._first, seq))
-        return f
-
     def details(self) -> dict[str, Any]:
         """The kind-specific fields, as the import format names them."""
         out: dict[str, Any] = {}
@@ -127,49 +111,19 @@ class Fact:
 
     def describe(self) -> str:
         """A short human sentence: `departed → Anthropic`, `appointed CTO`."""
-        if self.kind == "appointed":
-            text = f"appointed {self.title}" if self.title else "appointed (title not reported)"
-            return text + (f", reporting to {self.manager}" if self.manager else "")
-        if self.kind == "departed":
-            return f"departed → {self.destination}" if self.destination else "departed"
-        if self.kind == "on_leave":
-            return f"on leave until {self.until}" if self.until else "on leave"
-        if self.kind == "returned":
-            return "returned from leave"
-        return f"reports to {self.manager}"
-
-
-_new_object = object.__new__
-(
-    _SET_ID,
-    _SET_KIND,
-    _SET_PERSON,
-    _SET_ON,
-    _SET_SOURCE,
-    _SET_TITLE,
-    _SET_MANAGER,
-    _SET_DESTINATION,
-    _SET_UNTIL,
-    _SET_SEQ,
-    _SET_RECORDED_AT,
-    _SET_ORDER,
-) = (
-    Fact.__dict__[name].__set__
-    for name in (
-        "id",
-        "kind",
-        "person",
-        "on",
-        "source",
-        "title",
-        "manager",
-        "destination",
-        "until",
-        "seq",
-        "recorded_at",
-        "order",
-    )
-)
+        match self.kind:
+            case Kind.APPOINTED:
+                text = f"appointed {self.title}" if self.title else "appointed (title not reported)"
+                return text + (f", reporting to {self.manager}" if self.manager else "")
+            case Kind.DEPARTED:
+                return f"departed → {self.destination}" if self.destination else "departed"
+            case Kind.ON_LEAVE:
+                return f"on leave until {self.until}" if self.until else "on leave"
+            case Kind.RETURNED:
+                return "returned from leave"
+            case Kind.REPORTS_TO:
+                return f"reports to {self.manager}"
+        raise ValueError(f"unknown kind of change {self.kind!r}")
 
 
 @dataclass(frozen=True)

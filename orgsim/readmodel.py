@@ -35,7 +35,6 @@ import hashlib
 import json
 import re
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -45,12 +44,14 @@ from typing import Any, Protocol
 from orgsim.chart import Alumnus, Fold, OrgChart, Row, _State, alumnus_of, row_of
 from orgsim.dates import PartialDate
 from orgsim.diff import fresh_events
-from orgsim.domain import Organisation, people_keys, resolve_in
 from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.names import people_keys, resolve_in
+from orgsim.record import find_fact, short_ref
 
 __all__ = [
     "EventLog",
     "LogUnavailable",
+    "ModelRecord",
     "ReadModel",
     "Refold",
     "StoredTimeline",
@@ -62,7 +63,6 @@ __all__ = [
     "fact_row",
     "facts_of",
     "log_hash_of",
-    "seeded_organisation",
 ]
 
 FOREVER = "9999-12-31"
@@ -147,7 +147,7 @@ _parse_moment = functools.lru_cache(maxsize=4096)(datetime.fromisoformat)  # an 
 def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
     """Facts from (id, seq, record) rows; the records decoded in one call (many calls cost more)."""
     records = json.loads("[" + ",".join([record for _, _, record in rows]) + "]")
-    make, day, moment = Fact.of, _parse_date, _parse_moment
+    make, day, moment = Fact, _parse_date, _parse_moment
     return [
         make(
             fid,
@@ -316,26 +316,30 @@ class _Versions:
 
 
 class Builder:
-    """The read model in the making while a fold runs (`Fold.day_ended`): after each effective day,
-    the row versions of everyone that day touched. `build` drives its own fold; an import attaches
-    one to the fold that checks its facts, so the model needs no second pass (`finish` then)."""
+    """The read model in the making while facts go through a fold (`apply`, in effective order): after
+    each effective day, the row versions of everyone that day touched."""
 
     def __init__(self, fold: Fold, out: _Versions | None = None) -> None:
         self.fold = fold
         self.out = out if out is not None else _Versions(fold)
-        fold.touched = set()
-        fold.day_ended = self._day_ended
+        self.touched: set[str] = set()  # whom the current day's facts touched
+
+    def apply(self, fact: Fact, checked: bool = False) -> None:
+        """Apply one fact through the rules (`checked`: already checked against this very state)."""
+        fold = self.fold
+        if fold.last is not None and fact.on.start != fold.last[0]:
+            self._day_ended(fold.last[0])
+        self.touched |= fold.touches(fact)
+        fold.apply(fact, checked=checked)
 
     def _day_ended(self, day: date) -> None:
-        self.out.emit(day.isoformat(), self.fold.touched)
-        self.fold.touched.clear()
+        self.out.emit(day.isoformat(), self.touched)
+        self.touched = set()
 
     def finish_days(self) -> None:
         """The last day's versions, once every fact has gone through the fold."""
-        fold = self.fold
-        fold.day_ended = None
-        if fold.last is not None:
-            self._day_ended(fold.last[0])
+        if self.fold.last is not None:
+            self._day_ended(self.fold.last[0])
 
     def finish(self, timeline: Timeline, version: int) -> Built:
         """The model once `timeline`'s effective facts have all gone through the fold, in effective order."""
@@ -361,9 +365,8 @@ def build(timeline: Timeline, version: int, checked: bool = False) -> Built:
     """The read model of a whole timeline, tagged with the aggregate `version` it reflects
     (`checked`: the timeline was validated by the caller, e.g. an aggregate just saved)."""
     builder = Builder(Fold(timeline.people))
-    apply = builder.fold.apply
     for fact in timeline.effective():
-        apply(fact, checked=checked)
+        builder.apply(fact, checked=checked)
     return builder.finish(timeline, version)
 
 
@@ -653,7 +656,7 @@ class View:
                 keep, wanted = set(wanted), []
             else:  # a few: found by person; many: the day's rows (the unary + keeps the day's index)
                 only = f" AND {'' if len(wanted) <= 2000 else '+'}r.person IN ({','.join('?' * len(wanted))})"
-        rows, gone, make_row = [], [], Row.of
+        rows, gone, make_row = [], [], Row
         for (
             person,
             name,
@@ -1274,6 +1277,38 @@ class ReadModel:
             return False
         return tag
 
+    def write_changes(self, record: ModelRecord, old_version: int, tag: str | None = None) -> bool:
+        """Write what the commands on `record` added since `old_version` (it reflected the model at
+        that version): in place at the tip (`append`), or from the day of a change that landed before
+        the last fact (`refold`). False: the model had moved on meanwhile (nothing written)."""
+        oid, meta = record.view.org_id, record.view.meta
+        if record.refold is not None:
+            return self.refold(
+                oid,
+                old_version,
+                record.version,
+                meta,
+                record.refold,
+                record.new_facts,
+                record.new_people,
+                tag=tag,
+                retractions=record.new_retractions,
+            )
+        written = self.append(
+            oid,
+            old_version,
+            record.version,
+            meta,
+            record.tip,
+            record.tenure_of,
+            record.touched,
+            record.new_facts,
+            record.new_people,
+            tag=tag,
+        )
+        record.written()
+        return written
+
     def refold(
         self,
         org_id: str,
@@ -1479,26 +1514,113 @@ class ReadModel:
             return True
 
 
-def seeded_organisation(view: View) -> tuple[Organisation, dict[int, int]]:
-    """An `Organisation` at the view's version without a replay: people and names from the model, its
-    kept tip fold from the open intervals, stored facts looked up by id (for the duplicate check), its
-    retractions. `facts` is empty: a command on it checks a fact that lands after every effective one
-    against the tip fold, anything else through a `Refold` set as its `_refold`."""
-    fold, tenure_of = view.tip()
-    org = object.__new__(Organisation)
-    org._id = uuid.UUID(view.org_id)
-    org._version = view.version
-    org._created_on = org._modified_on = None
-    org._pending_events = []
-    org.name = view.name
-    org.people = view.people  # looked up on demand; a person added by this command stays in memory
-    fold.people = org.people
-    org.facts, org.retractions = [], view.retractions()
-    org._by_id = view.facts
-    org._keys = view.keys
-    org._tip = fold
-    org._proposed = None
-    return org, tenure_of
+class ModelRecord:
+    """A `record.Record` answered from a fresh read model (`View`): people, names and stored facts
+    looked up in its tables. A fact that lands after every effective one is checked against the
+    fold's state after them all (`View.tip`: the open intervals, read person by person as the rules
+    ask); any other change through `Refold`, the same fold from the state at the end of the day before
+    it through every later fact. What the command then adds is kept for writing the model after the
+    save (`ReadModel.append` or `ReadModel.refold`)."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.name = view.name
+        self.version = view.version
+        self.people = view.people
+        self.tip, self.tenure_of = view.tip()
+        self.refold: Refold | None = None  # set when a change did not land after every effective fact
+        self.touched: set[str] = set()  # whose state the facts added at the tip changed
+        self.new_people: dict[str, dict[str, Any]] = {}
+        self.new_facts: list[Fact] = []
+        self.new_retractions: list[Retraction] = []
+        self._retractions = view.retractions()
+
+    def named(self, key: str) -> set[str]:
+        return set(self.view.keys.get(key) or ())
+
+    def resolve(self, text: str) -> str:
+        return self.view.resolve(text)
+
+    def fact(self, ref: str) -> Fact:
+        key = ref.strip().lower()
+        if key in self.view.facts:
+            return self.view.facts[key]
+        key = short_ref(ref)
+        rows = self.view.conn.execute(
+            "SELECT id FROM orgsim_rm_facts WHERE org_id = ? AND id >= ? AND id < ?",
+            (self.view.org_id, key, key + "\uffff"),
+        )
+        return self.view.facts[find_fact(key, [fid for (fid,) in rows])]
+
+    def has_fact(self, fid: str) -> bool:
+        return fid in self.view.facts
+
+    def retracted_ids(self) -> set[str]:
+        return {r.target for r in self._retractions}
+
+    def check(self, adding: Fact | None, dropping: Fact | None = None) -> None:
+        tip = self.tip
+        if adding is not None and dropping is None and self.lands_last(adding):
+            tip.validate(adding)
+            return
+        refold = Refold(self.view)
+        refold(adding, dropping)
+        self.refold = refold
+
+    def added_person(self, person: str, entry: dict[str, Any]) -> None:
+        self.people[person] = entry
+        for key, ids in people_keys({person: entry}).items():
+            self.view.keys[key] = set(self.view.keys.get(key) or ()) | ids
+        self.new_people[person] = entry
+        self.version += 1
+
+    def added(self, fact: Fact) -> None:
+        self.view.facts[fact.id] = fact
+        self.new_facts.append(fact)
+        self.version += 1
+        if self.refold is None:
+            self.touched |= self.tip.touches(fact)
+            self.tip.apply(fact, checked=True)
+
+    def withdrawn(self, retraction: Retraction) -> None:
+        self._retractions.append(retraction)
+        self.new_retractions.append(retraction)
+        self.version += 1
+
+    def lands_last(self, fact: Fact) -> bool:
+        """Whether `fact` comes after every effective fact (checked and written at the tip)."""
+        return self.tip.last is None or fact.order >= self.tip.last
+
+    def around(self, fact: Fact) -> tuple[OrgChart, OrgChart, Mapping[str, Fact]]:
+        """The charts on the day of `fact`, just added, before and after it: only the part of them it
+        touches (its people and their managers, for names: a diff of the two, and what `append`
+        prints, are the same as with the whole charts), and the facts they cite."""
+        view, refold = self.view, self.refold
+        touched, fold = (refold.touched, refold.after) if refold is not None else (self.touched, self.tip)
+        day = fact.on.start
+        managers = {fold.rows[p].reports_to for p in touched if p in fold.rows}
+        before = view.chart(day, alumni=False, persons=touched)  # (the model is not written yet)
+        managers |= {r.reports_to for r in before.rows}
+        before = view.chart(day, alumni=False, persons=touched | (managers - {None}))
+        after = chart_after(before, fold, touched, view.name_of)
+        view.facts.fetch(cited_by_diff(before, after))
+        return before, after, view.facts.fetched()
+
+    def amended(
+        self, retraction: Retraction, fact: Fact | None
+    ) -> tuple[Fact, tuple[tuple[date, OrgChart, OrgChart], ...], Mapping[str, Fact]]:
+        """What a retraction (and the corrected `fact`) just added changed: the fact withdrawn, the
+        whole charts before and after on each day concerned, and the facts that explain the changes."""
+        view, refold = self.view, self.refold
+        assert refold is not None  # (a retraction is always checked from the day before it)
+        effects = tuple((day, view.chart(day), chart) for day, chart in sorted(refold.charts.items()))
+        for _, before, after in effects:
+            view.facts.fetch(cited_by_diff(before, after))
+        return view.facts[retraction.target], effects, view.facts.fetched()
+
+    def written(self) -> None:
+        """What was added is in the model now (`ReadModel.write_changes` at the tip)."""
+        self.touched, self.new_people, self.new_facts = set(), {}, []
 
 
 class Refold:
@@ -1543,7 +1665,7 @@ class Refold:
 
         def apply_new() -> None:
             touched.update(fold.touches(pending))
-            fold.apply(pending)
+            builder.apply(pending)
             for person in touched:  # copies: the later facts go on changing the states
                 if person in fold.rows:
                     after.rows[person] = _copied(fold.rows[person])
@@ -1569,7 +1691,7 @@ class Refold:
                 apply_new()
                 pending = None
             snapshot(later.on.start)
-            fold.apply(later)
+            builder.apply(later)
         if pending is not None:
             snapshot(pending.on.start)
             apply_new()

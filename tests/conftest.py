@@ -151,18 +151,22 @@ def dataset_app(dataset):
 
 
 def accepted_organisation(commands, people):
-    """An organisation after trying each (kind, person, on, title, manager) command; a rejected one
-    must leave it exactly as it was."""
+    """An organisation's replayed record after trying each (kind, person, on, title, manager) command;
+    a rejected one must leave it exactly as it was."""
     from orgsim.domain import Organisation
     from orgsim.errors import OrgsimError
+    from orgsim.facts import Timeline
+    from orgsim.record import Replayed
 
-    org = Organisation.start("Prop")
+    org = Organisation("Prop")
+    record = Replayed(Timeline("Prop", {}, ()), org.version)
     for p in people:
-        org.add_person(p, p.title())
+        org.add_person(record, p, p.title())
     for kind, person, on, title, manager in commands:
-        version, count = org.version, len(org.facts)
+        version, count = org.version, len(record.facts)
         try:
-            org.record(org.propose(kind, person, on, title=title, manager=manager, source={"note": str(count)}))
+            fact = org.propose(record, kind, person, on, title=title, manager=manager, source={"note": str(count)})
+            org.record(record, fact)
         except OrgsimError:
-            assert (org.version, len(org.facts)) == (version, count)
-    return org
+            assert (org.version, record.version, len(record.facts)) == (version, version, count)
+    return record

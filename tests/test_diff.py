@@ -5,8 +5,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgsim.chart import chart_at
-from orgsim.diff import apply_changes, diff
+from orgsim.chart import Row, chart_at
+from orgsim.diff import apply_changes, diff, fresh_events
 
 
 def _diff(app_, a, b):
@@ -67,3 +67,24 @@ def test_a_departure_and_return_between_the_days_is_shown(seeded):
     assert [str(facts[e].on) for e in altman[1].events] == ["2023-11-29"]
     back = _diff(seeded, "2023-12-01", "2023-11-10")
     assert [c.change for c in back.changes if c.person == "sam-altman"] == ["left", "joined"]
+
+
+ids = st.lists(st.text("0123456789abcdef", min_size=3, max_size=3), max_size=6, unique=True).map(tuple)
+
+
+def _row(events):
+    return Row("p", "P", "Engineer", "active", None, events=tuple(events))
+
+
+@given(ids, ids)
+def test_fresh_events_are_the_later_rows_events_the_earlier_lacks(before, after):
+    expected = tuple(e for e in after if e not in before)
+    assert fresh_events(_row(before), _row(after)) == expected
+    grown = before + tuple(e for e in after if e not in before)  # a row's events never repeat
+    assert fresh_events(_row(before), _row(grown)) == expected
+
+
+def test_fresh_events_of_a_grown_row_is_its_tail():
+    assert fresh_events(_row(["a", "b"]), _row(["a", "b", "c", "d"])) == ("c", "d")
+    assert fresh_events(_row(["a", "b"]), _row(["b", "a", "c"])) == ("c",)  # not a prefix: compared one by one
+    assert fresh_events(_row([]), _row(["a"])) == ("a",)

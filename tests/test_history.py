@@ -16,8 +16,10 @@ from orgsim.chart import chart_at
 from orgsim.dates import PartialDate
 from orgsim.domain import Organisation
 from orgsim.errors import DateError, RecordError, UnknownPersonError
+from orgsim.facts import Timeline
 from orgsim.history import Span, history, log, select, why
 from orgsim.interchange import Dataset, EventRecord, PersonRecord
+from orgsim.record import Replayed
 
 UTC = UTC
 
@@ -282,8 +284,9 @@ def test_why_and_history_under_the_second_clock(bitemporal):
 
 
 def test_log_of_a_plain_timeline_puts_unrecorded_times_first():
-    org = Organisation.start("Tiny")
-    org.add_person("ann", "Ann")
-    org.record(org.propose("appointed", "ann", "2020", title="CEO", source="a note"))
-    (entry,) = select(log(org.timeline(), "recorded"), person="ann")
+    org = Organisation("Tiny")
+    record = Replayed(Timeline("Tiny", {}, ()), org.version)
+    org.add_person(record, "ann", "Ann")
+    org.record(record, org.propose(record, "appointed", "ann", "2020", title="CEO", source="a note"))
+    (entry,) = select(log(record.timeline(), "recorded"), person="ann")
     assert entry.as_json()["source"] == {"note": "a note"} and entry.as_json()["precision"] == "year"

@@ -18,6 +18,7 @@ import pytest
 from conftest import generated_history, stored_events
 
 from orgsim.application import OrgsimApp, open_store
+from orgsim.domain import organisation_id
 from orgsim.interchange import read_jsonl
 from orgsim.readmodel import build
 
@@ -114,10 +115,10 @@ def test_a_first_import_writes_the_model_a_rebuild_writes(cli, tmp_path, tiny_ch
 
 def rebuild_from_replay(app_, name):
     """Write the model `build` makes from a replay of the stored events, over the imported one."""
-    org = app_.organisation(name)
+    org = app_.replayed(name)
     with sqlite3.connect(app_.read_model().path) as conn:
         conn.execute("DELETE FROM orgsim_rm_meta")  # so that write() replaces the model
-    app_.read_model().write(org.id.hex, build(org.timeline(), org.version), org.version)
+    app_.read_model().write(organisation_id(org.name).hex, build(org.timeline(), org.version), org.version)
 
 
 def test_generated_history_imports_with_its_model_fresh(tmp_path, tiny_chunks):
@@ -129,44 +130,6 @@ def test_generated_history_imports_with_its_model_fresh(tmp_path, tiny_chunks):
     imported = model_tables(store)
     rebuild_from_replay(app_, "Generated")
     assert model_tables(store) == imported
-
-
-def test_a_large_import_into_postgresql_is_written_a_chunk_at_a_time_in_one_transaction(
-    cli, pg_store, tmp_path, monkeypatch
-):
-    """On PostgreSQL the stored events of a load go a `PG_CHUNK` at a time through one transaction
-    (the library's single pipelined statement hung on large files); a failure in a later chunk
-    leaves nothing stored, and a whole import stores every event, readable as before."""
-    monkeypatch.setattr(OrgsimApp, "PG_CHUNK", 7)
-    f = write_lines(
-        tmp_path / "h.jsonl",
-        [
-            {"kind": "person", "person": "sam-altman", "name": "Sam Altman"},
-            {"kind": "appointed", "person": "sam-altman", "title": "CEO", "on": "2019", "source": "memo"},
-        ]
-        + hires(40),
-    )
-    app_ = open_store(pg_store, create=True)
-    recorder = app_.recorder
-    real, calls = type(recorder)._insert_stored_events, []
-
-    def failing_third_chunk(self, curs, chunk, **kwargs):
-        calls.append(len(chunk))
-        if len(calls) == 3:
-            raise RuntimeError("the server went away (injected)")
-        return real(self, curs, chunk, **kwargs)
-
-    monkeypatch.setattr(type(recorder), "_insert_stored_events", failing_third_chunk)
-    with pytest.raises(RuntimeError):
-        app_.load(read_jsonl(f, "Bulk"))
-    assert calls == [7, 7, 7] and stored_events(pg_store) == []  # two chunks written, none kept
-    monkeypatch.setattr(type(recorder), "_insert_stored_events", real)
-    result = cli("import", f, "--org", "Bulk", "--store", pg_store)
-    assert result.exit_code == 0, result.stderr
-    stored = stored_events(pg_store)
-    assert len(stored) > 7 * 5 and len({(o, v) for o, v, *_ in stored}) == len(stored)
-    people = {p["id"] for p in cli.json("show", "--at", "2025-03-01", "--store", pg_store)["people"]}
-    assert people == {"sam-altman"} | {f"bulk-{i}" for i in range(40)}
 
 
 def test_a_thirty_thousand_event_import_into_postgresql_finishes(pg_store, tmp_path):

@@ -121,12 +121,12 @@ def test_loading_the_same_seeds_twice_stores_nothing_new(seeded, dataset):
 
 
 def test_a_replay_read_a_few_events_at_a_time_is_the_same_aggregate(seeded, monkeypatch):
-    """`_get` reads the stored events a page at a time; pages of 7 give what one read of all gives,
+    """`replayed` reads the stored events a page at a time; pages of 7 give what one read of all gives,
     on every kind of store (the last page full or not)."""
-    whole = seeded.organisation()
+    whole = seeded.replayed()
     for size in (7, 8, whole.version, whole.version + 100):  # (a last page exactly full, too)
         monkeypatch.setattr(type(seeded), "REPLAY_PAGE", size)
-        paged = seeded.organisation()
+        paged = seeded.replayed()
         assert paged.version == whole.version and paged.facts == whole.facts
         assert paged.people == whole.people and paged.retractions == whole.retractions
     assert seeded.organisations() == ["OpenAI"]

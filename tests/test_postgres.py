@@ -107,7 +107,7 @@ def test_four_processes_appending_at_once_lose_and_duplicate_nothing(pg_store, d
         assert p.returncode == 0, err
     fresh = open_store(pg_store)
     assert fresh.event_count() == before + 4 * n * 2  # a person and an appointment each
-    org = fresh.organisation()
+    org = fresh.replayed()
     workers = Counter(f.person for f in org.facts if f.person.startswith("w"))
     assert workers == Counter({f"w{w}-{i}": 1 for w in range(4) for i in range(n)})
     assert len([p for p in org.people if p.startswith("w")]) == 4 * n

@@ -34,7 +34,7 @@ def _elsewhere(monkeypatch, url, recs):
 def _check(here, caught_up=True):
     timeline = here.timeline()
     view = here.view()
-    assert isinstance(view, View) and view.version == here.organisation().version
+    assert isinstance(view, View) and view.version == here.replayed().version
     with view:
         if caught_up:
             assert view.meta["log_hash"] is None, "rebuilt, not caught up"
@@ -102,7 +102,7 @@ def test_a_rebuild_at_the_same_version_landing_mid_catch_up(pg_store, monkeypatc
     catch-up starts from) just before its first step: the versions agree, but the build numbers its
     tenures otherwise, so the step is refused (its `built_at` differs) and the catch-up starts again."""
     from orgsim import readmodel
-    from orgsim.domain import organisation_id
+    from orgsim.domain import organisation_id, timeline_of
 
     here = _setup(pg_store)
     _elsewhere(
@@ -114,10 +114,10 @@ def test_a_rebuild_at_the_same_version_landing_mid_catch_up(pg_store, monkeypatc
         ],
     )
     _check(here)  # caught up: zz numbered before aa (a build numbers aa first: sorted by person)
-    w = here.organisation().version
+    w = here.replayed().version
     _elsewhere(monkeypatch, pg_store, [EventRecord("appointed", "zz", "2021-02-01", title="Promoted")])
     oid = organisation_id("Prop")
-    built = readmodel.build(here.repository.get(oid, version=w).timeline(), w)
+    built = readmodel.build(timeline_of("Prop", here.events.get(oid, lte=w))[0], w)
     real, done = readmodel.ReadModel.append, []
 
     def append(self, *args, **kwargs):

@@ -62,7 +62,7 @@ def test_reads_come_from_a_local_model_that_answers_as_the_replay(cli, pg_store,
     path = _model_file(cache)
     assert "orgsim_test" not in path.name and "orgsim@" not in path.name  # named by a hash
     version, meta = _meta(path)
-    assert version == app_.organisation().version and len(meta["tag"]) == 16
+    assert version == app_.replayed().version and len(meta["tag"]) == 16
     for args in (
         ("show", "--at", "2024-10-15"),
         ("diff", "2023-11-01", "2024-10-15"),
@@ -72,10 +72,10 @@ def test_reads_come_from_a_local_model_that_answers_as_the_replay(cli, pg_store,
     ):
         _same(cli, pg_store, *args)
     people = cli.json("people", "--store", pg_store)["people"]
-    assert sorted(p["id"] for p in people) == sorted(app_.organisation().people)
+    assert sorted(p["id"] for p in people) == sorted(app_.replayed().people)
     exported = cli("export", "--store", pg_store).stdout
     assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(app_.timeline()))
-    assert exported.count('"kind": "person"') == len(app_.organisation().people)
+    assert exported.count('"kind": "person"') == len(app_.replayed().people)
 
 
 def test_another_machines_append_makes_the_local_model_stale(cli, pg_store, dataset, tmp_path, monkeypatch):
@@ -100,7 +100,7 @@ def test_another_machines_append_makes_the_local_model_stale(cli, pg_store, data
     monkeypatch.delenv("ORGSIM_CACHE")
     shown = cli("show", "--at", "2025-02-01", "--store", pg_store)
     assert "Ada Example — Chief Example Officer" in shown.stdout  # stale: rebuilt from the server's log
-    assert before < _meta(path)[0] == other.organisation().version
+    assert before < _meta(path)[0] == other.replayed().version
     _same(cli, pg_store, "show", "--at", "2025-02-01")
 
 
@@ -128,7 +128,7 @@ def test_an_append_at_the_tip_updates_the_local_model_in_place(cli, pg_store, da
     )
     assert result.exit_code == 0, result.stderr
     version, meta = _meta(path)
-    assert before < version == open_store(pg_store).organisation().version
+    assert before < version == open_store(pg_store).replayed().version
     assert meta["log_hash"] is None  # updated in place (a rebuild computes the hash)
     _same(cli, pg_store, "show", "--at", "2025-02-01")
 
@@ -214,7 +214,7 @@ def test_two_organisations_two_machines_retractions_backdated_appends_and_a_corr
         _all_same(cli, pg_store, org)
     monkeypatch.setenv("ORGSIM_CACHE", "off")  # another machine: a retraction, a backdated append
     other = open_store(pg_store)
-    last = other.organisation("OpenAI").timeline().facts[-1]
+    last = other.replayed("OpenAI").timeline().facts[-1]
     other.retract(last.id, "wrong", org="OpenAI")
     other.record(
         EventRecord(
@@ -256,7 +256,7 @@ def test_two_organisations_two_machines_retractions_backdated_appends_and_a_corr
         ),
         org="Twin",
     )
-    target = next(f for f in a.organisation("Twin").timeline().facts if f.person == "bo-example")
+    target = next(f for f in a.replayed("Twin").timeline().facts if f.person == "bo-example")
     a.correct(target.id, "title", {"title": "T2b"}, org="Twin")
     for org in ("OpenAI", "Twin"):
         _all_same(cli, pg_store, org)
@@ -285,7 +285,7 @@ def test_a_reader_holding_the_local_model_does_not_hold_up_an_append(pg_store, d
             )
         )
         version, meta = _meta(path)
-        assert version == open_store(pg_store).organisation().version and meta["log_hash"] is None  # in place
+        assert version == open_store(pg_store).replayed().version and meta["log_hash"] is None  # in place
 
 
 def test_a_local_model_that_cannot_be_written_costs_one_replay_not_two(pg_store, dataset, tmp_path, monkeypatch):
@@ -304,8 +304,14 @@ def test_a_local_model_that_cannot_be_written_costs_one_replay_not_two(pg_store,
     monkeypatch.setattr(ReadModel, "BUSY_TIMEOUT", 0.2)
     here = open_store(pg_store)
     replays: list = []
-    get = here._get
-    monkeypatch.setattr(here, "_get", lambda aggregate_id: (replays.append(aggregate_id), get(aggregate_id))[1])
+    get = here.replayed
+
+    def replayed(org=None):
+        found = get(org)
+        replays.append(organisation_id(found.name))
+        return found
+
+    monkeypatch.setattr(here, "replayed", replayed)
     before = _meta(path)[0]
     locker = sqlite3.connect(path, isolation_level=None)
     locker.execute("BEGIN IMMEDIATE")
@@ -444,8 +450,14 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
     monkeypatch.delenv("ORGSIM_CACHE")
     reader = open_store(pg_store)
     replays = []
-    get = reader._get
-    monkeypatch.setattr(reader, "_get", lambda aggregate_id: (replays.append(aggregate_id), get(aggregate_id))[1])
+    get = reader.replayed
+
+    def replayed(org=None):
+        found = get(org)
+        replays.append(organisation_id(found.name))
+        return found
+
+    monkeypatch.setattr(reader, "replayed", replayed)
     assert isinstance(reader.view(), View)
     assert organisation_id("OpenAI") not in replays
     version, meta = _meta(path)
@@ -488,7 +500,7 @@ def test_another_machines_retractions_and_corrections_caught_up_leave_the_model_
     reader = open_store(pg_store)
     assert isinstance(reader.view(), View)
     version, meta = _meta(Path(path))
-    assert version == reader.organisation().version
+    assert version == reader.replayed().version
     assert (meta["log_hash"] is None) == (limit > 2)  # caught up in place, or rebuilt
     assert tables(path, "OpenAI") == rebuilt_tables(reader, tmp_path, "OpenAI")
     with reader.view() as view:
@@ -523,7 +535,7 @@ def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch
     monkeypatch.delenv("ORGSIM_CACHE")
     _all_same(cli, pg_store, "OpenAI")
     version, meta = _meta(path)
-    assert version == open_store(pg_store).organisation().version and meta["log_hash"] is not None  # rebuilt
+    assert version == open_store(pg_store).replayed().version and meta["log_hash"] is not None  # rebuilt
 
 
 # mostly news in date order (each record `gap` days after the one before), now and then a retraction,
@@ -565,7 +577,7 @@ def test_caught_up_or_rebuilt_the_local_model_is_always_the_replay(postgres_serv
             monkeypatch.delenv("ORGSIM_CACHE")
             timeline = here.timeline()
             view = here.view()
-            assert isinstance(view, View) and view.version == here.organisation().version
+            assert isinstance(view, View) and view.version == here.replayed().version
             with view:
                 for d in days_of(timeline):
                     assert view.chart(d) == chart_at(timeline, d), d

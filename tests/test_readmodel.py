@@ -124,7 +124,7 @@ def test_render_dot_is_byte_identical_to_the_replay_path(cli, seeded_file, gener
                 "--store",
                 store,
             )
-            person = app_.organisation().resolve(root)
+            person = app_.replayed().resolve(root)
             want = chart_graph(chart_at(timeline, date(2024, 10, 15)), timeline, root=person, depth=1, lang="ja").source
             assert out.exit_code == 0 and out.stdout == want
 
@@ -236,9 +236,9 @@ def test_a_stale_model_is_rebuilt_never_used(seeded_file, tmp_path):
     store = app_.read_model().path
     day = date(2025, 3, 1)
     before = app_.chart(day)
-    org = app_.organisation()
-    fact = org.propose("departed", "mark-chen", "2025-02-01", source={"note": "test"})
-    org.record(fact)
+    org, record = app_.organisation(), app_.replayed()
+    fact = org.propose(record, "departed", "mark-chen", "2025-02-01", source={"note": "test"})
+    org.record(record, fact)
     app_.save(org)  # the library's save only: the model still says the old version
     assert not fresh(app_)
     with sqlite3.connect(store) as conn:

@@ -216,7 +216,7 @@ def test_cli_model_and_replay_print_the_same(cli, amended, generated):
 def test_people_from_the_model_match_the_aggregate(cli, amended):
     store = amended.read_model().path
     data = cli.json("people", "--store", store)
-    organisation = amended.organisation()
+    organisation = amended.replayed()
     assert data["organisation"] == organisation.name
     assert [p["id"] for p in data["people"]] == sorted(organisation.people)
     assert {p["id"]: (p["name"], p["aliases"], p["source"]) for p in data["people"]} == {

@@ -104,7 +104,7 @@ def test_a_later_event_that_becomes_invalid_is_named(store):
 def test_appointed_creates_an_unknown_person_and_others_do_not(store):
     app_ = open_store(store)
     app_.record(EventRecord("appointed", "jane-doe", "2024-10-01", title="COO", name="Jane Doe"))
-    assert app_.organisation().people["jane-doe"]["name"] == "Jane Doe"
+    assert app_.replayed().people["jane-doe"]["name"] == "Jane Doe"
 
 
 @pytest.mark.parametrize(
@@ -155,12 +155,12 @@ def test_an_alias_already_naming_someone_else_is_refused(store):
     "spelling", ["Mira Murati", "mira murati", "MIRA-MURATI", "ミラ ムラティ", "ミラ・ムラティ", "Murati"]
 )
 def test_names_resolve_in_any_case_and_spacing(store, spelling):
-    assert open_store(store).organisation().resolve(spelling) == "mira-murati"
+    assert open_store(store).replayed().resolve(spelling) == "mira-murati"
 
 
 def test_a_typo_gets_a_suggestion(store):
     with pytest.raises(UnknownPersonError, match=r"did you mean Mira Murati \(mira-murati\)\?"):
-        open_store(store).organisation().resolve("mira-muratti")
+        open_store(store).replayed().resolve("mira-muratti")
 
 
 def test_an_empty_title_means_not_reported(store):

@@ -129,12 +129,8 @@ def appointed(
     person: PersonArg,
     title: Annotated[str, typer.Option("--title", help="The title the source gives.")],
     on: OnOpt,
-    reports_to: Annotated[
-        str | None, typer.Option("--reports-to", help="Their manager (id, name or alias).")
-    ] = None,
-    name: Annotated[
-        str | None, typer.Option("--name", help="Display name of a new person (default: PERSON).")
-    ] = None,
+    reports_to: Annotated[str | None, typer.Option("--reports-to", help="Their manager (id, name or alias).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Display name of a new person (default: PERSON).")] = None,
     alias: Annotated[
         list[str] | None, typer.Option("--alias", help="Another spelling of a new person's name (repeatable).")
     ] = None,
@@ -195,9 +191,7 @@ def departed(
 def on_leave(
     person: PersonArg,
     on: OnOpt,
-    until: Annotated[
-        str | None, typer.Option("--until", help="The expected end of the leave, when reported.")
-    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="The expected end of the leave, when reported.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,

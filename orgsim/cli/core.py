@@ -28,9 +28,7 @@ from orgsim.render.text import chart_tree
 
 @app.command()
 def load(
-    file: Annotated[
-        Path | None, typer.Argument(help="A seed YAML file (default: the bundled OpenAI seeds).")
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(help="A seed YAML file (default: the bundled OpenAI seeds).")] = None,
     store: StoreOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -103,8 +101,8 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) ->
         with view:
             name, everyone = view.name, dict(view.people)
     else:
-        organisation = app_.organisation(org)
-        name, everyone = organisation.name, organisation.people
+        replayed = app_.replayed(org)
+        name, everyone = replayed.name, replayed.people
     rows = [
         {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
         for pid, p in sorted(everyone.items())

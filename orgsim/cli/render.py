@@ -114,9 +114,9 @@ def render(
             chart = view.chart(at_day(at))
             graph = chart_graph(chart, view.timeline(), root=person, depth=depth, lang=lang.value, alumni=alumni)
     else:
-        organisation = app_.organisation(org)
-        timeline = organisation.timeline().as_known_at(known)
-        person = organisation.resolve(root) if root is not None else None
+        replayed = app_.replayed(org)
+        timeline = replayed.timeline().as_known_at(known)
+        person = replayed.resolve(root) if root is not None else None
         graph = chart_graph(
             chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni
         )

@@ -34,9 +34,7 @@ MANY_FRAMES = 200
 @app.command()
 def timeline(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
-    start: Annotated[
-        str | None, typer.Option("--from", help="First frame's day (default: the first change).")
-    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First frame's day (default: the first change).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
     every: Annotated[Every | None, typer.Option("--every", help="A frame every day, week or month.")] = None,
     at_changes: Annotated[
@@ -58,8 +56,7 @@ def timeline(
         raise OrgsimError(f"-o {output}: a timeline is an .html file")
     first = partial_date(start, "--from")
     last = partial_date(end, "--to")
-    organisation = open_store(store).organisation(org)
-    tl = organisation.timeline().as_known_at(moment(as_known_at))
+    tl = open_store(store).timeline(org, moment(as_known_at))
     days = frame_days(
         tl, first.start if first else None, last.end if last else None, every.value if every else "changes"
     )

@@ -107,9 +107,7 @@ def import_(
 
 @app.command()
 def export(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:

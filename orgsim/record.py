@@ -1,0 +1,202 @@
+"""What the rules read of an organisation's history at one version of its log: a `Record`.
+
+The `Organisation` aggregate keeps no history of its own; its commands check a change against a
+record at the aggregate's version, and tell the record what they triggered. Two records implement the
+protocol with the same rules (`chart.Fold`): `Replayed`, an in-memory timeline folded from the stored
+events, and the read model's (`readmodel.record.ModelRecord`), answered from its tables. Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Protocol
+
+from orgsim.chart import Fold, OrgChart, chart_at, check, fold
+from orgsim.errors import RuleError, UnknownEventError
+from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.names import people_keys, resolve_in
+
+__all__ = ["Record", "Replayed", "amended", "around", "explained", "find_fact", "short_ref", "without"]
+
+
+class Record(Protocol):
+    """An organisation's history at one version of its log, as the rules read it."""
+
+    name: str
+    version: int
+    people: Mapping[str, dict[str, Any]]
+
+    def named(self, key: str) -> set[str]:
+        """The people a name key (`names.name_key`) names: ids, names and aliases."""
+        ...
+
+    def resolve(self, text: str) -> str:
+        """A person's id from their id, display name or an alias (UnknownPersonError otherwise)."""
+        ...
+
+    def fact(self, ref: str) -> Fact:
+        """A stored fact by id or unique id prefix (UnknownEventError otherwise)."""
+        ...
+
+    def has_fact(self, fid: str) -> bool: ...
+
+    def retracted_ids(self) -> set[str]: ...
+
+    def check(self, adding: Fact | None, dropping: Fact | None = None) -> None:
+        """Raise RuleError unless the whole timeline, with `adding` in its effective place and without
+        `dropping`, keeps every rule (the error's `fact` names the fact that broke)."""
+        ...
+
+    def added_person(self, person: str, entry: dict[str, Any]) -> None: ...
+
+    def added(self, fact: Fact) -> None: ...
+
+    def withdrawn(self, retraction: Retraction) -> None: ...
+
+
+def find_fact(ref: str, matching: list[str]) -> str:
+    """The one id `ref` names among `matching` (the ids that start with it), or UnknownEventError."""
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        raise UnknownEventError(f"event id {ref!r} is ambiguous: matches {', '.join(sorted(matching))}")
+    raise UnknownEventError(f"no stored event has id {ref!r} (see `orgsim log`)")
+
+
+def short_ref(ref: str) -> str:
+    """A fact reference, trimmed and lower-cased; refused when shorter than 4 characters."""
+    ref = ref.strip().lower()
+    if len(ref) < 4:
+        raise UnknownEventError(f"event id {ref!r} is too short: give the id, or at least its first 4 characters")
+    return ref
+
+
+class Replayed:
+    """A `Record` in memory: the people, facts and retractions folded from the stored events. A fact
+    that lands after every effective one is checked against the kept fold of the whole timeline (the
+    usual case: news arrives in date order, and an import of 200,000 facts checks each in O(1)); any
+    other change by a replay of the whole timeline so changed."""
+
+    def __init__(self, timeline: Timeline, version: int) -> None:
+        self.name = timeline.organisation
+        self.version = version
+        self.people: dict[str, dict[str, Any]] = dict(timeline.people)
+        self.facts: list[Fact] = list(timeline.facts)
+        self.retractions: list[Retraction] = list(timeline.retractions)
+        self._by_id = {f.id: f for f in self.facts}
+        self._keys = people_keys(self.people)
+        self._tip: Fold | None = None  # the fold of every effective fact, kept while facts land last
+
+    def timeline(self) -> Timeline:
+        return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions))
+
+    def named(self, key: str) -> set[str]:
+        return self._keys.get(key, set())
+
+    def resolve(self, text: str) -> str:
+        return resolve_in(text, self.people, self._keys, self.name)
+
+    def fact(self, ref: str) -> Fact:
+        key = ref.strip().lower()
+        if key in self._by_id:
+            return self._by_id[key]
+        key = short_ref(ref)
+        return self._by_id[find_fact(key, [f for f in self._by_id if f.startswith(key)])]
+
+    def has_fact(self, fid: str) -> bool:
+        return fid in self._by_id
+
+    def retracted_ids(self) -> set[str]:
+        return {r.target for r in self.retractions}
+
+    def tip(self) -> Fold | None:
+        """The fold of the whole effective timeline (None when the stored timeline breaks a rule)."""
+        if self._tip is None:
+            try:
+                self._tip = fold(self.timeline().effective(), self.people)
+            except RuleError:
+                return None
+        return self._tip
+
+    def check(self, adding: Fact | None, dropping: Fact | None = None) -> None:
+        tip = self.tip() if dropping is None else None
+        if adding is not None and tip is not None and (tip.last is None or adding.order >= tip.last):
+            tip.validate(adding)  # it lands last: the fold up to it is the tip, and nothing follows it
+            return
+        facts = tuple(f for f in self.facts if dropping is None or f.id != dropping.id)
+        check(Timeline(self.name, self.people, facts + ((adding,) if adding else ()), tuple(self.retractions)))
+
+    def added_person(self, person: str, entry: dict[str, Any]) -> None:
+        self.people[person] = entry
+        for key, ids in people_keys({person: entry}).items():
+            self._keys.setdefault(key, set()).update(ids)
+        self.version += 1
+
+    def added(self, fact: Fact) -> None:
+        self.facts.append(fact)
+        self._by_id[fact.id] = fact
+        self.version += 1
+        tip = self._tip
+        if tip is not None and (tip.last is None or fact.order >= tip.last):
+            tip.apply(fact)
+        else:
+            self._tip = None
+
+    def withdrawn(self, retraction: Retraction) -> None:
+        self.retractions.append(retraction)
+        self.version += 1
+        self._tip = None
+
+
+def explained(
+    err: RuleError, people: Mapping[str, dict[str, Any]], adding: Fact | None, dropping: Fact | None = None
+) -> RuleError:
+    """The error to report when checking a change broke a rule: when a stored fact broke, it names
+    that event; otherwise `err` itself."""
+    culprit = getattr(err, "fact", None)
+    if adding is not None and culprit is not None and culprit.id != adding.id:
+        return RuleError(
+            f"{people[adding.person]['name']} ({adding.person}) on {adding.on}: would make the stored "
+            f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+        )
+    if dropping is not None:
+        broken = (
+            f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on})"
+            if culprit is not None and culprit.id != dropping.id
+            else ""
+        )
+        return RuleError(f"retracting event {dropping.id} would make the timeline invalid{broken} — {err}")
+    return err
+
+
+def without(timeline: Timeline, fact: Fact | None, retraction: Retraction | None) -> Timeline:
+    """The timeline as it was before `fact` was added and `retraction` recorded."""
+    return Timeline(
+        timeline.organisation,
+        timeline.people,
+        tuple(f for f in timeline.facts if fact is None or f.id != fact.id),
+        tuple(r for r in timeline.retractions if retraction is None or r.id != retraction.id),
+    )
+
+
+def around(record: Replayed, fact: Fact) -> tuple[OrgChart, OrgChart, Mapping[str, Fact]]:
+    """The whole charts on the day of `fact`, just added to `record`, before and after it, and the
+    facts that count by id."""
+    after = record.timeline()
+    day = fact.on.start
+    return chart_at(without(after, fact, None), day), chart_at(after, day), after.counted_map()
+
+
+def amended(
+    record: Replayed, retraction: Retraction, fact: Fact | None
+) -> tuple[Fact, tuple[tuple[date, OrgChart, OrgChart], ...], Mapping[str, Fact]]:
+    """What a retraction (with the corrected `fact`, for a correction) just added to `record` changed:
+    the fact withdrawn, the whole charts before and after on each day concerned (its first day, and
+    the corrected one's), and the facts that explain the changes."""
+    after = record.timeline()
+    before = without(after, fact, retraction)
+    facts = {**before.fact_map(), **after.fact_map()}
+    target = facts[retraction.target]
+    days = sorted({target.on.start} | ({fact.on.start} if fact is not None else set()))
+    return target, tuple((day, chart_at(before, day), chart_at(after, day)) for day in days), facts
