@@ -169,6 +169,7 @@ class Fold:
             if fact.manager is not None:
                 _check_manager(fact, fact.manager, rows, people, self.reports)
             return
+        assert state is not None  # (someone not in the organisation was refused above)
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":
@@ -214,6 +215,7 @@ class Fold:
             state.events.append(fact.id)
             state.touched_by.append(fact)
             return
+        assert state is not None  # (`validate` refuses any other change to someone not in the organisation)
         if kind == "departed":
             del rows[person]
             self._line(person, state.reports_to, None)

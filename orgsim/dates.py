@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from orgsim.errors import DateError
 
@@ -110,7 +111,10 @@ class PartialDate:
         return self._text
 
 
-def within_reach(when: PartialDate | date, text: object = None) -> PartialDate | date:
+Reachable = TypeVar("Reachable", "PartialDate", date)
+
+
+def within_reach(when: Reachable, text: object = None) -> Reachable:
     """`when`, if orgsim can hold it: a date given as input (a new fact's, a day asked about) must be
     on or before 9998-12-31, as the read model keeps 9999-12-31 for "still open". Stored dates are not
     checked: a store written before this rule still reads, exports and retracts."""

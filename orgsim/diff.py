@@ -120,6 +120,7 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
     for pid in sorted(a_rows.keys() | b_rows.keys()):
         a, b = a_rows.get(pid), b_rows.get(pid)
         if b is None:
+            assert a is not None  # (the person is in one of the two charts)
             changes.append(Change(pid, a.name, "left", a, None, (left[pid],) if pid in left else ()))
             continue
         if a is None:
@@ -167,7 +168,7 @@ def apply_changes(chart: OrgChart, d: ChartDiff) -> dict[str, tuple]:
         if c.after is None:
             rows.pop(c.person, None)
         else:
-            title, status, manager = rows.get(c.person, (None, None, None))
+            title, status, manager = rows.get(c.person, (None, "", None))
             if c.change in ("joined",):
                 title, status, manager = c.after.title, c.after.status, c.after.reports_to
             elif c.change in ("on_leave", "returned"):

@@ -303,7 +303,7 @@ class Organisation(Aggregate):
         unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
         if unknown:
             raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
-        fields = {
+        fields: dict[str, Any] = {
             "on": target.on,
             "title": target.title,
             "manager": target.manager,

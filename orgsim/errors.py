@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AmbiguousPersonError",
     "DateError",
@@ -34,6 +36,8 @@ class AmbiguousPersonError(OrgsimError, LookupError):
 
 class RuleError(OrgsimError):
     """A change that the organisation's rules forbid on that date."""
+
+    fact: Any = None  # the fact that broke the timeline, when known (the domain names a later stored event)
 
 
 class RecordError(OrgsimError, ValueError):
