@@ -272,7 +272,7 @@ class Organisation(Aggregate):
         self._in_step(record)
         target = record.fact(ref)
         if not reason or not reason.strip():
-            raise RecordError("a retraction needs a reason (--reason)")
+            raise RecordError("a retraction needs a reason", fields=("reason",))
         if target.id in record.retracted_ids():
             raise RuleError(f"event {target.id} is already retracted")
         try:
@@ -297,7 +297,7 @@ class Organisation(Aggregate):
         self._in_step(record)
         target = record.fact(ref)
         if not reason or not reason.strip():
-            raise RecordError("a correction needs a reason (--reason)")
+            raise RecordError("a correction needs a reason", fields=("reason",))
         if target.id in record.retracted_ids():
             raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
         unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
@@ -332,7 +332,7 @@ class Organisation(Aggregate):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
         if all(fields[k] == v for k, v in changes.items()):
-            raise RecordError(f"the correction changes nothing in event {target.id}: give --on, --title, …")
+            raise RecordError(f"the correction changes nothing in event {target.id}", fields=("on", "title"))
         fields.update(changes)
         fresh = self.propose(record, target.kind, target.person, replacing=target, **fields)
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})

@@ -19,7 +19,13 @@ __all__ = [
 
 
 class OrgsimError(Exception):
-    """Base of every orgsim error; its message is one line a user can act on."""
+    """Base of every orgsim error; its message is one line a user can act on. `fields`: the parts
+    of the change the user may give to put it right, in the domain's words (`reason`, `on`); the
+    command line names its options for them."""
+
+    def __init__(self, message: str = "", *, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
 
 
 class DateError(OrgsimError, ValueError):

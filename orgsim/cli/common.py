@@ -64,7 +64,7 @@ class OrgsimGroup(TyperGroup):
             sub = ctx.invoked_subcommand
             _usage_failure(err, f"{ctx.command_path} {sub}" if sub else ctx.command_path)
         except OrgsimError as err:
-            fail(str(err))
+            fail(with_options(err))
         except (sqlite3.OperationalError, PersistenceError) as err:  # e.g. "database is locked" past the timeout
             fail(f"the store could not be used ({err}): try again, or check --store")
         except sqlite3.DatabaseError as err:
@@ -106,6 +106,16 @@ def unchecked_quotes_note(unchecked: Mapping[str, int], place: str) -> str | Non
         n = unchecked[""]
         parts.append(f"{n} cite{'s' if n == 1 else ''} no document (a web address only, or nothing)")
     return f"Note: {total} quote{'' if total == 1 else 's'} not checked: {'; '.join(parts)}."
+
+
+def with_options(err: OrgsimError) -> str:
+    """An error's message with the options that put it right, for the fields the domain names."""
+    options = [f"--{field.replace('_', '-')}" for field in err.fields]
+    if not options:
+        return str(err)
+    if len(options) == 1:
+        return f"{err} ({options[0]})"
+    return f"{err}: give {', '.join(options)}, …"
 
 
 def fail(message: str, code: int = 1) -> None:
