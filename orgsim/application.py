@@ -678,15 +678,19 @@ class OrgsimApp(Application):
                 start = record.version
             return not record.new_people  # people added with no fact after them: rebuild (rare)
 
-    def rebuild(self, org: str | None = None, replayed: Replayed | None = None, checked: bool = False) -> None:
+    def rebuild(
+        self, org: str | None = None, replayed: Replayed | None = None, checked: bool = False, replace: bool = False
+    ) -> Replayed | None:
         """Rebuild the organisation's read model from its stored events (one replay, one write
-        transaction); `replayed`: that replay, already made (`checked`: by the command that just saved it)."""
+        transaction), and return that replay; `replayed`: the replay, already made (`checked`: by the
+        command that just saved it; `replace`: even over a fresh model). None: the store keeps no read model."""
         model = self.read_model()
         if model is None:
-            return
+            return None
         replayed = replayed or self.replayed(org)
         built = build(replayed.timeline(), replayed.version, checked=checked)
-        model.write(organisation_id(replayed.name).hex, built, replayed.version)
+        model.write(organisation_id(replayed.name).hex, built, replayed.version, replace=replace)
+        return replayed
 
     # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
     def log_entries(

@@ -1382,12 +1382,12 @@ class ReadModel:
             )
             return True
 
-    def write(self, org_id: str, built: Built, version: int) -> None:
+    def write(self, org_id: str, built: Built, version: int, replace: bool = False) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""
         tag = self.log.tag(org_id, version) if self.log is not None else None
         with self._writing() as conn:
             row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
-            if row is not None and row[0] >= version:
+            if row is not None and row[0] >= version and not replace:
                 now = json.loads(row[1])
                 if (row[0], now.get("tag")) == self._tip(conn, org_id) and now.get("format") == FORMAT:
                     conn.execute("COMMIT")  # someone else already wrote a model at least as new
