@@ -328,7 +328,6 @@ def test_a_local_model_that_cannot_be_written_costs_one_replay_not_two(pg_store,
 def test_a_chunked_load_that_meets_another_writer_is_retried_and_keeps_both(cli, pg_store, tmp_path, monkeypatch):
     """(From a review.) Another writer appends between a load's checks and its chunked save: the save's
     version conflict is the library's IntegrityError, the load is re-run on the fresh state, and both stay."""
-    monkeypatch.setattr(OrgsimApp, "PG_CHUNK", 7)
     base = write_lines(
         tmp_path / "a.jsonl",
         [

@@ -1,0 +1,179 @@
+"""The queries: the chart on a day, what changed between two days, the log, a person's history,
+why a row is as it is, an export, the store's counts. Each reads the fresh read model when the store
+has one, else a replay (and always a replay as the store knew things at an earlier time)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from orgsim.application.projection import Projection
+from orgsim.application.results import Compared
+from orgsim.chart import OrgChart, chart_at
+from orgsim.dates import PartialDate
+from orgsim.diff import diff as chart_diff
+from orgsim.facts import Timeline
+from orgsim.history import History, LogEntry, Why, history, log, select, why
+from orgsim.interchange import export_records, history_records
+from orgsim.readmodel import StoredTimeline, View, cited_by_diff
+
+__all__ = ["Reading"]
+
+
+class Reading(Projection):
+    """The application's queries."""
+
+    def chart(
+        self,
+        at: date,
+        org: str | None = None,
+        as_known_at: datetime | None = None,
+        alumni: bool | str = True,
+        events: bool = True,
+    ) -> OrgChart:
+        """The chart on day `at` (from the read model when the store has one; `alumni=False`, or "open"
+        for those whose departure date is still open that day, lets it skip the alumni, and
+        `events=False` the rows' event ids, which only the replay path then still computes)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    return view.chart(at, alumni=alumni, events=events)
+        return chart_at(self.timeline(org, as_known_at), at)
+
+    def compare(
+        self, a: date, b: date, org: str | None = None, as_known_at: datetime | None = None, whole: bool = False
+    ) -> Compared:
+        """What changed between days `a` and `b`. From the read model, a set-based query reads only the
+        rows that differ on the two days (`View.diff_charts`); `whole`: both whole charts, and the
+        timeline a picture draws from."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    if whole:
+                        chart_a, chart_b, names = view.chart(a), view.chart(b), {}
+                    else:
+                        chart_a, chart_b, names = view.diff_charts(a, b)
+                    view.facts.fetch(cited_by_diff(chart_a, chart_b))
+                    d = chart_diff(chart_a, chart_b, view.facts.fetched())
+                    cited = {e for c in d.changes for e in c.events}
+                    view.facts.fetch(cited)
+                    if not whole:
+                        return Compared(d, view.facts.fetched(), names)
+                    drawn = cited | {x.event for x in (*chart_a.alumni, *chart_b.alumni)}
+                    drawn |= {e for chart in (chart_a, chart_b) for r in chart.rows for e in r.events}
+                    stored = view.timeline(drawn)  # (read now: the picture is drawn after the view is closed)
+                    timeline = StoredTimeline(
+                        view.name,
+                        dict(view.people.items()),
+                        stored.facts,
+                        (),
+                        lookup=dict(view.facts.fetched()),
+                        stored_log_hash=stored.stored_log_hash,
+                    )
+                    return Compared(d, view.facts.fetched(), names, timeline)
+        timeline = self.timeline(org, as_known_at)
+        facts = timeline.counted_map()
+        return Compared(chart_diff(chart_at(timeline, a), chart_at(timeline, b), facts), facts, {}, timeline)
+
+    # --- history and provenance (both clocks: `as_known_at` cuts by recording time) -----------------
+    def log_entries(
+        self,
+        org: str | None = None,
+        as_known_at: datetime | None = None,
+        order: str = "effective",
+        person: str | None = None,
+        start: PartialDate | None = None,
+        end: PartialDate | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> list[LogEntry]:
+        """The event log (`Application.log` is the library's own), filtered; `person` is an id, name or alias.
+        As known now, it comes from the read model when the store has one (the facts that may match —
+        one person's, a range of dates', or all — then the same `select`), not a replay."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    pid = view.resolve(person) if person is not None else None
+                    found = (
+                        view.about(pid)
+                        if pid is not None
+                        else view.between(
+                            start.start if start is not None else None, end.end if end is not None else None
+                        )
+                    )
+                    return select(log(found, order), pid, start, end, kinds)
+        replayed = self.replayed(org)
+        pid = replayed.resolve(person) if person is not None else None
+        return select(log(replayed.timeline().as_known_at(as_known_at), order), pid, start, end, kinds)
+
+    def history(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> History:
+        """A person's tenures (titles, managers, leaves, departures) as the store knew them (as known
+        now: from the read model's versions of their row when the store has one, not a replay)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    pid = view.resolve(person)
+                    return history(view.about(pid), pid, folded=view.steps_of(pid))
+        replayed = self.replayed(org)
+        return history(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person))
+
+    def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
+        """The events behind a person's row on day `at`, as the store knew them (as known now: from the
+        read model when the store has one, not a replay)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    return self._why_in(view, view.resolve(person), at)
+        replayed = self.replayed(org)
+        return why(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person), at)
+
+    @staticmethod
+    def _why_in(view: View, pid: str, at: date) -> Why:
+        """`why` from the read model: the row (or alumni entry) on `at` as the chart reads it, the
+        person's fold steps up to `at`, and only the facts the answer names."""
+        row = view.chart(at, alumni=False, persons=[pid]).row(pid)
+        gone = view.alumnus(pid, at) if row is None else None
+        alumnus, departed = gone if gone is not None else (None, [])
+        ids = list(dict.fromkeys(row.events if row is not None else departed))
+        view.facts.fetch(ids)
+        timeline = Timeline(view.name, view.people, tuple(view.facts[i] for i in ids))  # type: ignore[arg-type]
+        return why(timeline, pid, at, found=(row, alumnus, departed), folded=view.steps_of(pid, at))
+
+    def has_tables(self) -> bool:
+        """Whether a server database already holds orgsim's tables (SQLite files and memory always do)."""
+        datastore = getattr(self.recorder, "datastore", None)
+        if type(datastore).__name__ != "PostgresDatastore":
+            return True
+        with datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS t", (f"{datastore.schema}.{self.name.lower()}_events",))
+            return curs.fetchone()["t"] is not None
+
+    def event_count(self) -> int:
+        """How many events the store holds (every aggregate): what a failed command must not change.
+        Counted, not read off the last notification id: a PostgreSQL sequence skips ids on conflicts."""
+        recorder = self.recorder
+        table = getattr(recorder, "events_table_name", None)
+        datastore = getattr(recorder, "datastore", None)
+        if table is None or datastore is None:
+            return recorder.max_notification_id() or 0
+        if type(datastore).__name__ == "PostgresDatastore":  # its tables live in a schema
+            table = f"{datastore.schema}.{table}"
+        with datastore.transaction(commit=False) as curs:
+            curs.execute(f"SELECT count(*) AS n FROM {table}")
+            row = curs.fetchone()
+        return int(row["n"] if isinstance(row, dict) else row[0])
+
+    def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
+        """The organisation's history as import records (see `interchange.export_records`): streamed
+        from the read model where the store has one (no replay), else from the replayed timeline."""
+        view = self.view(org)
+        if view is None:
+            yield from export_records(self.timeline(org))
+            return
+        with view:
+            yield from history_records(view.people_in_order(), view.every_fact(), view.retractions())

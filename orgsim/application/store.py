@@ -1,0 +1,149 @@
+"""Choosing and opening a store: `:memory:`, a SQLite file (the default) or a PostgreSQL URL → the
+library's settings → the application over it; a URL's password never shown; a failed first load leaves
+no file behind."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from orgsim.application.app import OrgsimApp
+from orgsim.application.connection import _redacted, _secrets
+from orgsim.errors import StoreError
+
+__all__ = ["DEFAULT_STORE", "is_server_url", "open_store", "redact", "removed_if_failed", "store_env"]
+
+DEFAULT_STORE = "orgsim.db"
+
+
+def is_server_url(store: str) -> bool:
+    return store.startswith(("postgresql://", "postgres://"))
+
+
+def redact(store: str) -> str:
+    """A store as it may be printed: a URL's password replaced by `***`."""
+    if not is_server_url(store):
+        return store
+    parts = urlsplit(store)
+    if parts.password is None:
+        return store
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def _postgres_env(store: str, p: str) -> dict[str, str]:
+    """`postgresql://USER[:PASSWORD]@HOST[:PORT]/DB` → the eventsourcing postgres settings.
+    The password may instead come from PGPASSWORD (or ~/.pgpass, read by libpq)."""
+    shown = redact(store)
+    try:
+        parts = urlsplit(store)
+        port = parts.port
+    except ValueError:
+        raise StoreError(
+            f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+        ) from None
+    db = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not parts.username or not db or "/" in db:
+        raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
+    password = unquote(parts.password) if parts.password is not None else os.environ.get("PGPASSWORD", "")
+    return {
+        p + "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        p + "POSTGRES_DBNAME": db,
+        p + "POSTGRES_HOST": parts.hostname,
+        p + "POSTGRES_PORT": str(port or 5432),
+        p + "POSTGRES_USER": unquote(parts.username),
+        p + "POSTGRES_PASSWORD": password,
+        p + "POSTGRES_CONNECT_TIMEOUT": os.environ.get("PGCONNECT_TIMEOUT") or "10",
+        p + "POSTGRES_POOL_SIZE": "1",
+        p + "POSTGRES_MAX_OVERFLOW": "2",
+        p + "POSTGRES_LOCK_TIMEOUT": "30",
+        # inserts through the library's own database function, in one statement: its pipelined
+        # `executemany` hung on a 30,000-event import (psycopg 3.3.9, 3 runs of 4)
+        p + "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+    }
+
+
+def store_env(store: str | None) -> dict[str, str]:
+    """Settings for a store: `:memory:`, a SQLite file path (the default), or a PostgreSQL URL."""
+    store = store or os.environ.get("ORGSIM_STORE") or DEFAULT_STORE
+    p = OrgsimApp.name.upper() + "_"  # prefixed keys beat any stray setting in the environment
+    if store == ":memory:":
+        return {p + "PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if is_server_url(store):
+        return _postgres_env(store, p)
+    return {
+        p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        p + "SQLITE_DBNAME": str(Path(store)),
+        p + "SQLITE_LOCK_TIMEOUT": os.environ.get("ORGSIM_LOCK_TIMEOUT", "30"),  # seconds to wait for a writer
+    }
+
+
+def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
+    """The application over a store. Reading a SQLite file that does not exist is an error, not a new file."""
+    env = store_env(store)
+    path = env.get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
+    if path and not create and not Path(path).exists():
+        raise StoreError(f"no store at {path}: run `orgsim load` first, or pass --store PATH")
+    if path and create and not Path(path).parent.exists():
+        raise StoreError(f"cannot create a store at {path}: its folder does not exist")
+    if path:
+        _check_sqlite_file(Path(path), create)
+        return OrgsimApp(env=env)
+    if not env.get(OrgsimApp.name.upper() + "_POSTGRES_DBNAME"):
+        return OrgsimApp(env=env)  # in memory
+    return _open_server(store or os.environ["ORGSIM_STORE"], env, create)
+
+
+def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
+    """The application over a PostgreSQL database. Only `create` makes the tables (concurrent DDL
+    from several processes fails, so the others never run it); errors never show the password."""
+    p = OrgsimApp.name.upper() + "_"
+    env = {**env, p + "CREATE_TABLE": "yes" if create else "no"}
+    shown, secrets = redact(store), _secrets(store, env.get(p + "POSTGRES_PASSWORD"))
+    for attempt in range(5):
+        try:
+            app_ = OrgsimApp(env=env)  # a server that cannot be reached: StoreError (see `first_connection`)
+            if not create and not app_.has_tables():
+                raise StoreError(f"no store at {shown}: run `orgsim load --store URL` first")
+            return app_
+        except StoreError as err:
+            raise StoreError(_redacted(str(err), secrets)) from None
+        except Exception as err:
+            reason = " ".join(str(err).split()) or type(err).__name__
+            if "concurrently" in reason and attempt < 4:
+                continue
+            raise StoreError(_redacted(f"cannot open the store {shown}: {reason}", secrets)) from None
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def removed_if_failed(store: str | None) -> Iterator[None]:
+    """Around a command that may create a SQLite store: if it fails, a file it created is removed, so
+    a failed first load or import leaves nothing behind (an existing store is never touched)."""
+    path = store_env(store).get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
+    fresh = path is not None and not Path(path).exists()
+    try:
+        yield
+    except BaseException:
+        if fresh:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(path + suffix).unlink(missing_ok=True)
+        raise
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """Refuse to open (and so overwrite) anything but a SQLite file; an empty file only when creating."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a store: pass --store FILE")
+    if not path.exists():
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head == b"SQLite format 3\x00" or (not head and create):
+        return
+    what = "an empty file" if not head else "not a SQLite file"
+    raise StoreError(f"{path} is {what}, not an orgsim store: pass --store with a store made by `orgsim load`")

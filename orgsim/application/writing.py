@@ -1,0 +1,288 @@
+"""The use cases that write: load a dataset (all or nothing, in one transaction), record one change,
+retract or correct a stored fact; and how a record of the input becomes the aggregate's command (a new
+person created on the way)."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from orgsim.application.commands import CommandLoop
+from orgsim.application.results import Amendment, LoadReport, Recorded
+from orgsim.dates import PartialDate
+from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, UnknownPersonError
+from orgsim.facts import Fact, Retraction
+from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord
+from orgsim.readmodel import ModelRecord
+from orgsim.record import Record, Replayed, amended, around
+
+__all__ = ["Writing", "bulk_allocation"]
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Around reading and loading a large file: its millions of objects all stay alive until the end,
+    and Python's cyclic collector, at its usual pace (every 700 allocations), walked them again and
+    again (~5 s of a 200,000-event import, 15 full collections). Collect rarely meanwhile."""
+    old = gc.get_threshold()
+    gc.set_threshold(50_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+class Writing(CommandLoop):
+    """The application's writing use cases, each one pass of `_command`, and the notice before a slow one
+    (`slow_check_ahead`)."""
+
+    #: A load turns its pending domain events into stored events after every this many records (the
+    #: library's `collect_events` pops each from the front of the list: quadratic in its length).
+    LOAD_CHUNK = 1000
+
+    def load(
+        self, dataset: Dataset, timestamp: datetime | None = None, progress: Callable[[int], None] | None = None
+    ) -> LoadReport:
+        """Load a dataset all or nothing, in ONE transaction; what is already stored is skipped, so loading
+        twice adds nothing. `progress(n)` is called after each of the dataset's events is checked.
+
+        Every event is checked first, against a replay of the organisation's history (each fact that
+        lands after every other in O(1)). Meanwhile the aggregate's pending events are turned into the
+        library's stored events a chunk at a time (its mapper, as `Application.save` does), so a large
+        file never holds all its domain events at once; then the recorder's `insert_events` writes
+        them all in one transaction (what `Application.save` calls)."""
+        stored: list[StoredEvent] = []
+        to_stored = self.mapper.to_stored_event
+
+        def work(org: Organisation, record: Record) -> LoadReport:
+            stored.clear()
+            people = events = skipped = 0
+            for p in dataset.people:
+                if p.id not in record.people:
+                    org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp)
+                    people += 1
+            for n, rec in enumerate(dataset.events, start=1):
+                try:
+                    added, done = self._apply_record(org, record, rec, timestamp)
+                except OrgsimError as err:  # name the record that failed
+                    message = str(err)
+                    if rec.where and not message.startswith(rec.where):
+                        raise type(err)(f"{rec.where}: {message}") from None
+                    raise
+                people += added
+                events += done
+                skipped += not done
+                if n % self.LOAD_CHUNK == 0:
+                    stored.extend(map(to_stored, org.collect_events()))
+                if progress is not None:
+                    progress(n)
+            return LoadReport(org.name, people, events, skipped)
+
+        def save(*aggregates: Any) -> None:
+            for aggregate in aggregates:
+                stored.extend(map(to_stored, aggregate.collect_events()))
+            try:
+                self._insert_all(stored)
+            finally:
+                stored.clear()
+
+        return self._command(dataset.organisation, work, create=True, save=save, replay=True)
+
+    def _insert_all(self, stored: list[StoredEvent]) -> None:
+        """Write stored events in ONE transaction (what `Application.save` calls)."""
+        self.recorder.insert_events(stored)
+
+    def _apply_record(
+        self, org: Organisation, record: Record, rec: Any, timestamp: datetime | None
+    ) -> tuple[int, bool]:
+        """One command of a dataset → (people added, stored?). Already stored: not stored again."""
+        if isinstance(rec, RetractionRecord | CorrectionRecord):
+            target = record.fact(rec.target)
+            if target.id in record.retracted_ids():
+                return 0, False
+            if isinstance(rec, RetractionRecord):
+                org.retract(record, target.id, rec.reason, timestamp=timestamp)
+            else:
+                changes = self._replacement(record, target, rec.replacement)
+                org.correct(record, target.id, rec.reason, changes, timestamp=timestamp)
+            return 0, True
+        added = self._ensure_person(org, record, rec, timestamp)
+        try:
+            fact = self._propose(org, record, rec)
+        except DuplicateFactError:
+            return added, False
+        org.record(record, fact, timestamp=timestamp)
+        return added, True
+
+    @staticmethod
+    def _replacement(record: Record, target: Fact, rec: EventRecord) -> dict[str, Any]:
+        """A full replacement record → the fields `Organisation.correct` takes (kind and person must stay)."""
+        if rec.kind != target.kind or record.resolve(rec.person) != target.person:
+            raise RecordError(
+                f"a correction keeps the kind and the person of event {target.id} ({target.kind}, {target.person})"
+            )
+        return {
+            "on": rec.on,
+            "title": rec.title,
+            "manager": record.resolve(rec.manager) if rec.manager else None,
+            "destination": rec.destination,
+            "until": rec.until,
+            "source": rec.source,
+        }
+
+    def record(
+        self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None
+    ) -> Recorded:
+        """Check one change against the whole timeline and store it (unless `dry_run`)."""
+
+        def work(organisation: Organisation, record: Record) -> Recorded:
+            self._ensure_person(organisation, record, rec, timestamp)
+            fact = organisation.record(record, self._propose(organisation, record, rec), timestamp=timestamp)
+            assert isinstance(record, ModelRecord | Replayed)
+            before, after, facts = record.around(fact) if isinstance(record, ModelRecord) else around(record, fact)
+            return Recorded(fact, before, after, not dry_run, facts)
+
+        return self._command(org, work, dry_run=dry_run)
+
+    def slow_check_ahead(self, rec: EventRecord, org: str | None = None, over: int = 50_000) -> int | None:
+        """How many stored facts `record(rec)` goes through again, when the change is dated before the
+        last fact (every fact after its day, through the rules: `Refold`) and they are more than
+        `over`; None otherwise (a quick check, or a store without a read model). For a notice before
+        a wait of seconds."""
+        try:
+            when = PartialDate.parse(rec.on)
+            view = self.view(org)
+        except OrgsimError:
+            return None
+        if view is None:
+            return None
+        with view:
+            last = view.meta.get("last")
+            if last is None or when.start.isoformat() >= last[0]:
+                return None
+            gone = json.dumps([target for _, target in view.meta["retractions"]])  # (they are not gone through)
+            n = view.conn.execute(
+                "SELECT count(*) FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+                "WHERE org_id = ? AND start > ? AND id NOT IN (SELECT value FROM json_each(?))",
+                (view.org_id, when.start.isoformat(), gone),
+            ).fetchone()[0]
+            return n if n > over else None
+
+    def retract(
+        self, ref: str, reason: str, org: str | None = None, timestamp: datetime | None = None, dry_run: bool = False
+    ) -> Amendment:
+        """Withdraw a stored fact: it stays in the log, and stops counting from now on (or, on a dry run,
+        what it would change, storing nothing)."""
+
+        def work(organisation: Organisation, record: Record) -> Amendment:
+            retraction = organisation.retract(record, ref, reason, timestamp=timestamp)
+            return self._amendment(record, retraction, None, not dry_run)
+
+        return self._command(org, work, dry_run=dry_run)
+
+    def correct(
+        self,
+        ref: str,
+        reason: str,
+        changes: dict[str, Any],
+        org: str | None = None,
+        dry_run: bool = False,
+        timestamp: datetime | None = None,
+        check_source: Callable[[dict[str, str]], Any] | None = None,
+    ) -> Amendment:
+        """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
+
+        `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
+        A `source` changes only the parts it gives (`document`, `quote`, `url`, `note`): a new quote
+        keeps the old document, and the result must pass `check_source` (e.g. the quote is in the
+        document), before anything is stored.
+        """
+
+        def work(organisation: Organisation, record: Record) -> Amendment:
+            wanted = dict(changes)
+            if wanted.get("manager"):
+                wanted["manager"] = record.resolve(wanted["manager"])
+            if wanted.get("source"):
+                wanted["source"] = {**record.fact(ref).source, **wanted["source"]}
+                if check_source is not None:
+                    check_source(wanted["source"])
+            retraction, fact = organisation.correct(record, ref, reason, wanted, timestamp=timestamp)
+            return self._amendment(record, retraction, fact, not dry_run)
+
+        return self._command(org, work, dry_run=dry_run)
+
+    @staticmethod
+    def _amendment(record: Record, retraction: Retraction, fact: Fact | None, stored: bool) -> Amendment:
+        assert isinstance(record, ModelRecord | Replayed)
+        if isinstance(record, ModelRecord):
+            target, effects, facts = record.amended(retraction, fact)
+        else:
+            target, effects, facts = amended(record, retraction, fact)
+        return Amendment(retraction, target, fact, effects, facts, stored)
+
+    @staticmethod
+    def _ensure_person(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
+        """`appointed` with an unknown person creates them; returns 1 when it did."""
+        if rec.kind != "appointed":
+            return 0
+        known = _lookup(record, rec.person) if name_key(rec.person) else None
+        where = rec.where + ": " if rec.where else ""
+        if known is not None:
+            name = record.people[known]["name"]
+            if rec.name and name_key(rec.name) != name_key(name):
+                raise RecordError(
+                    f"{where}{rec.person!r} is already {name} ({known}); "
+                    f"--name only names a new person: give the new person a new id"
+                )
+            mine = {name_key(k) for k in (known, name, *record.people[known]["aliases"])}
+            extra = [a for a in rec.aliases if name_key(a) not in mine]
+            if extra:
+                raise RecordError(
+                    f"{where}{rec.person!r} is already {name} ({known}); --alias only names a new person "
+                    f"(not stored: {', '.join(extra)})"
+                )
+            return 0
+        if not rec.name and not rec.where:  # typed at the CLI without --name: a near miss is a typo, not a new person
+            try:
+                record.resolve(rec.person)
+            except UnknownPersonError as err:
+                if "did you mean" in str(err):
+                    raise UnknownPersonError(f"{where}{err} To add a new person, give --name.") from None
+        pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
+        if not pid:
+            raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
+        name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
+        aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
+        org.add_person(record, pid, name, aliases, None, timestamp=timestamp)
+        return 1
+
+    @staticmethod
+    def _propose(org: Organisation, record: Record, rec: EventRecord) -> Fact:
+        person = record.resolve(rec.person)
+        manager = record.resolve(rec.manager) if rec.manager else None
+        return org.propose(
+            record,
+            rec.kind,
+            person,
+            rec.on,
+            title=rec.title,
+            manager=manager,
+            destination=rec.destination,
+            until=rec.until,
+            source=rec.source,
+        )
+
+
+def _lookup(record: Record, text: str) -> str | None:
+    """Like `record.resolve`, but None for someone unknown (without looking for close spellings, which
+    costs a scan of every name: an import of thousands of new people must not pay it each time)."""
+    if text.strip() not in record.people and not record.named(name_key(text)):
+        return None
+    return record.resolve(text)
