@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     results.append(("export (whole history)", t, mb, "(no target; <= 500 MB)"))
 
     # appends: dated after every other event (the usual case), each a new person; then one backdated
-    # append, five years before the last event (checked and written from its day on: `Refold`), and the
+    # append, five years before the last event (checked and written from its day on: `ReplayFromDay`), and the
     # read after it
     appended = [
         run_once(
@@ -179,10 +179,10 @@ def main(argv: list[str] | None = None) -> None:
         ]
         + s
     )
-    results.append(("append backdated (2020-01-02: refold)", t, mb, "(no target)"))
+    results.append(("append backdated (2020-01-02: replayed from its day)", t, mb, "(no target)"))
     t, mb = run_once(ORGSIM + ["show", "--at", day] + s)
     results.append(("show --at right after it", t, mb, "<= 2x start-up"))
-    # a retraction and a correction of facts six months and a year and a half back (refold too)
+    # a retraction and a correction of facts six months and a year and a half back (replayed from their day too)
     db = sqlite3.connect(store)
     gone = db.execute("SELECT id FROM orgsim_rm_facts WHERE start = '2024-06-03' ORDER BY seq LIMIT 1").fetchone()[0]
     moved = db.execute(

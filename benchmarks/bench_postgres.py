@@ -8,7 +8,7 @@ tests do: tests/pgserver.py), and a fresh local model folder. Each command is a 
 reads are the median of --runs runs with the local model and of two with ORGSIM_CACHE=off (every read
 replays, as before the local model). Then: appends (the model updated in place); three appends from
 "another machine" (ORGSIM_CACHE=off) and the read after them (the model catches up with them); a
-backdated append from there and the read after it (caught up from that day: `Refold`); a backdated
+backdated append from there and the read after it (caught up from that day: `ReplayFromDay`); a backdated
 append here; a retraction from another machine and the read after it; one more read. Prints a table;
 nothing here is asserted by the tests.
 """

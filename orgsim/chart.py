@@ -15,7 +15,19 @@ from typing import Any
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Kind, Timeline
 
-__all__ = ["Alumnus", "Fold", "OrgChart", "Row", "alumnus_of", "chart_at", "check", "fold", "replay", "row_of", "steps"]
+__all__ = [
+    "Alumnus",
+    "ChartState",
+    "OrgChart",
+    "Row",
+    "alumnus_of",
+    "chart_at",
+    "check",
+    "fold",
+    "replay",
+    "row_of",
+    "steps",
+]
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,10 @@ class OrgChart:
 
 
 @dataclass
-class _State:
+class PersonState:
+    """One person's state in a tenure, as the facts so far leave it: what their row shows, and the
+    facts behind it (`events`) and those whose partly known date can make it uncertain (`touched_by`)."""
+
     title: str | None
     status: str
     reports_to: str | None
@@ -114,7 +129,7 @@ def _order_unknown(earlier: Any, later: Any) -> bool:
     return later.start <= earlier.end and earlier.start <= later.end
 
 
-def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: dict, reports: Any = None) -> None:
+def _check_manager(fact: Fact, manager: str, rows: dict[str, PersonState], people: dict, reports: Any = None) -> None:
     """The manager is someone else, in the organisation, and not below the person (`reports`: the
     fold's index of direct reports; someone nobody reports to is below no one, so no walk is needed)."""
     if manager == fact.person:
@@ -136,14 +151,15 @@ def _check_manager(fact: Fact, manager: str, rows: dict[str, _State], people: di
         steps -= 1
 
 
-class Fold:
-    """The state of a replay: who is in the organisation (`rows`), who has left (`alumni`), and an
+class ChartState:
+    """The state of the chart as the facts are applied in effective order, each through every rule
+    (`validate`, `apply`): who is in the organisation (`rows`), who has left (`alumni`), and an
     index of each manager's reports, so that a departure touches only the leaver's reports."""
 
     def __init__(self, people: dict[str, dict[str, Any]]) -> None:
         self.people = people
-        self.rows: dict[str, _State] = {}
-        self.alumni: dict[str, tuple[Fact, _State]] = {}
+        self.rows: dict[str, PersonState] = {}
+        self.alumni: dict[str, tuple[Fact, PersonState]] = {}
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
 
@@ -204,7 +220,7 @@ class Fold:
         self.last = fact.order
         if kind == "appointed":
             if state is None:
-                state = rows[person] = _State(fact.title, "active", fact.manager, str(fact.on))
+                state = rows[person] = PersonState(fact.title, "active", fact.manager, str(fact.on))
                 self._line(person, None, fact.manager)
                 self.alumni.pop(person, None)
             else:
@@ -242,9 +258,9 @@ class Fold:
         state.touched_by.append(fact)
 
 
-def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None) -> Fold:
-    """Fold facts (already in effective order) up to and including day `until` (None: all)."""
-    state = Fold(people)
+def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None) -> ChartState:
+    """ChartState facts (already in effective order) up to and including day `until` (None: all)."""
+    state = ChartState(people)
     for fact in facts:
         if until is not None and fact.on.start > until:
             break
@@ -254,20 +270,20 @@ def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date |
 
 def replay(
     facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None
-) -> tuple[dict[str, _State], dict[str, tuple[Fact, _State]]]:
-    """Fold facts (already in effective order) up to and including day `until` (None: all)."""
+) -> tuple[dict[str, PersonState], dict[str, tuple[Fact, PersonState]]]:
+    """ChartState facts (already in effective order) up to and including day `until` (None: all)."""
     state = fold(facts, people, until)
     return state.rows, state.alumni
 
 
 def steps(
     facts: Iterable[Fact], people: dict[str, dict[str, Any]]
-) -> Iterator[tuple[Fact, dict[str, _State], dict[str, tuple[Fact, _State]]]]:
-    """Fold facts (already in effective order) one at a time, yielding the live state after each.
+) -> Iterator[tuple[Fact, dict[str, PersonState], dict[str, tuple[Fact, PersonState]]]]:
+    """ChartState facts (already in effective order) one at a time, yielding the live state after each.
 
     The same fold as `replay`, one fact per step: read what you need before asking for the next.
     """
-    state = Fold(people)
+    state = ChartState(people)
     for fact in facts:
         state.apply(fact)
         yield fact, state.rows, state.alumni
@@ -278,7 +294,7 @@ def check(timeline: Timeline) -> None:
     replay(timeline.effective(), timeline.people)
 
 
-def row_of(person: str, s: _State, name: str, at: date) -> Row:
+def row_of(person: str, s: PersonState, name: str, at: date) -> Row:
     """A person's row on day `at` from their state in a fold (uncertain: a touching fact's date is open)."""
     return Row(
         id=person,
@@ -294,7 +310,7 @@ def row_of(person: str, s: _State, name: str, at: date) -> Row:
     )
 
 
-def alumnus_of(person: str, f: Fact, s: _State, name: str, at: date) -> Alumnus:
+def alumnus_of(person: str, f: Fact, s: PersonState, name: str, at: date) -> Alumnus:
     """Someone who had left by day `at`: their state when they left and the departure fact `f`."""
     return Alumnus(
         id=person,

@@ -2,7 +2,7 @@
 
 The `Organisation` aggregate keeps no history of its own; its commands check a change against a
 record at the aggregate's version, and tell the record what they triggered. Two records implement the
-protocol with the same rules (`chart.Fold`): `Replayed`, an in-memory timeline folded from the stored
+protocol with the same rules (`chart.ChartState`): `Replayed`, an in-memory timeline folded from the stored
 events, and the read model's (`readmodel.record.ModelRecord`), answered from its tables. Pure.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol
 
-from orgsim.chart import Fold, OrgChart, chart_at, check, fold
+from orgsim.chart import ChartState, OrgChart, chart_at, check, fold
 from orgsim.errors import RuleError, UnknownEventError
 from orgsim.facts import Fact, Retraction, Timeline
 from orgsim.names import people_keys, resolve_in
@@ -86,7 +86,7 @@ class Replayed:
         self.retractions: list[Retraction] = list(timeline.retractions)
         self._by_id = {f.id: f for f in self.facts}
         self._keys = people_keys(self.people)
-        self._tip: Fold | None = None  # the fold of every effective fact, kept while facts land last
+        self._latest: ChartState | None = None  # the fold of every effective fact, kept while facts land last
 
     def timeline(self) -> Timeline:
         return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions))
@@ -110,19 +110,19 @@ class Replayed:
     def retracted_ids(self) -> set[str]:
         return {r.target for r in self.retractions}
 
-    def tip(self) -> Fold | None:
+    def latest(self) -> ChartState | None:
         """The fold of the whole effective timeline (None when the stored timeline breaks a rule)."""
-        if self._tip is None:
+        if self._latest is None:
             try:
-                self._tip = fold(self.timeline().effective(), self.people)
+                self._latest = fold(self.timeline().effective(), self.people)
             except RuleError:
                 return None
-        return self._tip
+        return self._latest
 
     def check(self, adding: Fact | None, dropping: Fact | None = None) -> None:
-        tip = self.tip() if dropping is None else None
-        if adding is not None and tip is not None and (tip.last is None or adding.order >= tip.last):
-            tip.validate(adding)  # it lands last: the fold up to it is the tip, and nothing follows it
+        latest = self.latest() if dropping is None else None
+        if adding is not None and latest is not None and (latest.last is None or adding.order >= latest.last):
+            latest.validate(adding)  # it lands last: the fold up to it is the latest, and nothing follows it
             return
         facts = tuple(f for f in self.facts if dropping is None or f.id != dropping.id)
         check(Timeline(self.name, self.people, facts + ((adding,) if adding else ()), tuple(self.retractions)))
@@ -137,16 +137,16 @@ class Replayed:
         self.facts.append(fact)
         self._by_id[fact.id] = fact
         self.version += 1
-        tip = self._tip
-        if tip is not None and (tip.last is None or fact.order >= tip.last):
-            tip.apply(fact)
+        latest = self._latest
+        if latest is not None and (latest.last is None or fact.order >= latest.last):
+            latest.apply(fact)
         else:
-            self._tip = None
+            self._latest = None
 
     def withdrawn(self, retraction: Retraction) -> None:
         self.retractions.append(retraction)
         self.version += 1
-        self._tip = None
+        self._latest = None
 
 
 def explained(

@@ -1,5 +1,5 @@
 """A change dated before the last one, a retraction or a correction, on a store with a fresh read
-model, is checked and applied without a replay (`readmodel.Refold`): the state on its day (or the day
+model, is checked and applied without a replay (`readmodel.ReplayFromDay`): the state on its day (or the day
 before the withdrawn fact's) from the model, then every later fact through the same rules. It must
 accept and refuse exactly what a replay does, print the same change, and leave the model as a whole
 rebuild would make it.
@@ -451,10 +451,10 @@ def test_a_backdated_append_writes_nothing_when_the_model_or_log_moved(seeded_fi
             people = {p: e for p, e in timeline.people.items() if p != "pat-new"}
             older = replace(timeline, people=people, facts=tuple(f for f in timeline.facts if f.seq <= old_version))
             other.read_model().write(org_id, build(older, old_version), old_version)
-        written.append(ReadModel.refold(model, org_id, old_version, *args, **kwargs))
+        written.append(ReadModel.write_replay(model, org_id, old_version, *args, **kwargs))
         return written[-1]
 
-    monkeypatch.setattr(model, "refold", other_first)
+    monkeypatch.setattr(model, "write_replay", other_first)
     seeded_file.record(LATE)
     assert written == [meanwhile == "a rebuild at the version it started from"]
     assert_model_is_the_replay(open_store(path), "OpenAI", tmp_path)
@@ -539,7 +539,7 @@ def test_append_with_an_earlier_date_prints_what_the_replay_prints(cli, db, tmp_
     assert outputs[db] == outputs[replayed_db]
     assert sum(code == 0 for code, _, _ in outputs[db]) == 12  # four accepted, each three times
     meta = sqlite3.connect(db).execute("SELECT data FROM orgsim_rm_meta").fetchone()[0]
-    assert json.loads(meta)["log_hash"] is None  # the model was changed in place (`Refold`), not rebuilt
+    assert json.loads(meta)["log_hash"] is None  # the model was changed in place (`ReplayFromDay`), not rebuilt
     monkeypatch.undo()
     assert_model_is_the_replay(open_store(db), "OpenAI", tmp_path)
 
@@ -587,14 +587,14 @@ def _backdated_record(data, timeline, n: int) -> EventRecord:
 )
 @given(st.data())
 def test_random_backdated_news_on_a_generated_history_answers_as_a_replay(generated, tmp_path_factory, data):
-    """Each change, dry run and real, on two copies of the store: one changed through `Refold`, one
+    """Each change, dry run and real, on two copies of the store: one changed through `ReplayFromDay`, one
     through a replay (no model); the same answer or refusal, the same change printed, and at the end
     the model is a whole rebuild's."""
     where = tmp_path_factory.mktemp("news")
     shutil.copy(generated, where / "refold.db")
     shutil.copy(generated, where / "replay.db")
     fast, slow = open_store(str(where / "refold.db")), open_store(str(where / "replay.db"))
-    slow._read_model = None  # every command replays, as before `Refold`
+    slow._read_model = None  # every command replays, as before `ReplayFromDay`
     for n in range(data.draw(st.integers(1, 3), label="changes")):
         rec = _backdated_record(data, slow.timeline(), n)
         outcomes = []
@@ -652,21 +652,21 @@ def test_a_retraction_whose_model_write_meets_another_writer_writes_nothing(
     other = open_store(seeded_file.read_model().path)
     if not other_writes_the_model:
         other._read_model = None  # (a writer whose model write failed: only the log moved)
-    written, refold = [], ReadModel.refold
+    written, refold = [], ReadModel.write_replay
 
     def meanwhile(self, *args, **kwargs):
         other.record(NEWS)
         written.append(refold(self, *args, **kwargs))
         return written[-1]
 
-    monkeypatch.setattr(ReadModel, "refold", meanwhile)
+    monkeypatch.setattr(ReadModel, "write_replay", meanwhile)
     version = seeded_file.replayed().version
     leave = next(f for f in seeded_file.timeline().facts if f.kind == "on_leave")
     seeded_file.retract(leave.id, "misread")
     assert written == [False]
     now = seeded_file.replayed().version  # (the retraction, then the other's new person and fact)
     assert now == version + 3 and _model_version(seeded_file) == (now if other_writes_the_model else version)
-    monkeypatch.setattr(ReadModel, "refold", refold)
+    monkeypatch.setattr(ReadModel, "write_replay", refold)
     assert_model_is_the_replay(seeded_file, "OpenAI", tmp_path)
     assert leave.id in seeded_file.timeline().retracted_ids() and "ada-example" in seeded_file.replayed().people
 

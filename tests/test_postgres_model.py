@@ -408,7 +408,7 @@ def test_another_machines_news_in_date_order_is_caught_up_without_a_replay(cli, 
         version, meta = _meta(path)
         tip = here.recorder.select_events(organisation_id("OpenAI"), desc=True, limit=1)[0]
         assert version == tip.originator_version and meta["log_hash"] is None  # caught up, not rebuilt
-        assert meta["tag"] == here.read_model().log.tip(organisation_id("OpenAI").hex)[1]
+        assert meta["tag"] == here.read_model().log.last_event(organisation_id("OpenAI").hex)[1]
         _all_same(cli, pg_store, "OpenAI")
         for day in ("2025-03-31", "2025-04-01", "2025-05-01", "2025-06-01", "2025-07-01"):
             _same(cli, pg_store, "show", "--at", day)
@@ -418,7 +418,7 @@ def test_another_machines_news_in_date_order_is_caught_up_without_a_replay(cli, 
 
 def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_store, dataset, monkeypatch):
     """Facts dated before the model's last one, a retraction and a correction, from another machine
-    (with news at the tip before and after them), are applied from their day on (`Refold`), as the same
+    (with news at the tip before and after them), are applied from their day on (`ReplayFromDay`), as the same
     commands here are."""
     open_store(pg_store, create=True).load(dataset)
     here = open_store(pg_store)
@@ -462,7 +462,7 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
     version, meta = _meta(path)
     tip = here.recorder.select_events(organisation_id("OpenAI"), desc=True, limit=1)[0]
     assert version == tip.originator_version and meta["log_hash"] is None  # caught up, not rebuilt
-    assert meta["tag"] == here.read_model().log.tip(organisation_id("OpenAI").hex)[1]
+    assert meta["tag"] == here.read_model().log.last_event(organisation_id("OpenAI").hex)[1]
     _all_same(cli, pg_store, "OpenAI")
     for day in ("2020-01-15", "2023-02-01", "2023-03-01", leave.on.start.isoformat()):
         _same(cli, pg_store, "show", "--at", day)
@@ -494,7 +494,7 @@ def test_another_machines_retractions_and_corrections_caught_up_leave_the_model_
     last = other.timeline().effective()[-1]
     other.correct(last.id, "the day after", {"on": "2024-09-26"})
     monkeypatch.delenv("ORGSIM_CACHE")
-    monkeypatch.setattr(OrgsimApp, "CATCH_UP_REFOLDS", 10)
+    monkeypatch.setattr(OrgsimApp, "CATCH_UP_REPLAYS", 10)
     monkeypatch.setattr(OrgsimApp, "CATCH_UP_MAX", limit)
     reader = open_store(pg_store)
     assert isinstance(reader.view(), View)
@@ -514,7 +514,7 @@ def test_what_cannot_be_caught_up_is_rebuilt(cli, pg_store, dataset, monkeypatch
     other = open_store(pg_store)
     news = _news_in_date_order()
     if change == "too many backdated":  # (a retraction or a correction counts as one too)
-        monkeypatch.setattr(OrgsimApp, "CATCH_UP_REFOLDS", 1)
+        monkeypatch.setattr(OrgsimApp, "CATCH_UP_REPLAYS", 1)
         for n in (1, 2):
             other.record(
                 EventRecord(

@@ -32,7 +32,7 @@ class RecorderLog:
         except Exception as err:
             raise LogUnavailable(type(err).__name__) from None
 
-    def tip(self, org_id: str) -> tuple[int, str] | None:
+    def last_event(self, org_id: str) -> tuple[int, str] | None:
         found = self._select(org_id, desc=True, limit=1)
         return (found[0].originator_version, self.tag_of(found[0])) if found else None
 

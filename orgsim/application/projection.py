@@ -23,7 +23,7 @@ class Projection(Organisations):
     #: A PostgreSQL store's local model catches up with at most this many new events (see `_catch_up`).
     CATCH_UP_MAX = 1000
     #: … of which at most this many dated before the model's last fact (each goes through the facts after it).
-    CATCH_UP_REFOLDS = 5
+    CATCH_UP_REPLAYS = 5
 
     def read_model(self) -> ReadModel | None:
         """The read-model tables of this store: in a SQLite store's own file; for a PostgreSQL store, in
@@ -80,21 +80,21 @@ class Projection(Organisations):
         """Bring a PostgreSQL store's local model up to the server's log without a replay, when the
         model is a prefix of the log and at most `CATCH_UP_MAX` events follow, each a new person or a
         fact (news from another machine). A fact that lands after every effective one is applied as an
-        `append` at the tip does it (the aggregate seeded from the model, the event's own `apply`
+        `append` at the end does it (the aggregate seeded from the model, the event's own `apply`
         through the rules' kept fold); one dated earlier, a retraction or a correction, as the same
-        command here does it (`Refold`, at most `CATCH_UP_REFOLDS` of them). Each is written to the
+        command here does it (`ReplayFromDay`, at most `CATCH_UP_REPLAYS` of them). Each is written to the
         model, tagged with the log's event. False: too many: rebuild. None: the model moved meanwhile
         (another process of this machine): look again."""
-        refolds = 0
+        replays = 0
         while True:  # (each pass writes at least one event, or ends)
-            done = self._catch_up_pass(model, oid, refolds < self.CATCH_UP_REFOLDS)
-            if done == "refolded":
-                refolds += 1
+            done = self._catch_up_pass(model, oid, replays < self.CATCH_UP_REPLAYS)
+            if done == "replayed":
+                replays += 1
             elif done != "again":
                 return done  # type: ignore[return-value]
 
-    def _catch_up_pass(self, model: ReadModel, oid: str, may_refold: bool) -> bool | str | None:
-        """One pass of `_catch_up` from the model as it stands. At a backdated fact: "refolded" once it
+    def _catch_up_pass(self, model: ReadModel, oid: str, may_replay: bool) -> bool | str | None:
+        """One pass of `_catch_up` from the model as it stands. At a backdated fact: "replayed" once it
         is written, or "again" when the facts before it were (either way the next pass goes on from
         the model as written)."""
         view = model.prefix_view(oid)
@@ -121,7 +121,7 @@ class Projection(Organisations):
                     if start != view.version:
                         return "again"  # the model moved here: the next pass begins with this one
                     target = view.facts.get(event.target)
-                    if not may_refold or target is None:
+                    if not may_replay or target is None:
                         return False
                     replacement = None
                     if isinstance(event, Organisation.Corrected):  # its replacement is the next event
@@ -137,14 +137,14 @@ class Projection(Organisations):
                     record.withdrawn(event.retraction())
                     if replacement is not None:
                         record.added(replacement)
-                    return "refolded" if model.write_changes(record, start, RecorderLog.tag_of(stored)) else None
+                    return "replayed" if model.write_changes(record, start, RecorderLog.tag_of(stored)) else None
                 if not isinstance(event, FactEvent):
                     return False  # (no other kind of event is stored)
                 fact = event.fact()
                 if not record.lands_last(fact):  # from its day on
                     if start != view.version:
                         return "again"  # the model moved here: the next pass begins with this fact
-                    if not may_refold:
+                    if not may_replay:
                         return False
                 try:
                     record.check(fact)
@@ -152,8 +152,8 @@ class Projection(Organisations):
                     return False
                 record.added(fact)
                 written = model.write_changes(record, start, RecorderLog.tag_of(stored))
-                if record.refold is not None:
-                    return "refolded" if written else None
+                if record.replay is not None:
+                    return "replayed" if written else None
                 if not written:
                     return None
                 start = record.version

@@ -153,7 +153,7 @@ class Writing(CommandLoop):
 
     def slow_check_ahead(self, rec: EventRecord, org: str | None = None, over: int = 50_000) -> int | None:
         """How many stored facts `record(rec)` goes through again, when the change is dated before the
-        last fact (every fact after its day, through the rules: `Refold`) and they are more than
+        last fact (every fact after its day, through the rules: `ReplayFromDay`) and they are more than
         `over`; None otherwise (a quick check, or a store without a read model). For a notice before
         a wait of seconds."""
         try:

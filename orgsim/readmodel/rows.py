@@ -1,0 +1,195 @@
+"""Facts, retractions and fold states as the tables' rows, and back: the one encoding of each."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from orgsim.chart import PersonState
+from orgsim.dates import PartialDate
+from orgsim.facts import Fact, Retraction
+from orgsim.names import people_keys
+from orgsim.readmodel.schema import FOREVER
+
+ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
+
+
+# --- facts as table rows ------------------------------------------------------------------------
+def fact_row(org_id: str, f: Fact) -> tuple:
+    record = [
+        f.kind,
+        f.person,
+        str(f.on),
+        f.source,
+        f.title,
+        f.manager,
+        f.destination,
+        str(f.until) if f.until else None,
+        f.recorded_at.isoformat() if f.recorded_at else None,
+    ]
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
+
+
+def retraction_record(r: Retraction) -> list:
+    """A retraction as the model's meta keeps it (the log shows its reason and recording time)."""
+    return [r.id, r.target, r.reason, r.seq, r.recorded_at.isoformat() if r.recorded_at else None, r.replaced_by]
+
+
+parse_date = functools.lru_cache(maxsize=65536)(PartialDate.parse)  # dates repeat: parse each once
+parse_moment = functools.lru_cache(maxsize=4096)(datetime.fromisoformat)  # an import records thousands at one moment
+
+
+def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
+    """Facts from (id, seq, record) rows; the records decoded in one call (many calls cost more)."""
+    records = json.loads("[" + ",".join([record for _, _, record in rows]) + "]")
+    make, day, moment = Fact, parse_date, parse_moment
+    return [
+        make(
+            fid,
+            kind,
+            person,
+            day(on),
+            source,
+            title,
+            manager,
+            destination,
+            day(until) if until else None,
+            seq,
+            moment(recorded) if recorded else None,
+        )
+        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(
+            rows, records
+        )
+    ]
+
+
+def log_hash_of(
+    organisation: str, effective_ids: Iterable[str], retractions: Iterable[Iterable[str]], people: Mapping[str, dict]
+) -> str:
+    """The same hash as `render.provenance.log_hash`, from the parts the read model keeps."""
+    payload = json.dumps(
+        {
+            "organisation": organisation,
+            "facts": sorted(effective_ids),
+            "retractions": sorted([list(r) for r in retractions]),
+            "people": sorted([pid, p["name"], list(p.get("aliases", ()))] for pid, p in people.items()),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
+
+
+# --- building -------------------------------------------------------------------------------------
+def opens_of(state: PersonState) -> str | None:
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
+    opens = [
+        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
+        for i, f in enumerate(state.touched_by)
+        if f.on.precision != "day"
+    ]
+    return json.dumps(opens) if opens else None
+
+
+def events_of(state: PersonState) -> str:
+    return " ".join(state.events)  # fact ids are hex: no spaces
+
+
+def row_values(person: str, day: str, tenure: int, s: PersonState) -> list:
+    return [
+        person,
+        day,
+        FOREVER,
+        tenure,
+        s.title,
+        s.status,
+        s.reports_to,
+        s.since,
+        s.leave_since,
+        s.leave_until,
+        len(s.events),
+        len(s.touched_by),
+    ]
+
+
+def alumnus_values(person: str, day: str, f: Fact, s: PersonState) -> list:
+    partial = f.on.precision != "day"
+    return [
+        person,
+        day,
+        FOREVER,
+        s.title,
+        str(f.on),
+        f.destination,
+        f.id,
+        f.on.start.isoformat() if partial else None,
+        f.on.end.isoformat() if partial else None,
+    ]
+
+
+class PastFact:
+    """What the fold keeps of a past fact in a state seeded from the read model: its date (for
+    `uncertain` and messages), and for a departure its id and destination."""
+
+    __slots__ = ("destination", "id", "on")
+
+    def __init__(self, on: Any, id: str | None = None, destination: str | None = None) -> None:
+        self.on, self.id, self.destination = on, id, destination
+
+
+CLOSED = PastFact(PartialDate(1, 1, 1))  # a past fact dated to the day: never open again
+
+
+def seeded_state(
+    tenure: int,
+    title: str | None,
+    status: str,
+    reports_to: str | None,
+    since: str,
+    leave_since: str | None,
+    leave_until: str | None,
+    n_events: int,
+    n_touched: int,
+    events: str,
+    opens: str | None,
+) -> PersonState:
+    """A fold state from a row version and its tenure (as `View.latest_state` reads it): the events it had then,
+    and the dates of the facts that touched it (only the partly known ones can make a row uncertain)."""
+    touched: list[Any] = [CLOSED] * n_touched
+    for o in json.loads(opens) if opens else ():
+        if o[0] < n_touched:
+            touched[o[0]] = PastFact(parse_date(o[3]))
+    return PersonState(
+        title,
+        status,
+        reports_to,
+        since,
+        leave_since,
+        leave_until,
+        events.split(" ")[:n_events] if events else [],
+        touched,
+    )
+
+
+def seeded_alumnus(row: tuple) -> tuple[PastFact, PersonState]:
+    """An alumnus of a fold seeded from the read model (person, title, departed_on, destination, event):
+    what the rules read of them (their departure's date, id and destination, and their last title)."""
+    _, title, departed_on, destination, event = row
+    return PastFact(parse_date(departed_on), event, destination), PersonState(title, "active", None, "")
+
+
+def write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
+    """People (in registration order) and the name index `resolve` reads."""
+    conn.executemany(
+        "INSERT INTO orgsim_rm_people VALUES (?,?,?,?)",
+        ((org_id, pid, p["name"], json.dumps(p, ensure_ascii=False)) for pid, p in people.items()),
+    )
+    conn.executemany(
+        "INSERT INTO orgsim_rm_names VALUES (?,?,?)",
+        ((org_id, key, pid) for key, pids in people_keys(dict(people)).items() for pid in sorted(pids)),
+    )

@@ -1,0 +1,241 @@
+"""The charts a fresh read model answers: a day's chart, who changed between two days, the parts of
+two charts a diff reads, and one person's steps, history and departure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from orgsim.chart import Alumnus, ChartState, OrgChart, Row
+from orgsim.diff import fresh_events
+from orgsim.facts import Fact, Timeline
+from orgsim.readmodel.rows import facts_of
+from orgsim.readmodel.schema import FOREVER
+from orgsim.readmodel.states import SeededStates
+
+
+def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
+    """The facts `diff.diff(early, late)` may look up (to fetch them in a few queries, not one each):
+    a leaver's departure, a newcomer's events, and a changed row's events the earlier row lacks."""
+    if early.at > late.at:
+        early, late = late, early
+    before = {r.id: r for r in early.rows}
+    after = {r.id: r for r in late.rows}
+    departures = {a.id: a.event for a in late.alumni}
+    out: set[str] = set()
+    for pid in before:
+        if pid not in after and pid in departures:
+            out.add(departures[pid])
+    for pid, b in after.items():
+        a = before.get(pid)
+        if a is None:
+            out.update(b.events)
+        elif (a.status, a.title, a.reports_to, a.since) != (b.status, b.title, b.reports_to, b.since):
+            out.update(fresh_events(a, b))
+    return out
+
+
+class View(SeededStates):
+    """One organisation's fresh read model: the charts and one person's answers."""
+
+    def chart(
+        self,
+        at: date,
+        alumni: bool | str = True,
+        left_after: date | None = None,
+        persons: Iterable[str] | None = None,
+        events: bool = True,
+    ) -> OrgChart:
+        """The chart on day `at`: the row versions valid that day. `alumni=False`: without the alumni;
+        `alumni="open"`: only those whose departure's month or year is still open that day (all the
+        text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
+        after that day (all a diff from that day needs); `persons`: only these people's rows, a part of
+        the chart, and only these people's alumni; `events=False`: rows without the ids of their events
+        (the text tree shows none)."""
+        day = at.isoformat()
+        left_day = left_after.isoformat() if left_after is not None else ""
+        only, wanted, keep = "", [], None
+        if persons is not None:
+            wanted = sorted(set(persons))
+            if len(wanted) > 30_000:  # past SQLite's limit on parameters: the day's rows, filtered here
+                keep, wanted = set(wanted), []
+            else:  # a few: found by person; many: the day's rows (the unary + keeps the day's index)
+                only = f" AND {'' if len(wanted) <= 2000 else '+'}r.person IN ({','.join('?' * len(wanted))})"
+        rows, gone, make_row = [], [], Row
+        for (
+            person,
+            name,
+            title,
+            status,
+            reports_to,
+            since,
+            leave_since,
+            leave_until,
+            n_events,
+            n_touched,
+            event_ids,
+            opens,
+        ) in self.conn.execute(
+            "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            f"r.n_events, r.n_touched, {'t.events' if events else 'NULL'}, t.opens FROM orgsim_rm_rows r "
+            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+            "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = r.org_id AND p.person = r.person "
+            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,
+            (self.org_id, day, day, *wanted),
+        ):
+            if keep is not None and person not in keep:
+                continue
+            uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+            rows.append(
+                make_row(
+                    person,
+                    name or person,
+                    title,
+                    status,
+                    reports_to,
+                    uncertain,
+                    since,
+                    leave_since,
+                    leave_until,
+                    tuple(event_ids.split(" ", n_events)[:n_events]) if event_ids else (),
+                )
+            )
+        if alumni:
+            for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
+                "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
+                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
+                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else "")
+                + only.replace("r.person", "a.person"),
+                (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ()), *wanted),
+            ):
+                if keep is not None and person not in keep:
+                    continue
+                uncertain = open_from is not None and open_from <= day <= open_to
+                gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
+        rows.sort(key=lambda r: r.id)
+        gone.sort(key=lambda a: a.id)
+        return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+
+    def changed(self, a: date, b: date) -> set[str]:
+        """Who has a different row version on day `a` than on day `b` (joined, left, or any change in
+        between): everyone else's row is the same on both days."""
+        early, late = sorted((a.isoformat(), b.isoformat()))
+        return {
+            person
+            for (person,) in self.conn.execute(
+                "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
+                "UNION ALL SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
+                (self.org_id, early, late, early, self.org_id, late, early, late),
+            )
+        }
+
+    def diff_charts(
+        self, a: date, b: date, persons: Iterable[str] | None = None
+    ) -> tuple[OrgChart, OrgChart, dict[str, str]]:
+        """The parts of the charts on days `a` and `b` that a diff reads: the rows of the people whose
+        row differs (`changed`), or of `persons` among them (a share of the work), the alumni among
+        them who left after the earlier day, and the names of the managers those rows name that are
+        not among them. `diff.diff` of the two gives the same changes, for those people, as of the
+        whole charts; with the names, `diff_text` the same text."""
+        early = min(a, b)
+        people = self.changed(a, b) if persons is None else set(persons)
+        chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
+        chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
+        managers = sorted({r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people)
+        names: dict[str, str] = {}
+        for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)
+            chunk = managers[n : n + 900]
+            names.update(
+                self.conn.execute(
+                    f"SELECT person, name FROM orgsim_rm_people WHERE org_id = ? AND person IN ({','.join('?' * len(chunk))})",
+                    (self.org_id, *chunk),
+                )
+            )
+        return chart_a, chart_b, names
+
+    def _day_steps(self, person: str, day: str) -> Iterator[tuple[Fact, ChartState]]:
+        """The fold after each fact of `day` that may change `person`'s row: theirs, and every departure
+        that day with the leaver's own facts of that day (so the leaver's state is there to leave)."""
+        facts = self.effective_on(day)
+        leaving = {f.person for f in facts if f.kind == "departed"}
+        fold = self.fold_before(day, person)
+        for f in facts:
+            if f.person == person or f.person in leaving:
+                fold.apply(f, checked=True)  # checked when it was stored; the same rules apply it
+                yield f, fold
+
+    def steps_of(self, person: str, until: date | None = None) -> Iterator[tuple[Fact, Any, Any]]:
+        """`chart.steps` for one person, up to day `until`: the fold right after each fact that may
+        change their row, in effective order; every fact left out leaves their row as it was. What
+        `history.history` and `history.why` read instead of a replay (`history.Steps`)."""
+        for day in self.days_of(person, until):
+            for f, fold in self._day_steps(person, day):
+                yield f, fold.rows, fold.alumni
+
+    def about(self, person: str) -> Timeline:
+        """A timeline of what the answers about `person` cite: every fact about them (retracted ones
+        too, with their retractions) and the departures effective on their days, in recording order.
+        Not a whole timeline: read with `steps_of`, never replayed."""
+        facts = {
+            f.id: f
+            for day in self.days_of(person)
+            for f in self.effective_on(day)
+            if f.person == person or f.kind == "departed"
+        }
+        retractions = self.retractions()
+        self.facts.fetch(r.target for r in retractions)
+        mine = [self.facts[r.target] for r in retractions if self.facts[r.target].person == person]
+        facts.update((f.id, f) for f in mine)
+        gone = {f.id for f in mine}
+        return Timeline(
+            self.name,
+            self.people,
+            tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
+            tuple(r for r in retractions if r.target in gone),
+        )
+
+    def between(self, first: date | None, last: date | None) -> Timeline:
+        """A timeline of every fact whose effective date may overlap [first, last] (None: unbounded), for
+        `history.select` to filter exactly: those starting from `first` to `last`, and those starting on
+        the 1st of a month in the year before `first` (a month or a year starts on a 1st and spans at
+        most a year), retracted ones too, with their retractions. Never replayed."""
+        day = first.isoformat() if first is not None else ""
+        lo = date.fromordinal(max(1, first.toordinal() - 366)).isoformat() if first is not None else ""  # (year 1 too)
+        hi = last.isoformat() if last is not None else FOREVER
+        rows = self.conn.execute(
+            "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
+            "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
+            "ORDER BY seq",
+            (self.org_id, lo, hi, day),
+        ).fetchall()
+        facts = facts_of(rows) if rows else []
+        ids = {f.id for f in facts}
+        return Timeline(
+            self.name,
+            self.people,
+            tuple(facts),  # type: ignore[arg-type]
+            tuple(r for r in self.retractions() if r.target in ids),
+        )
+
+    def alumnus(self, person: str, at: date) -> tuple[Alumnus, list[str]] | None:
+        """`person` as the chart's alumni list has them on day `at`, if they had left by then, with the
+        events of their state when they left (the day of the departure replayed for them)."""
+        day = at.isoformat()
+        row = self.conn.execute(
+            "SELECT a.valid_from, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+            "FROM orgsim_rm_alumni a INDEXED BY orgsim_rm_alumni_person "
+            "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
+            "WHERE a.org_id = ? AND a.person = ? AND a.valid_from <= ? AND a.valid_to > ?",
+            (self.org_id, person, day, day),
+        ).fetchone()
+        if row is None:
+            return None
+        left, name, title, departed_on, destination, event, open_from, open_to = row
+        uncertain = open_from is not None and open_from <= day <= open_to
+        steps = list(self._day_steps(person, left))  # (each step holds the same fold, later each time)
+        fold = steps[-1][1] if steps else None
+        events = list(fold.alumni[person][1].events) if fold is not None and person in fold.alumni else []
+        return Alumnus(person, name or person, title, departed_on, destination, uncertain, event), events
