@@ -7,11 +7,12 @@ chart on that day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
+from orgsim.dates import PartialDate
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Kind, Timeline
 
@@ -99,6 +100,24 @@ class OrgChart:
         }
 
 
+class Dated(Protocol):
+    """What the rules read of a past fact: its effective date (a `Fact`, or what a state seeded from
+    the read model keeps of one, `readmodel.rows.PastFact`)."""
+
+    @property
+    def on(self) -> PartialDate: ...
+
+
+class Departure(Dated, Protocol):
+    """What the rules read of a departure: its date, id and destination."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def destination(self) -> str | None: ...
+
+
 @dataclass
 class PersonState:
     """One person's state in a tenure, as the facts so far leave it: what their row shows, and the
@@ -111,10 +130,10 @@ class PersonState:
     leave_since: str | None = None
     leave_until: str | None = None
     events: list[str] = field(default_factory=list)
-    touched_by: list[Fact] = field(default_factory=list)  # facts whose open range marks the row
+    touched_by: list[Dated] = field(default_factory=list)  # facts whose open range marks the row
 
 
-def _fail(fact: Fact, people: dict, reason: str) -> RuleError:
+def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
     name = people.get(fact.person, {}).get("name", fact.person)
     err = RuleError(f"{name} ({fact.person}) on {fact.on}: {reason}")
     err.fact = fact  # which fact broke the timeline: lets the domain name a later stored event
@@ -129,7 +148,9 @@ def _order_unknown(earlier: Any, later: Any) -> bool:
     return later.start <= earlier.end and earlier.start <= later.end
 
 
-def _check_manager(fact: Fact, manager: str, rows: dict[str, PersonState], people: dict, reports: Any = None) -> None:
+def _check_manager(
+    fact: Fact, manager: str, rows: dict[str, PersonState], people: Mapping[str, dict[str, Any]], reports: Any = None
+) -> None:
     """The manager is someone else, in the organisation, and not below the person (`reports`: the
     fold's index of direct reports; someone nobody reports to is below no one, so no walk is needed)."""
     if manager == fact.person:
@@ -156,10 +177,10 @@ class ChartState:
     (`validate`, `apply`): who is in the organisation (`rows`), who has left (`alumni`), and an
     index of each manager's reports, so that a departure touches only the leaver's reports."""
 
-    def __init__(self, people: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, people: Mapping[str, dict[str, Any]]) -> None:
         self.people = people
         self.rows: dict[str, PersonState] = {}
-        self.alumni: dict[str, tuple[Fact, PersonState]] = {}
+        self.alumni: dict[str, tuple[Departure, PersonState]] = {}
         self.reports: dict[str, set[str]] = {}
         self.last: tuple | None = None  # effective order of the last fact applied
 
@@ -258,7 +279,7 @@ class ChartState:
         state.touched_by.append(fact)
 
 
-def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None) -> ChartState:
+def fold(facts: Iterable[Fact], people: Mapping[str, dict[str, Any]], until: date | None = None) -> ChartState:
     """ChartState facts (already in effective order) up to and including day `until` (None: all)."""
     state = ChartState(people)
     for fact in facts:
@@ -269,16 +290,16 @@ def fold(facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date |
 
 
 def replay(
-    facts: Iterable[Fact], people: dict[str, dict[str, Any]], until: date | None = None
-) -> tuple[dict[str, PersonState], dict[str, tuple[Fact, PersonState]]]:
+    facts: Iterable[Fact], people: Mapping[str, dict[str, Any]], until: date | None = None
+) -> tuple[dict[str, PersonState], dict[str, tuple[Departure, PersonState]]]:
     """ChartState facts (already in effective order) up to and including day `until` (None: all)."""
     state = fold(facts, people, until)
     return state.rows, state.alumni
 
 
 def steps(
-    facts: Iterable[Fact], people: dict[str, dict[str, Any]]
-) -> Iterator[tuple[Fact, dict[str, PersonState], dict[str, tuple[Fact, PersonState]]]]:
+    facts: Iterable[Fact], people: Mapping[str, dict[str, Any]]
+) -> Iterator[tuple[Fact, dict[str, PersonState], dict[str, tuple[Departure, PersonState]]]]:
     """ChartState facts (already in effective order) one at a time, yielding the live state after each.
 
     The same fold as `replay`, one fact per step: read what you need before asking for the next.
@@ -310,7 +331,7 @@ def row_of(person: str, s: PersonState, name: str, at: date) -> Row:
     )
 
 
-def alumnus_of(person: str, f: Fact, s: PersonState, name: str, at: date) -> Alumnus:
+def alumnus_of(person: str, f: Departure, s: PersonState, name: str, at: date) -> Alumnus:
     """Someone who had left by day `at`: their state when they left and the departure fact `f`."""
     return Alumnus(
         id=person,

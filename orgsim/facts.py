@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -143,7 +144,7 @@ class Timeline:
     """All facts and retractions of one organisation, in recording order, with its people."""
 
     organisation: str
-    people: dict[str, dict[str, Any]]
+    people: Mapping[str, dict[str, Any]]
     facts: tuple[Fact, ...]
     retractions: tuple[Retraction, ...] = ()
 

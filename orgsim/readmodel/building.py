@@ -3,7 +3,7 @@ each effective day the row versions of everyone that day touched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +22,7 @@ class Built:
     rows: list[list]  # the columns of orgsim_rm_rows after org_id
     alumni: list[list]  # the columns of orgsim_rm_alumni after org_id
     tenures: dict[int, PersonState]
-    people: dict[str, dict[str, Any]]
+    people: Mapping[str, dict[str, Any]]
     facts: tuple[Fact, ...]
     fold: ChartState = field(repr=False)
 

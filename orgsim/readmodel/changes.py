@@ -81,8 +81,8 @@ class ReadModel(ModelFile):
         day, out, fold = iso(replay.day), replay.versions, replay.fold
         assert out.first is not None and out.written is not None
         with self._writing() as conn:
-            tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
-            if tag is False:
+            moving, tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
+            if not moving:
                 return False
             starts = sorted(out.first.items())
             for table in ("orgsim_rm_rows", "orgsim_rm_alumni"):
@@ -151,10 +151,11 @@ class ReadModel(ModelFile):
         meanwhile: the next read then finds it stale and rebuilds it. `tag`: for a log apart, the tag
         of its event at `new_version`, which the caller read from it (catching up): the log may
         already be further on."""
+        assert fold.last is not None  # (the state after the facts just added)
         day = fold.last[0].isoformat()
         with self._writing() as conn:
-            tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
-            if tag is False:
+            moving, tag = self._moving_on(conn, org_id, old_version, new_version, meta, tag)
+            if not moving:
                 return False
             replaced: set[int] = set()  # tenures of row versions replaced on that day (maybe by an alumnus now)
             for person in sorted(touched):

@@ -98,10 +98,10 @@ class ModelRecord:
         view, replay = self.view, self.replay
         touched, fold = (replay.touched, replay.after) if replay is not None else (self.touched, self.latest)
         day = fact.on.start
-        managers = {fold.rows[p].reports_to for p in touched if p in fold.rows}
+        managers = {m for p in touched if p in fold.rows and (m := fold.rows[p].reports_to) is not None}
         before = view.chart(day, alumni=False, persons=touched)  # (the model is not written yet)
-        managers |= {r.reports_to for r in before.rows}
-        before = view.chart(day, alumni=False, persons=touched | (managers - {None}))
+        managers |= {r.reports_to for r in before.rows if r.reports_to is not None}
+        before = view.chart(day, alumni=False, persons=touched | managers)
         after = chart_after(before, fold, touched, view.name_of)
         view.facts.fetch(cited_by_diff(before, after))
         return before, after, view.facts.fetched()

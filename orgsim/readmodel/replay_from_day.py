@@ -41,10 +41,10 @@ class ReplayFromDay:
         if dropping is not None:  # (a fact of year 1's first day has none before it: None, before every day)
             starts.append(dropping.on.start - timedelta(days=1) if dropping.on.start > date.min else None)
         day = None if None in starts else min(starts)  # type: ignore[type-var]
-        fold, tenure_of, later = view.fold_on(day)
+        fold, tenure_of, rewritten = view.fold_on(day)
         out = Versions(fold, first_tenure=view.meta["tenures"])
         out.tenure_no.update(tenure_of)
-        out.first, out.written = {}, dict(later)  # (tenures with events after the day: rewritten, whatever comes)
+        out.first, out.written = {}, dict(rewritten)  # (tenures with events after the day: rewritten, whatever comes)
         builder = Builder(fold, out)
         watched = sorted({f.on.start for f in (fact, dropping) if f is not None}) if dropping is not None else []
         charts: dict[date, OrgChart] = {}
@@ -54,9 +54,9 @@ class ReplayFromDay:
         pending = fact
         gone = dropping.id if dropping is not None else None
 
-        def apply_new() -> None:
-            touched.update(fold.touches(pending))
-            builder.apply(pending)
+        def apply_new(new: Fact) -> None:
+            touched.update(fold.touches(new))
+            builder.apply(new)
             for person in touched:  # copies: the later facts go on changing the states
                 if person in fold.rows:
                     after.rows[person] = _copied(fold.rows[person])
@@ -75,20 +75,20 @@ class ReplayFromDay:
                 charts[at] = _chart_of(view.name, fold, at, name_of)
 
         if pending is not None and pending.on.start == day:
-            apply_new()
+            apply_new(pending)
             pending = None
         for later in view.facts_after(day):
             if later.id == gone:
                 continue
             if pending is not None and later.on.start > pending.on.start:
                 snapshot(pending.on.start)
-                apply_new()
+                apply_new(pending)
                 pending = None
             snapshot(later.on.start)
             builder.apply(later)
         if pending is not None:
             snapshot(pending.on.start)
-            apply_new()
+            apply_new(pending)
         snapshot(date.max)
         builder.finish_days()
         self.fact, self.day, self.touched, self.after, self.charts = fact, day, touched, after, charts

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from orgsim.chart import PersonState
+from orgsim.chart import Departure, PersonState
 from orgsim.dates import PartialDate
 from orgsim.facts import Fact, Retraction
 from orgsim.names import people_keys
@@ -117,7 +117,7 @@ def row_values(person: str, day: str, tenure: int, s: PersonState) -> list:
     ]
 
 
-def alumnus_values(person: str, day: str, f: Fact, s: PersonState) -> list:
+def alumnus_values(person: str, day: str, f: Departure, s: PersonState) -> list:
     partial = f.on.precision != "day"
     return [
         person,
@@ -138,7 +138,7 @@ class PastFact:
 
     __slots__ = ("destination", "id", "on")
 
-    def __init__(self, on: Any, id: str | None = None, destination: str | None = None) -> None:
+    def __init__(self, on: PartialDate, id: str = "", destination: str | None = None) -> None:
         self.on, self.id, self.destination = on, id, destination
 
 

@@ -162,10 +162,10 @@ class ModelFile:
         new_version: int,
         meta: dict[str, Any],
         tag: str | None,
-    ) -> str | bool | None:
-        """In a write transaction, before a change in place from `old_version` to `new_version`: the tag
-        to record (for a log apart), or False (rolled back) when the model is not at `old_version` of
-        the build `meta` is from, or the log is not at `new_version`."""
+    ) -> tuple[bool, str | None]:
+        """In a write transaction, before a change in place from `old_version` to `new_version`: whether
+        it may go on, and the tag to record (for a log apart); not (rolled back) when the model is not
+        at `old_version` of the build `meta` is from, or the log is not at `new_version`."""
         row = conn.execute("SELECT version, data FROM orgsim_rm_meta WHERE org_id = ?", (org_id,)).fetchone()
         version = new_version if tag is not None and self.log is not None else None
         if version is None:
@@ -177,8 +177,8 @@ class ModelFile:
             or json.loads(row[1]).get("built_at") != meta.get("built_at")
         ):  # rebuilt meanwhile: tenures differ
             conn.execute("ROLLBACK")
-            return False
-        return tag
+            return False, None
+        return True, tag
 
     def write(self, org_id: str, built: Built, version: int, replace: bool = False) -> None:
         """Replace the organisation's model by `built` (tagged `version`) in one write transaction."""

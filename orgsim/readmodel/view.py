@@ -144,7 +144,9 @@ class View(SeededStates):
         people = self.changed(a, b) if persons is None else set(persons)
         chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
         chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
-        managers = sorted({r.reports_to for c in (chart_a, chart_b) for r in c.rows} - {None} - people)
+        managers = sorted(
+            {r.reports_to for c in (chart_a, chart_b) for r in c.rows if r.reports_to is not None} - people
+        )
         names: dict[str, str] = {}
         for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)
             chunk = managers[n : n + 900]
@@ -193,7 +195,7 @@ class View(SeededStates):
         return Timeline(
             self.name,
             self.people,
-            tuple(sorted(facts.values(), key=lambda f: f.seq)),  # type: ignore[arg-type]
+            tuple(sorted(facts.values(), key=lambda f: f.seq)),
             tuple(r for r in retractions if r.target in gone),
         )
 
@@ -216,7 +218,7 @@ class View(SeededStates):
         return Timeline(
             self.name,
             self.people,
-            tuple(facts),  # type: ignore[arg-type]
+            tuple(facts),
             tuple(r for r in self.retractions() if r.target in ids),
         )
 

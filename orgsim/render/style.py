@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from typing import Any
 
 import graphviz
 
@@ -106,7 +107,7 @@ def new_graph(name: str, title_lines: list[str]) -> graphviz.Digraph:
     return g
 
 
-def display_name(pid: str, name: str, people: dict, lang: str = "en") -> str:
+def display_name(pid: str, name: str, people: Mapping[str, dict[str, Any]], lang: str = "en") -> str:
     """The name to print: in `ja`, the first alias the sources spell in non-ASCII characters."""
     if lang == "ja":
         for alias in (people.get(pid) or {}).get("aliases", ()):
