@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,23 @@ def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
     return out
 
 
+_ROWS = (  # a day's row versions with their names, events and partly known dates ({events}: or NULL)
+    "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+    "r.n_events, r.n_touched, {events}, t.opens FROM orgsim_rm_rows r "
+    "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
+    "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = r.org_id AND p.person = r.person "
+)
+
+
+def _row(found: tuple, day: str) -> Row:
+    """A chart's row from a `_ROWS` result on `day` (ISO): uncertain when a partly known date that
+    touched this version is open that day."""
+    person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = found
+    uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+    events = tuple(ids.split(" ", n_events)[:n_events]) if ids else ()
+    return Row(person, name or person, title, status, reports_to, uncertain, since, leave_since, leave_until, events)
+
+
 class View(SeededStates):
     """One organisation's fresh read model: the charts and one person's answers."""
 
@@ -51,11 +69,9 @@ class View(SeededStates):
         """The chart on day `at`: the row versions valid that day. `alumni=False`: without the alumni;
         `alumni="open"`: only those whose departure's month or year is still open that day (all the
         text tree names); `left_after`: only the alumni whose departure, or last change as alumni, came
-        after that day (all a diff from that day needs); `persons`: only these people's rows, a part of
-        the chart, and only these people's alumni; `events=False`: rows without the ids of their events
-        (the text tree shows none)."""
+        after that day; `persons`: only these people's rows, a part of the chart, and only these
+        people's alumni; `events=False`: rows without the ids of their events (the text tree shows none)."""
         day = at.isoformat()
-        left_day = left_after.isoformat() if left_after is not None else ""
         only, wanted, keep = "", [], None
         if persons is not None:
             wanted = sorted(set(persons))
@@ -63,90 +79,66 @@ class View(SeededStates):
                 keep, wanted = set(wanted), []
             else:  # a few: found by person; many: the day's rows (the unary + keeps the day's index)
                 only = f" AND {'' if len(wanted) <= 2000 else '+'}r.person IN ({','.join('?' * len(wanted))})"
-        rows, gone, make_row = [], [], Row
-        for (
-            person,
-            name,
-            title,
-            status,
-            reports_to,
-            since,
-            leave_since,
-            leave_until,
-            n_events,
-            n_touched,
-            event_ids,
-            opens,
-        ) in self.conn.execute(
-            "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
-            f"r.n_events, r.n_touched, {'t.events' if events else 'NULL'}, t.opens FROM orgsim_rm_rows r "
-            "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
-            "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = r.org_id AND p.person = r.person "
-            "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?" + only,
+        found = self.conn.execute(
+            _ROWS.format(events="t.events" if events else "NULL") + "WHERE r.org_id = ? AND r.valid_to > ? "
+            "AND r.valid_from <= ?" + only,
             (self.org_id, day, day, *wanted),
-        ):
-            if keep is not None and person not in keep:
-                continue
-            uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
-            rows.append(
-                make_row(
-                    person,
-                    name or person,
-                    title,
-                    status,
-                    reports_to,
-                    uncertain,
-                    since,
-                    leave_since,
-                    leave_until,
-                    tuple(event_ids.split(" ", n_events)[:n_events]) if event_ids else (),
-                )
-            )
-        if alumni:
-            for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
-                "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
-                "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = a.org_id AND p.person = a.person "
-                "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
-                + (" AND a.open_from <= ? AND a.open_to >= ?" if alumni == "open" else "")
-                + only.replace("r.person", "a.person"),
-                (self.org_id, day, day, left_day, *((day, day) if alumni == "open" else ()), *wanted),
-            ):
-                if keep is not None and person not in keep:
-                    continue
-                uncertain = open_from is not None and open_from <= day <= open_to
-                gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
+        )
+        rows = [_row(found_row, day) for found_row in found if keep is None or found_row[0] in keep]
+        gone = (
+            self._alumni(day, left_after, alumni == "open", only.replace("r.person", "a.person"), wanted)
+            if alumni
+            else []
+        )
+        if keep is not None:
+            gone = [a for a in gone if a.id in keep]
         rows.sort(key=lambda r: r.id)
-        gone.sort(key=lambda a: a.id)
         return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
 
-    def changed(self, a: date, b: date) -> set[str]:
-        """Who has a different row version on day `a` than on day `b` (joined, left, or any change in
-        between): everyone else's row is the same on both days."""
-        early, late = sorted((a.isoformat(), b.isoformat()))
-        return {
-            person
-            for (person,) in self.conn.execute(
-                "SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ? "
-                "UNION ALL SELECT person FROM orgsim_rm_rows WHERE org_id = ? AND valid_to > ? AND valid_from > ? AND valid_from <= ?",
-                (self.org_id, early, late, early, self.org_id, late, early, late),
-            )
-        }
+    def _alumni(
+        self, day: str, left_after: date | None, open_only: bool = False, only: str = "", wanted: Iterable[str] = ()
+    ) -> list[Alumnus]:
+        """The alumni on `day` (ISO) by id, as `chart` takes them (`only`: its filter by person)."""
+        left_day = left_after.isoformat() if left_after is not None else ""
+        gone = []
+        for person, name, title, departed_on, destination, event, open_from, open_to in self.conn.execute(
+            "SELECT a.person, p.name, a.title, a.departed_on, a.destination, a.event, a.open_from, a.open_to "
+            "FROM orgsim_rm_alumni a LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name "
+            "ON p.org_id = a.org_id AND p.person = a.person "
+            "WHERE a.org_id = ? AND a.valid_to > ? AND a.valid_from <= ? AND a.valid_from > ?"
+            + (" AND a.open_from <= ? AND a.open_to >= ?" if open_only else "")
+            + only,
+            (self.org_id, day, day, left_day, *((day, day) if open_only else ()), *wanted),
+        ):
+            uncertain = open_from is not None and open_from <= day <= open_to
+            gone.append(Alumnus(person, name or person, title, departed_on, destination, uncertain, event))
+        gone.sort(key=lambda a: a.id)
+        return gone
 
-    def diff_charts(
-        self, a: date, b: date, persons: Iterable[str] | None = None
-    ) -> tuple[OrgChart, OrgChart, dict[str, str]]:
-        """The parts of the charts on days `a` and `b` that a diff reads: the rows of the people whose
-        row differs (`changed`), or of `persons` among them (a share of the work), the alumni among
-        them who left after the earlier day, and the names of the managers those rows name that are
-        not among them. `diff.diff` of the two gives the same changes, for those people, as of the
-        whole charts; with the names, `diff_text` the same text."""
-        early = min(a, b)
-        people = self.changed(a, b) if persons is None else set(persons)
-        chart_a = self.chart(a, alumni=a > b, left_after=early, persons=people)
-        chart_b = self.chart(b, alumni=b >= a, left_after=early, persons=people)
-        managers = sorted(
-            {r.reports_to for c in (chart_a, chart_b) for r in c.rows if r.reports_to is not None} - people
-        )
+    def diff_charts(self, a: date, b: date) -> tuple[OrgChart, OrgChart, dict[str, str]]:
+        """The parts of the charts on days `a` and `b` that a diff reads, in one set-based query: the row
+        versions valid on one day and not the other (a person's row is the same on both days exactly
+        when one version spans them), the later day's alumni who left after the earlier day, and the
+        names of the managers those rows name who are not among them. `diff.diff` of the two gives the
+        same changes as of the whole charts; with the names, `diff_text` the same text."""
+        early, late = sorted((a, b))
+        first, last = early.isoformat(), late.isoformat()
+        sides: tuple[list[Row], list[Row]] = ([], [])
+        days = (first, last)
+        for side, *found in self.conn.execute(
+            _ROWS.format(events="t.events").replace("SELECT ", "SELECT 0, ", 1)
+            + "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_to <= ? AND r.valid_from <= ? UNION ALL "
+            + _ROWS.format(events="t.events").replace("SELECT ", "SELECT 1, ", 1)
+            + "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from > ? AND r.valid_from <= ?",
+            (self.org_id, first, last, first, self.org_id, last, first, last),
+        ):
+            sides[side].append(_row(tuple(found), days[side]))
+        for rows in sides:
+            rows.sort(key=lambda r: r.id)
+        charts = [OrgChart(self.name, day, tuple(rows)) for day, rows in zip((early, late), sides, strict=True)]
+        charts[1] = replace(charts[1], alumni=tuple(self._alumni(last, early)))
+        people = {r.id for rows in sides for r in rows}
+        managers = sorted({r.reports_to for rows in sides for r in rows if r.reports_to is not None} - people)
         names: dict[str, str] = {}
         for n in range(0, len(managers), 900):  # (a row's manager is in the organisation that day: named in people)
             chunk = managers[n : n + 900]
@@ -156,7 +148,8 @@ class View(SeededStates):
                     (self.org_id, *chunk),
                 )
             )
-        return chart_a, chart_b, names
+        chart_early, chart_late = charts
+        return (chart_early, chart_late, names) if a <= b else (chart_late, chart_early, names)
 
     def _day_steps(self, person: str, day: str) -> Iterator[tuple[Fact, ChartState]]:
         """The fold after each fact of `day` that may change `person`'s row: theirs, and every departure
