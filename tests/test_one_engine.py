@@ -4,6 +4,7 @@ read model is a projection that `orgsim rebuild` remakes from the stored events 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -90,3 +91,27 @@ def test_a_domain_error_names_the_option_that_puts_it_right(cli, db):
     assert (done.exit_code, done.stderr) == (1, "Error: a retraction needs a reason (--reason)\n")
     done = cli("correct", fid, "--reason", "no change", "--store", db)
     assert done.exit_code == 1 and done.stderr.endswith(f"changes nothing in event {fid}: give --on, --title, …\n")
+
+
+def test_a_command_writes_the_model_from_the_events_it_stored(db):
+    """After a command the model is at the log's version at once, changed in place (no rebuild): its
+    changes were written from the events read back from the store, the ones the command checked."""
+    app_ = open_store(db)
+    app_.view().close()  # the model built from the seeds
+    oid = organisation_id("OpenAI")
+    for record in (
+        EventRecord("appointed", "Pat New", "2025-01-01", title="Engineer", name="Pat New", source="memo"),
+        EventRecord("appointed", "Pat Old", "2023-01-01", title="Engineer", name="Pat Old", source="memo"),
+    ):  # the second is backdated: checked and written from its day on
+        app_.record(record)
+        conn = sqlite3.connect(db)
+        version, meta = conn.execute("SELECT version, data FROM orgsim_rm_meta").fetchone()
+        (stored,) = conn.execute(
+            "SELECT MAX(originator_version) FROM stored_events WHERE originator_id = ?", (oid.hex,)
+        ).fetchone()
+        conn.close()
+        assert version == stored
+        assert json.loads(meta)["log_hash"] is None  # changed in place: a rebuild computes the hash
+    rebuilt = model_tables(db)
+    app_.rebuild(replace=True)
+    assert model_tables(db) == rebuilt

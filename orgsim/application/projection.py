@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from typing import Any
 
 from orgsim.application.local_model import RecorderLog, model_path
 from orgsim.application.organisations import Organisations
@@ -101,10 +102,7 @@ class Projection(Organisations):
         if view is None:
             return False
         with view:
-            try:
-                after = list(self.recorder.select_events(uuid.UUID(oid), gt=view.version, limit=self.CATCH_UP_MAX + 1))
-            except Exception as err:
-                raise LogUnavailable(type(err).__name__) from None
+            after = self._stored_after(oid, view.version, self.CATCH_UP_MAX + 1)
             if not after:
                 return None  # another process caught up meanwhile: look again
             if len(after) > self.CATCH_UP_MAX:
@@ -176,15 +174,47 @@ class Projection(Organisations):
         return replayed
 
     def _project(self, record: Record, old_version: int) -> None:
-        """The read model brought up to date with what a command on `record` saved. It is only a cache:
-        when this fails (e.g. the file is busy), the next read finds it stale and rebuilds it."""
+        """The read model brought up to date with what a command on `record` saved, from the events the
+        save stored: read back, they are written as the command's check worked them out when they are
+        exactly the people, facts and retractions it checked (each went through the same rules, on the
+        same state); otherwise the model is left behind the log, and the next read catches it up or
+        rebuilds it from them. It is only a cache: when this fails (e.g. the file is busy), the same."""
         model = self.read_model()
         if model is None:
             return
         try:
             if isinstance(record, ModelRecord):
-                model.write_changes(record, old_version)
+                stored = self._stored_after(record.view.org_id, old_version)
+                if self._checked(record, stored, old_version):
+                    model.write_changes(record, old_version, RecorderLog.tag_of(stored[-1]) if model.log else None)
             elif isinstance(record, Replayed):
                 self.rebuild(replayed=record, checked=True)
         except (sqlite3.Error, LogUnavailable):
             pass
+
+    def _stored_after(self, oid: str, version: int, limit: int | None = None) -> list[Any]:
+        """The organisation's stored events after `version` (at most `limit`), from the event log."""
+        try:
+            return list(self.recorder.select_events(uuid.UUID(oid), gt=version, limit=limit))
+        except Exception as err:
+            raise LogUnavailable(type(err).__name__) from None
+
+    def _checked(self, record: ModelRecord, stored: list[Any], old_version: int) -> bool:
+        """Whether the events stored after `old_version` are exactly what the command on `record` checked."""
+        if not stored or len(stored) != record.version - old_version:
+            return False
+        people, facts, retractions = [], [], []
+        for event in map(self.mapper.to_domain_event, stored):
+            if isinstance(event, Organisation.PersonAdded):
+                people.append((event.person, event.entry()))
+            elif isinstance(event, Organisation.Retracted | Organisation.Corrected):
+                retractions.append(event.retraction())
+            elif isinstance(event, FactEvent):
+                facts.append(event.fact())
+            else:
+                return False
+        return (
+            people == list(record.new_people.items())
+            and facts == record.new_facts
+            and retractions == record.new_retractions
+        )
