@@ -26,14 +26,16 @@ def _add_month(d: date) -> date:
 def frame_days(timeline: Timeline, start: date | None, end: date | None, every: str = "changes") -> list[date]:
     """The days to draw. `changes`: the first day, each day a change took effect, and the last day."""
     if every not in EVERY:
-        raise OrgsimError(f"--every {every!r}: use one of day, week, month (or --at-changes)")
+        raise OrgsimError(
+            f"a frame every {every!r}: use one of day, week, month (or one at each change)", fields=("every",)
+        )
     effective = timeline.effective()
     if not effective and (start is None or end is None):
         raise OrgsimError("the organisation has no events to draw")
     start = start or effective[0].on.start
     end = end or max(f.on.start for f in effective)
     if end < start:
-        raise OrgsimError(f"--to {end} is before --from {start}")
+        raise OrgsimError(f"the last day {end} is before the first {start}", fields=("from", "to"))
     if every == "changes":
         days = {start, end} | {f.on.start for f in effective if start < f.on.start <= end}
         return sorted(days)
@@ -43,7 +45,9 @@ def frame_days(timeline: Timeline, start: date | None, end: date | None, every: 
         days.append(d)
         d = step(d)
         if len(days) > 2000:
-            raise OrgsimError("more than 2000 frames: choose a coarser --every or a shorter range")
+            raise OrgsimError(
+                "more than 2000 frames: choose fewer frames or a shorter range", fields=("every", "from", "to")
+            )
     return days
 
 

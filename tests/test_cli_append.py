@@ -181,7 +181,12 @@ def test_alias_for_an_existing_person_is_refused_not_ignored(cli, db):
     result = cli(
         "append", "appointed", "sam-altman", "--alias", "Samuel", "--title", "CEO", "--on", "2025-01", "--store", db
     )
-    assert result.exit_code == 1 and "--alias only names a new person" in result.stderr and "Samuel" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "aliases are given only for a new person" in result.stderr
+        and "(--alias)" in result.stderr
+        and "Samuel" in result.stderr
+    )
     assert stored_events(db) == before
 
 

@@ -63,5 +63,5 @@ class Organisations(Application):
         if not names:
             raise StoreError("the store holds no organisation yet: run `orgsim load` first")
         if len(names) > 1:
-            raise StoreError(f"the store holds several organisations ({', '.join(names)}): pass --org NAME")
+            raise StoreError(f"the store holds several organisations ({', '.join(names)}): say which", fields=("org",))
         return names[0]

@@ -87,7 +87,7 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
     env = store_env(store)
     path = env.get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
     if path and not create and not Path(path).exists():
-        raise StoreError(f"no store at {path}: run `orgsim load` first, or pass --store PATH")
+        raise StoreError(f"no store at {path}: run `orgsim load` first, or name another store", fields=("store",))
     if path and create and not Path(path).parent.exists():
         raise StoreError(f"cannot create a store at {path}: its folder does not exist")
     if path:
@@ -108,10 +108,10 @@ def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
         try:
             app_ = OrgsimApp(env=env)  # a server that cannot be reached: StoreError (see `first_connection`)
             if not create and not app_.has_tables():
-                raise StoreError(f"no store at {shown}: run `orgsim load --store URL` first")
+                raise StoreError(f"no store at {shown}: run `orgsim load` on it first", fields=("store",))
             return app_
         except StoreError as err:
-            raise StoreError(_redacted(str(err), secrets)) from None
+            raise StoreError(_redacted(str(err), secrets), fields=err.fields) from None
         except Exception as err:
             reason = " ".join(str(err).split()) or type(err).__name__
             if "concurrently" in reason and attempt < 4:
@@ -138,7 +138,7 @@ def removed_if_failed(store: str | None) -> Iterator[None]:
 def _check_sqlite_file(path: Path, create: bool) -> None:
     """Refuse to open (and so overwrite) anything but a SQLite file; an empty file only when creating."""
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a store: pass --store FILE")
+        raise StoreError(f"{path} is a folder, not a store: name a store's file", fields=("store",))
     if not path.exists():
         return
     with path.open("rb") as fh:
@@ -146,4 +146,4 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     if head == b"SQLite format 3\x00" or (not head and create):
         return
     what = "an empty file" if not head else "not a SQLite file"
-    raise StoreError(f"{path} is {what}, not an orgsim store: pass --store with a store made by `orgsim load`")
+    raise StoreError(f"{path} is {what}, not an orgsim store: name a store made by `orgsim load`", fields=("store",))

@@ -234,27 +234,32 @@ class Writing(CommandLoop):
             return 0
         known = _lookup(record, rec.person) if name_key(rec.person) else None
         where = rec.where + ": " if rec.where else ""
+        typed = not rec.where  # typed at the command line (not a file's record): the CLI names its options
         if known is not None:
             name = record.people[known]["name"]
             if rec.name and name_key(rec.name) != name_key(name):
                 raise RecordError(
-                    f"{where}{rec.person!r} is already {name} ({known}); "
-                    f"--name only names a new person: give the new person a new id"
+                    f"{where}{rec.person!r} is already {name} ({known}); a name is given only for a new "
+                    f"person: give the new person a new id",
+                    fields=("name",) if typed else (),
                 )
             mine = {name_key(k) for k in (known, name, *record.people[known]["aliases"])}
             extra = [a for a in rec.aliases if name_key(a) not in mine]
             if extra:
                 raise RecordError(
-                    f"{where}{rec.person!r} is already {name} ({known}); --alias only names a new person "
-                    f"(not stored: {', '.join(extra)})"
+                    f"{where}{rec.person!r} is already {name} ({known}); aliases are given only for a new "
+                    f"person (not stored: {', '.join(extra)})",
+                    fields=("alias",) if typed else (),
                 )
             return 0
-        if not rec.name and not rec.where:  # typed at the CLI without --name: a near miss is a typo, not a new person
+        if not rec.name and typed:  # typed without a name: a near miss is a typo, not a new person
             try:
                 record.resolve(rec.person)
             except UnknownPersonError as err:
                 if "did you mean" in str(err):
-                    raise UnknownPersonError(f"{where}{err} To add a new person, give --name.") from None
+                    raise UnknownPersonError(
+                        f"{where}{err} To add a new person, give their name.", fields=("name",)
+                    ) from None
         pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
         if not pid:
             raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
