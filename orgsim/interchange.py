@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
 from sys import intern
-from typing import Any, Union
+from typing import Any
 
 import yaml
 
@@ -108,7 +108,7 @@ class CorrectionRecord:
     where: str = ""
 
 
-Command = Union[EventRecord, RetractionRecord, CorrectionRecord]
+Command = EventRecord | RetractionRecord | CorrectionRecord
 
 
 @dataclass(frozen=True)
