@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
 from sys import intern
-from typing import Any
+from typing import Any, Literal, overload
 
 import yaml
 
@@ -123,6 +123,10 @@ class Dataset:
     documents_place: str = ""
 
 
+@overload
+def _text(obj: dict, key: str, where: str, required: Literal[True]) -> str: ...
+@overload
+def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None: ...
 def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
     value = obj.get(key)
     if value.__class__ is str and value:  # the usual case, first
@@ -324,7 +328,7 @@ class _LineLoader(yaml.SafeLoader):
     """A safe YAML loader that remembers each mapping's line as `__line__`, and reads booleans the
     YAML 1.2 way (only true/false), so that the key `on` stays the string "on"."""
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=deep)
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
@@ -428,7 +432,10 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
         except json.JSONDecodeError as err:
             raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
         record = parse_line(obj, where, docs)
-        (people if isinstance(record, PersonRecord) else events).append(record)
+        if isinstance(record, PersonRecord):
+            people.append(record)
+        else:
+            events.append(record)
     if not events and not people:
         raise RecordError(f"{path}: the file holds no events")
     return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked, docs.place)

@@ -125,10 +125,13 @@ class Projection(Organisations):
                         return False
                     replacement = None
                     if isinstance(event, Organisation.Corrected):  # its replacement is the next event
-                        stored = next(events, None)
-                        following = to_domain(stored) if stored is not None else None
+                        next_stored = next(events, None)
+                        if next_stored is None:
+                            return False
+                        following = to_domain(next_stored)
                         if not isinstance(following, FactEvent) or following.fact_id != event.replacement:
                             return False
+                        stored = next_stored  # the model is written up to the replacement
                         replacement = following.fact()
                     try:
                         record.check(replacement, target)
