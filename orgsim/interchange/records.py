@@ -372,7 +372,7 @@ def read_yaml(path: Path) -> Dataset:
 
 def bundled_seeds() -> Path:
     """The OpenAI seed file shipped with orgsim."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the orgsim package
     for candidate in (here / "seeds" / "openai.yaml", here.parent / "seeds" / "openai.yaml"):
         if candidate.is_file():
             return candidate
