@@ -5,6 +5,7 @@ Run: uv run python benchmarks/import_append.py [N]
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import tempfile
@@ -53,7 +54,7 @@ def main(n: int) -> None:
             f.write_text(lines(count, descending))
             dataset = read_jsonl(f, "OpenAI")
             order = "reverse date order" if descending else "date order"
-            timed(f"import {count} lines in {order}", lambda: app.load(dataset))
+            timed(f"import {count} lines in {order}", functools.partial(app.load, dataset))
         timed(
             "one append (get, check, two charts, save)",
             lambda: app.record(EventRecord("departed", "p-1", "2030", source={"note": "bench"})),

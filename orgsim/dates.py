@@ -69,10 +69,13 @@ class PartialDate:
         match = _PATTERN.match(text.strip())
         if not match:
             raise DateError(f"{text!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year_text, month_text, day_text = match.groups()  # the pattern: a day only after a month
+        year = int(year_text)
+        month = int(month_text) if month_text else None
+        day = int(day_text) if day_text else None
         if month is not None and not 1 <= month <= 12:
             raise DateError(f"{text!r} is not a date: month {month} does not exist")
-        if day is not None:
+        if month is not None and day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
                 raise DateError(f"{text!r} is not a date: {year}-{month:02d} has no day {day}")

@@ -25,7 +25,11 @@ class Record(Protocol):
 
     name: str
     version: int
-    people: Mapping[str, dict[str, Any]]
+
+    @property
+    def people(self) -> Mapping[str, dict[str, Any]]:
+        """Every person's entry by id (read only: the record changes through `added_person`)."""
+        ...
 
     def named(self, key: str) -> set[str]:
         """The people a name key (`names.name_key`) names: ids, names and aliases."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -37,10 +38,14 @@ def frame_days(timeline: Timeline, start: date | None, end: date | None, every: 
     if end < start:
         raise OrgsimError(f"the last day {end} is before the first {start}", fields=("from", "to"))
     if every == "changes":
-        days = {start, end} | {f.on.start for f in effective if start < f.on.start <= end}
-        return sorted(days)
-    step = {"day": lambda d: d + timedelta(days=1), "week": lambda d: d + timedelta(days=7), "month": _add_month}[every]
-    days, d = [], start
+        return sorted({start, end} | {f.on.start for f in effective if start < f.on.start <= end})
+    step: Callable[[date], date] = {
+        "day": lambda d: d + timedelta(days=1),
+        "week": lambda d: d + timedelta(days=7),
+        "month": _add_month,
+    }[every]
+    days: list[date] = []
+    d = start
     while d <= end:
         days.append(d)
         d = step(d)
@@ -54,7 +59,8 @@ def frame_days(timeline: Timeline, start: date | None, end: date | None, every: 
 def frames(timeline: Timeline, days: list[date]) -> list[Frame]:
     """Each day with the events that took effect since the previous frame (the first: on that day)."""
     effective = timeline.effective()
-    out, previous = [], None
+    out: list[Frame] = []
+    previous: date | None = None
     for day in days:
         low = previous  # the first frame: that day's own events
         events = tuple(f for f in effective if (f.on.start == day if low is None else low < f.on.start <= day))

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from orgsim.application import open_store
 from orgsim.cli import app
-from orgsim.interchange import read_yaml
+from orgsim.interchange import read_jsonl, read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,6 +106,25 @@ def db(tmp_path, dataset) -> str:
     path = tmp_path / "orgsim.db"
     open_store(str(path), create=True).load(dataset)
     return str(path)
+
+
+@pytest.fixture
+def seeded_file(tmp_path, dataset):
+    """The seeds loaded into a SQLite file (with its read model)."""
+    app_ = open_store(str(tmp_path / "orgsim.db"), create=True)
+    app_.load(dataset)
+    return app_
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A generated history (300 people, 3,000 events) imported into a SQLite file; one per test module."""
+    where = tmp_path_factory.mktemp("generated")
+    history = generated_history(where / "history.jsonl", 300, 3000, 7)
+    store = str(where / "gen.db")
+    app_ = open_store(store, create=True)
+    app_.load(read_jsonl(history, "Generated"))
+    return store
 
 
 class Cli:

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties_application import COMMAND, JOINS
-from test_readmodel import days_of, generated, seeded_file  # noqa: F401  (fixtures)
+from test_readmodel import days_of
 
 from orgsim.application import OrgsimApp, open_store
 from orgsim.chart import chart_at
@@ -522,9 +522,9 @@ def test_append_with_an_earlier_date_prints_what_the_replay_prints(cli, db, tmp_
     replayed_db = str(tmp_path / "replayed.db")
     shutil.copy(db, replayed_db)
     outputs = {}
+    view = OrgsimApp.view
     for store in (db, replayed_db):
         if store == replayed_db:  # no usable read model: checked against a replay
-            view = OrgsimApp.view
             monkeypatch.setattr(
                 OrgsimApp,
                 "view",

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_backdated import SCENARIOS
-from test_readmodel import generated  # noqa: F401  (the 300-person generated store, a module fixture)
 
 from orgsim.application import open_store
 from orgsim.errors import OrgsimError

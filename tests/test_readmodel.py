@@ -1,4 +1,4 @@
-"""The read model (orgsim/readmodel.py) answers exactly as a replay does, and is never used when stale.
+"""The read model (orgsim/readmodel/) answers exactly as a replay does, and is never used when stale.
 
 Real SQLite files; the replay side is `chart_at` over the aggregate's timeline (what PostgreSQL and
 memory stores still do), or a `:memory:` store given the same commands.
@@ -11,7 +11,6 @@ import sqlite3
 from datetime import date, timedelta
 
 import pytest
-from conftest import generated_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +18,7 @@ from orgsim.application import open_store
 from orgsim.chart import chart_at
 from orgsim.diff import diff
 from orgsim.domain import organisation_id
-from orgsim.interchange import EventRecord, read_jsonl
+from orgsim.interchange import EventRecord
 from orgsim.readmodel import FORMAT, View
 from orgsim.render.dot import chart_graph
 from orgsim.render.text import diff_text
@@ -60,24 +59,6 @@ def fresh(app_) -> bool:
         found.close()
         return True
     return False
-
-
-@pytest.fixture
-def seeded_file(tmp_path, dataset):
-    app_ = open_store(str(tmp_path / "orgsim.db"), create=True)
-    app_.load(dataset)
-    return app_
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """A generated history (300 people, 3,000 events) imported into a SQLite file."""
-    where = tmp_path_factory.mktemp("generated")
-    history = generated_history(where / "history.jsonl", 300, 3000, 7)
-    store = str(where / "gen.db")
-    app_ = open_store(store, create=True)
-    app_.load(read_jsonl(history, "Generated"))
-    return store
 
 
 def test_load_builds_a_fresh_model_equal_to_replay_on_every_day(seeded_file):

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_readmodel import COMMANDS, days_of, fresh, generated, seeded_file  # noqa: F401  (fixtures)
+from test_readmodel import COMMANDS, days_of, fresh
 
 from orgsim.application import open_store
 from orgsim.dates import PartialDate

@@ -423,7 +423,7 @@ def test_a_chart_past_the_node_budget_draws_the_levels_that_fit():
     from orgsim.render.dot import MAX_NODES
 
     rows, level = [Row("r", "Root", "CEO", "active", None)], ["r"]
-    for depth in range(3):
+    for _ in range(3):
         nxt = []
         for parent in level:
             for k in range(12):

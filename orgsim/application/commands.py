@@ -48,6 +48,7 @@ class CommandLoop(Projection):
         aggregate when the log moved between the two reads (try again)."""
         if create and name and name.casefold() not in (n.casefold() for n in self.organisations()):
             organisation = Organisation(name)
+            directory: Directory
             try:
                 directory = self.repository.get(Directory.ID)
             except AggregateNotFoundError:

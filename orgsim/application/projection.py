@@ -19,7 +19,7 @@ __all__ = ["Projection"]
 
 
 class Projection(Organisations):
-    """The store's read model, kept fresh (see orgsim/readmodel.py)."""
+    """The store's read model, kept fresh (see orgsim/readmodel/)."""
 
     #: A PostgreSQL store's local model catches up with at most this many new events (see `_catch_up`).
     CATCH_UP_MAX = 1000
@@ -126,9 +126,10 @@ class Projection(Organisations):
                         next_stored = next(events, None)
                         if next_stored is None:
                             return False
-                        stored, following = next_stored, to_domain(next_stored)
+                        following = to_domain(next_stored)
                         if not isinstance(following, FactEvent) or following.fact_id != event.replacement:
                             return False
+                        stored = next_stored  # the model is written up to the replacement
                         replacement = following.fact()
                     try:
                         record.check(replacement, target)

@@ -52,6 +52,7 @@ class Reading(Projection):
             view = self.view(org)
             if view is not None:
                 with view:
+                    names: dict[str, str]
                     if whole:
                         chart_a, chart_b, names = view.chart(a), view.chart(b), {}
                     else:
@@ -65,7 +66,7 @@ class Reading(Projection):
                     drawn = cited | {x.event for x in (*chart_a.alumni, *chart_b.alumni)}
                     drawn |= {e for chart in (chart_a, chart_b) for r in chart.rows for e in r.events}
                     stored = view.timeline(drawn)  # (read now: the picture is drawn after the view is closed)
-                    timeline = StoredTimeline(
+                    timeline: Timeline = StoredTimeline(
                         view.name,
                         dict(view.people.items()),
                         stored.facts,
@@ -141,13 +142,13 @@ class Reading(Projection):
         alumnus, departed = gone if gone is not None else (None, [])
         ids = list(dict.fromkeys(row.events if row is not None else departed))
         view.facts.fetch(ids)
-        timeline = Timeline(view.name, view.people, tuple(view.facts[i] for i in ids))  # type: ignore[arg-type]
+        timeline = Timeline(view.name, view.people, tuple(view.facts[i] for i in ids))
         return why(timeline, pid, at, found=(row, alumnus, departed), folded=view.steps_of(pid, at))
 
     def has_tables(self) -> bool:
         """Whether a server database already holds orgsim's tables (SQLite files and memory always do)."""
         datastore = getattr(self.recorder, "datastore", None)
-        if type(datastore).__name__ != "PostgresDatastore":
+        if datastore is None or type(datastore).__name__ != "PostgresDatastore":
             return True
         with datastore.transaction(commit=False) as curs:
             curs.execute("SELECT to_regclass(%s) AS t", (f"{datastore.schema}.{self.name.lower()}_events",))

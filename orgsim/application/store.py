@@ -125,13 +125,13 @@ def removed_if_failed(store: str | None) -> Iterator[None]:
     """Around a command that may create a SQLite store: if it fails, a file it created is removed, so
     a failed first load or import leaves nothing behind (an existing store is never touched)."""
     path = store_env(store).get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
-    fresh = path is not None and not Path(path).exists()
+    fresh = path if path is not None and not Path(path).exists() else None  # the file this command creates
     try:
         yield
     except BaseException:
-        if fresh:
+        if fresh is not None:
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(path + suffix).unlink(missing_ok=True)
+                Path(fresh + suffix).unlink(missing_ok=True)
         raise
 
 

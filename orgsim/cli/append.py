@@ -33,7 +33,11 @@ app.add_typer(append_app, name="append")
 
 def names_in(*charts: OrgChart) -> dict[str, str]:
     """Display names, by id, of everyone in or gone from these charts."""
-    return {p.id: p.name for chart in charts for p in (*chart.alumni, *chart.rows)}
+    names: dict[str, str] = {}
+    for chart in charts:  # (the later of two entries for one id wins)
+        names.update((a.id, a.name) for a in chart.alumni)
+        names.update((r.id, r.name) for r in chart.rows)
+    return names
 
 
 def who(fact: Fact, names: dict[str, str]) -> str:

@@ -98,8 +98,8 @@ def correct(
 
     Example: orgsim correct 4e78e425a366 --on 2024-09-26 --reason "the memo is dated the 26th"
     """
-    changes = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
-    changes = {k: v for k, v in changes.items() if v is not None}
+    given = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
+    changes: dict[str, str | dict[str, str]] = {k: v for k, v in given.items() if v is not None}
     cited = source_of(source, document, quote, url)
     if cited:
         changes["source"] = cited  # (the parts given; the rest of the old source is kept)

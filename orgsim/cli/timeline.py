@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +20,9 @@ from orgsim.render.style import display_name
 from orgsim.render.timeline_dot import cast_of, frame_graph
 from orgsim.render.timeline_html import PageFrame, timeline_page
 from orgsim.timeline import frame_days, frames
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 
 class Every(str, Enum):
@@ -95,16 +99,17 @@ class _progress:
     """A progress bar on a terminal (stderr) while frames render; silent otherwise."""
 
     def __init__(self, total: int) -> None:
-        self.total, self.bar = total, None
+        self.total = total
+        self.bar: Progress | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[], None]:
         if sys.stderr.isatty():
             from rich.progress import Progress
 
-            self.bar = Progress(transient=True)
-            self.bar.start()
-            task = self.bar.add_task("Drawing frames", total=self.total)
-            return lambda: self.bar.advance(task)
+            self.bar = bar = Progress(transient=True)
+            bar.start()
+            task = bar.add_task("Drawing frames", total=self.total)
+            return lambda: bar.advance(task)
         return lambda: None
 
     def __exit__(self, *exc) -> None:

@@ -114,13 +114,14 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
 
     def draw(container: graphviz.Digraph, pid: str) -> None:
         old, new = before.get(pid), after.get(pid)
-        row = new or old
+        row = new or before[pid]  # (the person is in one of the two charts)
         mine = changes.get(pid, [])
         kinds = [c.change for c in mine]
         lines = [name(pid), row.title or "(title not reported)"]
         both = "left" in kinds and "joined" in kinds  # left and came back between the two days
         if both:
             went = sorted(str(facts[e].on) for c in mine if c.change == "left" for e in c.events if e in facts)
+            assert old is not None and new is not None  # left and came back: in both charts
             back = (new if a.at <= b.at else old).since
             lines.append(("left " + ", ".join(went) + "; " if went else "left and ") + f"back {back}")
         elif "left" in kinds:
@@ -131,14 +132,17 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
                 else f"not in the organisation on {end}"
             )
         if "joined" in kinds and not both:
+            assert new is not None  # joined: in the second chart
             lines.append(f"joined {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}")
         if "on_leave" in kinds:
+            assert new is not None  # on leave on the second day
             lines.append(
                 f"on leave since {new.leave_since}" + (f", {leave_until(new, b.at)}" if new.leave_until else "")
             )
         if "returned" in kinds:
             lines.append("back from leave")
         if "title_changed" in kinds:
+            assert old is not None  # a title changed: in both charts
             lines.append(f"was: {old.title or '(title not reported)'}")
         if "on_leave" not in kinds and row.status == "on_leave":  # on leave on both days (or the one it is in)
             lines.append(

@@ -130,12 +130,13 @@ def _boxes(lay: Layout) -> int:
     return len(lay.drawn) + len(lay.folded) + len(lay.unreported) + bool(lay.unreported_hidden)
 
 
-def _subtree(chart: OrgChart, root: str) -> list[Row]:
+def _subtree(chart: OrgChart, top: Row) -> list[Row]:
     kids: dict[str, list[Row]] = {}
     for r in chart.rows:
         if r.reports_to is not None:
             kids.setdefault(r.reports_to, []).append(r)
-    out, stack = [], [chart.row(root)]
+    out: list[Row] = []
+    stack = [top]
     while stack:
         row = stack.pop()
         out.append(row)
@@ -148,10 +149,10 @@ def _title(
 ) -> list[str]:
     first = f"{chart.organisation} on {chart.at.isoformat()}"
     if root is not None:
-        first += f" — {display_name(root, chart.row(root).name, timeline.people, lang)} and their reports"
+        first += f" — {display_name(root, lay.rows[root].name, timeline.people, lang)} and their reports"
     if depth is not None:
         first += f", {depth} level{'s' if depth != 1 else ''} below the top" if depth else ", top only"
-    rows = list(chart.rows) if root is None else _subtree(chart, root)
+    rows = list(chart.rows) if root is None else _subtree(chart, lay.rows[root])
     on_leave = sum(r.status == "on_leave" for r in rows)
     if root is None:
         second = f"{len(rows)} people in the organisation"

@@ -128,7 +128,7 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
         lines.append(f"  title: {row.title or 'not reported'}{cause('title')}")
         boss = w.names.get(row.reports_to, row.reports_to) if row.reports_to else None
         lines.append(
-            f"  reports to: {boss + ' [' + row.reports_to + ']' if boss else 'not reported'}{cause('reports_to')}"
+            f"  reports to: {boss + ' [' + row.reports_to + ']' if boss and row.reports_to else 'not reported'}{cause('reports_to')}"
         )
         if row.uncertain:
             lines.append("  * a change on this row has a date known only to its month or year, still open on this day")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -186,7 +186,7 @@ def add_legend_cluster(
     g: graphviz.Digraph,
     samples: list[tuple[str, list[str], dict[str, str]]],
     caption: str,
-    edge_samples: list[tuple[str, dict[str, str]]] = (),
+    edge_samples: Sequence[tuple[str, dict[str, str]]] = (),
 ) -> str:
     """A "Legend" cluster: sample boxes drawn exactly as the picture draws them, side by side in one
     row, then sample lines (each between two dots, labelled). Returns the id of a middle sample."""

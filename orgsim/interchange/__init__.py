@@ -1,0 +1,40 @@
+"""Records ⇄ commands: seed YAML files and JSON Lines, parsed and checked at the edge.
+
+`records`: the records and their parsing (errors name `FILE:LINE: field: reason`); `documents`:
+where a cited document is found and the check of its quote; `seed_yaml`: seed files; `jsonl`:
+JSON Lines import and export. The names below are the package's public ones.
+"""
+
+from orgsim.interchange.documents import Documents, bundled_seeds, command_documents, file_documents
+from orgsim.interchange.jsonl import export_records, history_records, parse_line, read_jsonl
+from orgsim.interchange.records import (
+    Command,
+    CorrectionRecord,
+    Dataset,
+    EventRecord,
+    PersonRecord,
+    RetractionRecord,
+    parse_event,
+    parse_person,
+)
+from orgsim.interchange.seed_yaml import read_yaml
+
+__all__ = [
+    "Command",
+    "CorrectionRecord",
+    "Dataset",
+    "Documents",
+    "EventRecord",
+    "PersonRecord",
+    "RetractionRecord",
+    "bundled_seeds",
+    "command_documents",
+    "export_records",
+    "file_documents",
+    "history_records",
+    "parse_event",
+    "parse_line",
+    "parse_person",
+    "read_jsonl",
+    "read_yaml",
+]

@@ -1,0 +1,129 @@
+"""JSON Lines: import (one record a line, every line checked before anything is stored) and export
+(a store's history as the lines that import it again)."""
+
+from __future__ import annotations
+
+import heapq
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from orgsim.errors import RecordError
+from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.interchange.documents import Documents, file_documents
+from orgsim.interchange.records import (
+    Command,
+    CorrectionRecord,
+    Dataset,
+    PersonRecord,
+    RetractionRecord,
+    _text,
+    parse_event,
+    parse_person,
+)
+
+__all__ = ["export_records", "history_records", "parse_line", "read_jsonl"]
+
+
+def parse_line(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord | Command:
+    """One JSON Lines record: an event, or `person`, `retracted`, or an event that `corrects` another."""
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: a line must be a JSON object")
+    kind = obj.get("kind")
+    if kind == "person":
+        _text(obj, "person", where, required=True)
+        rest = {k: v for k, v in obj.items() if k not in ("kind", "person")}
+        return parse_person({"id": obj.get("person"), **rest}, where, documents)
+    if kind == "retracted":
+        unknown = set(obj) - {"kind", "target", "reason", "id", "replaced_by"}
+        if unknown:
+            raise RecordError(f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to a retracted line")
+        return RetractionRecord(
+            _text(obj, "target", where, required=True), _text(obj, "reason", where, required=True), where
+        )
+    if "corrects" in obj:
+        rest = {k: v for k, v in obj.items() if k not in ("corrects", "reason")}
+        return CorrectionRecord(
+            _text(obj, "corrects", where, required=True),
+            _text(obj, "reason", where, required=True),
+            parse_event(rest, where, documents),
+            where,
+        )
+    return parse_event(obj, where, documents)
+
+
+def read_jsonl(path: Path, organisation: str) -> Dataset:
+    """A JSON Lines file, every line checked before anything is stored; blank lines are skipped. A quote
+    whose document lies beside the file must occur in it; other quotes are counted as not checked."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file") from None
+    except UnicodeDecodeError as err:
+        raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
+    docs = file_documents(path)
+    people: list[PersonRecord] = []
+    events: list[Command] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
+        record = parse_line(obj, where, docs)
+        if isinstance(record, PersonRecord):
+            people.append(record)
+        else:
+            events.append(record)
+    if not events and not people:
+        raise RecordError(f"{path}: the file holds no events")
+    return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked, docs.place)
+
+
+def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
+    """The store's history as JSON Lines records: every person first, then every event in recording
+    order — retracted events too, each retraction as a `retracted` line, each correction as the new
+    event's line carrying `corrects` and `reason` — so importing it replays the same commands."""
+    return history_records(timeline.people.items(), sorted(timeline.facts, key=lambda f: f.seq), timeline.retractions)
+
+
+def history_records(
+    people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iterable[Fact], retractions: Iterable[Retraction]
+) -> Iterator[dict[str, Any]]:
+    """`export_records` from its parts, streamed: `people` (id, entry) in registration order, `facts`
+    (every stored one, retracted too) in recording order (`seq`), and every retraction."""
+    for pid, person in people:
+        yield {
+            "kind": "person",
+            "person": pid,
+            "name": person["name"],
+            "aliases": list(person.get("aliases") or []),
+            "source": dict(person.get("source") or {}),
+        }
+    retractions = list(retractions)
+    corrections = {r.replaced_by: r for r in retractions if r.replaced_by}
+
+    def fact_entries() -> Iterator[tuple[int, dict[str, Any]]]:
+        for fact in facts:
+            record = fact.as_record()
+            if fact.id in corrections:
+                record["corrects"] = corrections[fact.id].target
+                record["reason"] = corrections[fact.id].reason
+            record["id"] = fact.id
+            yield fact.seq, record
+
+    withdrawn = sorted(
+        (
+            (r.seq, {"kind": "retracted", "target": r.target, "reason": r.reason, "id": r.id})
+            for r in retractions
+            if not r.replaced_by
+        ),
+        key=lambda e: e[0],
+    )
+    for _, record in heapq.merge(fact_entries(), withdrawn, key=lambda e: e[0]):  # a tie: the fact first
+        yield record

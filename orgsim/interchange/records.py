@@ -1,0 +1,204 @@
+"""The records a seed file or a JSON Lines line holds (people, events, retractions, corrections) and
+their parsing: each field checked, every error naming where it happened (`FILE:LINE: field: reason`).
+A record's `source` is a string or an object with `document`, `quote`, `url`, `note`; its quote is
+checked by the `Documents` it is read with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date as date_type
+from pathlib import Path
+from typing import Any, Literal, overload
+
+from orgsim.dates import PartialDate, within_reach
+from orgsim.errors import OrgsimError, RecordError
+from orgsim.facts import KINDS, clean_source
+from orgsim.interchange.documents import Documents, _check_file_name
+
+__all__ = [
+    "Command",
+    "CorrectionRecord",
+    "Dataset",
+    "EventRecord",
+    "PersonRecord",
+    "RetractionRecord",
+    "parse_event",
+    "parse_person",
+]
+
+_EVENT_KEYS = {
+    "appointed": {"title"},
+    "departed": set(),
+    "on_leave": set(),
+    "returned": set(),
+    "reports_to": {"manager"},
+}
+_OPTIONAL = {
+    "appointed": {"reports_to", "name", "aliases"},
+    "departed": {"to"},
+    "on_leave": {"until"},
+    "returned": set(),
+    "reports_to": set(),
+}
+_COMMON = {"kind", "person", "on", "source", "id", "note"}
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    source: dict[str, str] = field(default_factory=dict)
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One change as a record says it; people are named as the record names them (id, name or alias)."""
+
+    kind: str
+    person: str
+    on: str
+    source: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    manager: str | None = None  # `reports_to` on appointed, `manager` on reports_to
+    destination: str | None = None
+    until: str | None = None
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class RetractionRecord:
+    """`{"kind": "retracted", "target": <event id>, "reason": …}`: withdraw a stored event."""
+
+    target: str
+    reason: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectionRecord:
+    """An event line with `corrects` and `reason`: retract `target` and record `replacement`, in one step."""
+
+    target: str
+    reason: str
+    replacement: EventRecord
+    where: str = ""
+
+
+Command = EventRecord | RetractionRecord | CorrectionRecord
+
+
+@dataclass(frozen=True)
+class Dataset:
+    organisation: str
+    people: tuple[PersonRecord, ...]
+    events: tuple[Command, ...]
+    path: Path | None = None
+    #: quotes not checked against a document: `{document name or "": count}` ("": no document cited)
+    unchecked_quotes: Mapping[str, int] = field(default_factory=dict)
+    #: where cited documents were looked for, as a message says it ("beside the file", …)
+    documents_place: str = ""
+
+
+@overload
+def _text(obj: dict, key: str, where: str, required: Literal[True]) -> str: ...
+@overload
+def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None: ...
+def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None:
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise RecordError(f"{where}: missing field {key!r}")
+        return None
+    if isinstance(value, date_type) and key in ("on", "until"):  # an unquoted YAML date: 2024-09-25
+        return value.isoformat()
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise RecordError(f"{where}: field {key!r} must be a string")
+    return str(value).strip()
+
+
+def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str]:
+    raw = obj.get("source")
+    if raw is not None and not isinstance(raw, (str, dict)):
+        raise RecordError(f"{where}: field 'source' must be a string or an object")
+    if isinstance(raw, dict):
+        raw = {k: v for k, v in raw.items() if k != "__line__"}
+        unknown = set(raw) - {"document", "quote", "url", "note"}
+        if unknown:
+            raise RecordError(f"{where}: source has unknown field(s) {', '.join(sorted(unknown))}")
+    source = clean_source(raw)
+    note = obj.get("note")
+    if note not in (None, ""):  # a record-level note is part of its source, never dropped
+        if not isinstance(note, str):
+            raise RecordError(f"{where}: field 'note' must be a string")
+        source["note"] = (source["note"] + " " + note.strip()) if source.get("note") else note.strip()
+    if documents is None:  # nowhere to look: the document's name is checked, not its quote
+        _check_file_name(source.get("document"), f"{where}: ", "beside the file")
+    else:
+        documents.check(source, where)
+    return source
+
+
+def parse_event(obj: Any, where: str, documents: Documents | None = None) -> EventRecord:
+    """One event record (the import format) → EventRecord, or RecordError naming `where`."""
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: an event must be an object")
+    kind = _text(obj, "kind", where, required=True)
+    if kind not in KINDS:
+        raise RecordError(f"{where}: unknown kind {kind!r} (use {', '.join(KINDS)})")
+    allowed = _COMMON | _EVENT_KEYS[kind] | _OPTIONAL[kind]
+    unknown = set(obj) - allowed - {"__line__"}
+    if unknown:
+        raise RecordError(f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to a {kind} event")
+    person = _text(obj, "person", where, required=True)
+    on = _text(obj, "on", where, required=True)
+    try:
+        within_reach(PartialDate.parse(on))
+    except OrgsimError as err:
+        raise RecordError(f"{where}: on: {err}") from None
+    until = _text(obj, "until", where)
+    if until is not None:
+        try:
+            within_reach(PartialDate.parse(until))
+        except OrgsimError as err:
+            raise RecordError(f"{where}: until: {err}") from None
+    if kind == "appointed" and "title" not in obj:
+        raise RecordError(f"{where}: missing field 'title' (null when the title was not reported)")
+    aliases = obj.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError(f"{where}: field 'aliases' must be a list of strings")
+    return EventRecord(
+        kind=kind,
+        person=person,
+        on=on,
+        source=_source(obj, where, documents),
+        title=_text(obj, "title", where),
+        manager=_text(obj, "reports_to" if kind == "appointed" else "manager", where, required=kind == "reports_to"),
+        destination=_text(obj, "to", where),
+        until=until,
+        name=_text(obj, "name", where),
+        aliases=tuple(aliases),
+        where=where,
+    )
+
+
+def parse_person(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord:
+    if not isinstance(obj, dict):
+        raise RecordError(f"{where}: a person must be an object")
+    unknown = set(obj) - {"id", "name", "aliases", "source", "__line__"}
+    if unknown:
+        raise RecordError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} on a person")
+    aliases = obj.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError(f"{where}: field 'aliases' must be a list of strings")
+    return PersonRecord(
+        id=_text(obj, "id", where, required=True),
+        name=_text(obj, "name", where, required=True),
+        aliases=tuple(aliases),
+        source=_source(obj, where, documents),
+        where=where,
+    )

@@ -1,0 +1,60 @@
+"""Seed YAML files: `organisation`, `people` and `events`, each event citing a document beside the file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from orgsim.errors import RecordError
+from orgsim.interchange.documents import Documents
+from orgsim.interchange.records import Dataset, parse_event, parse_person
+
+__all__ = ["read_yaml"]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers each mapping's line as `__line__`, and reads booleans the
+    YAML 1.2 way (only true/false), so that the key `on` stays the string "on"."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_yaml(path: Path) -> Dataset:
+    """A seed file: `organisation`, `people` and `events`, each event citing a document beside it."""
+    path = Path(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise RecordError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if not isinstance(data, dict) or not data.get("organisation"):
+        raise RecordError(f"{path}: a seed file needs an 'organisation' name, 'people' and 'events'")
+    docs = Documents([path.parent], "beside the file", required=True)
+    people = tuple(
+        parse_person(p, f"{path}:{p.get('__line__', '?') if isinstance(p, dict) else '?'}", docs)
+        for p in data.get("people") or []
+    )
+    events = tuple(
+        parse_event(e, f"{path}:{e.get('__line__', '?') if isinstance(e, dict) else '?'}", docs)
+        for e in data.get("events") or []
+    )
+    if not events:
+        raise RecordError(f"{path}: no events")
+    return Dataset(str(data["organisation"]), people, events, path, docs.unchecked)
