@@ -332,7 +332,8 @@ class Organisation(Aggregate):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
         if all(fields[k] == v for k, v in changes.items()):
-            raise RecordError(f"the correction changes nothing in event {target.id}", fields=("on", "title"))
+            changeable = tuple(k for k in ("on", "title", "manager", "destination", "until") if k in fitting)
+            raise RecordError(f"the correction changes nothing in event {target.id}", fields=changeable)
         fields.update(changes)
         fresh = self.propose(record, target.kind, target.person, replacing=target, **fields)
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})

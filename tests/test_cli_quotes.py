@@ -296,8 +296,7 @@ def test_a_quote_that_cites_neither_a_document_nor_a_web_address_is_refused(cli,
         )
         assert refused.exit_code == 1 and refused.stdout == ""
         assert refused.stderr == (
-            "Error: a quote needs the document or the web address it is from "
-            "(`document` or `url`; --document or --url on the command line)\n"
+            "Error: a quote needs the document or the web address it is from: give --document or --url\n"
         )
     assert stored_events(db) == before
     seed = tmp_path / "s.yaml"

@@ -90,7 +90,9 @@ def test_a_domain_error_names_the_option_that_puts_it_right(cli, db):
     done = cli("retract", fid, "--reason", "  ", "--store", db)
     assert (done.exit_code, done.stderr) == (1, "Error: a retraction needs a reason (--reason)\n")
     done = cli("correct", fid, "--reason", "no change", "--store", db)
-    assert done.exit_code == 1 and done.stderr.endswith(f"changes nothing in event {fid}: give --on, --title, …\n")
+    assert done.exit_code == 1 and done.stderr.endswith(
+        f"changes nothing in event {fid}: give --on, --title or --manager\n"
+    )
 
 
 def test_a_command_writes_the_model_from_the_events_it_stored(db):

@@ -108,14 +108,17 @@ def unchecked_quotes_note(unchecked: Mapping[str, int], place: str) -> str | Non
     return f"Note: {total} quote{'' if total == 1 else 's'} not checked: {'; '.join(parts)}."
 
 
+_OPTION_OF = {"destination": "--to"}  # a field whose option has another name
+
+
 def with_options(err: OrgsimError) -> str:
     """An error's message with the options that put it right, for the fields the domain names."""
-    options = [f"--{field.replace('_', '-')}" for field in err.fields]
+    options = [_OPTION_OF.get(field, f"--{field.replace('_', '-')}") for field in err.fields]
     if not options:
         return str(err)
     if len(options) == 1:
         return f"{err} ({options[0]})"
-    return f"{err}: give {', '.join(options)}, …"
+    return f"{err}: give {', '.join(options[:-1])} or {options[-1]}"
 
 
 def fail(message: str, code: int = 1) -> None:

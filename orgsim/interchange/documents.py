@@ -58,8 +58,9 @@ class Documents:
             return None
         if not doc and not source.get("url") and not self.unsourced:  # (from nowhere, it would read as checked)
             raise RecordError(
-                f"{at}a quote needs the document or the web address it is from "
-                "(`document` or `url`; --document or --url on the command line)"
+                f"{at}a quote needs the document or the web address it is from"
+                + (" (`document` or `url`)" if at else ""),
+                fields=() if at else ("document", "url"),
             )
         if path is None:
             self.unchecked[doc or ""] = self.unchecked.get(doc or "", 0) + 1
