@@ -80,9 +80,13 @@ class Replayed:
     """A `Record` in memory: the people, facts and retractions folded from the stored events. A fact
     that lands after every effective one is checked against the kept fold of the whole timeline (the
     usual case: news arrives in date order, and an import of 200,000 facts checks each in O(1)); any
-    other change by a replay of the whole timeline so changed."""
+    other change by a replay of the whole timeline so changed.
 
-    def __init__(self, timeline: Timeline, version: int) -> None:
+    `whole`: a batch (a load or an import), checked as the whole history it produces: a change that
+    does not fit where it lands is not refused there but leaves the record `unsettled`, and `settle()`
+    then checks the whole timeline once, so the order of a file's records does not matter."""
+
+    def __init__(self, timeline: Timeline, version: int, whole: bool = False) -> None:
         self.name = timeline.organisation
         self.version = version
         self.people: dict[str, dict[str, Any]] = dict(timeline.people)
@@ -91,6 +95,8 @@ class Replayed:
         self._by_id = {f.id: f for f in self.facts}
         self._keys = people_keys(self.people)
         self._latest: ChartState | None = None  # the fold of every effective fact, kept while facts land last
+        self.whole = whole
+        self.unsettled = False  # (a batch only) a change did not fit where it landed: `settle` checks it all
 
     def timeline(self) -> Timeline:
         return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions))
@@ -115,8 +121,9 @@ class Replayed:
         return {r.target for r in self.retractions}
 
     def latest(self) -> ChartState | None:
-        """The fold of the whole effective timeline (None when the stored timeline breaks a rule)."""
-        if self._latest is None:
+        """The fold of the whole effective timeline (None when the stored timeline breaks a rule, or a
+        batch is unsettled)."""
+        if self._latest is None and not self.unsettled:
             try:
                 self._latest = fold(self.timeline().effective(), self.people)
             except RuleError:
@@ -126,10 +133,24 @@ class Replayed:
     def check(self, adding: Fact | None, dropping: Fact | None = None) -> None:
         latest = self.latest() if dropping is None else None
         if adding is not None and latest is not None and (latest.last is None or adding.order >= latest.last):
-            latest.validate(adding)  # it lands last: the fold up to it is the latest, and nothing follows it
+            try:
+                latest.validate(adding)  # it lands last: the fold up to it is the latest, and nothing follows it
+                return
+            except RuleError:
+                if not self.whole:
+                    raise
+        elif not self.whole:
+            facts = tuple(f for f in self.facts if dropping is None or f.id != dropping.id)
+            check(Timeline(self.name, self.people, facts + ((adding,) if adding else ()), tuple(self.retractions)))
             return
-        facts = tuple(f for f in self.facts if dropping is None or f.id != dropping.id)
-        check(Timeline(self.name, self.people, facts + ((adding,) if adding else ()), tuple(self.retractions)))
+        self.unsettled, self._latest = True, None  # a batch: checked as a whole by `settle`
+
+    def settle(self) -> None:
+        """A batch's whole timeline checked once, when a change did not fit where it landed (raises the
+        `RuleError` of the first fact, in effective order, that breaks a rule)."""
+        if self.unsettled:
+            check(self.timeline())
+            self.unsettled = False
 
     def added_person(self, person: str, entry: dict[str, Any]) -> None:
         self.people[person] = entry
@@ -142,7 +163,7 @@ class Replayed:
         self._by_id[fact.id] = fact
         self.version += 1
         latest = self._latest
-        if latest is not None and (latest.last is None or fact.order >= latest.last):
+        if latest is not None and not self.unsettled and (latest.last is None or fact.order >= latest.last):
             latest.apply(fact)
         else:
             self._latest = None
@@ -162,7 +183,8 @@ def explained(
     if adding is not None and culprit is not None and culprit.id != adding.id:
         return RuleError(
             f"{people[adding.person]['name']} ({adding.person}) on {adding.on}: would make the stored "
-            f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+            f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err} (if another change makes both "
+            "valid, record the two together, in one import)"
         )
     if dropping is not None:
         broken = (

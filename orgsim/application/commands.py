@@ -39,12 +39,13 @@ class CommandLoop(Projection):
         time.sleep(random.uniform(0, self.BACKOFF * 2 ** min(attempt, 7)))
 
     def _open(
-        self, name: str | None, create: bool, replay: bool
+        self, name: str | None, create: bool, batch: bool
     ) -> tuple[Organisation | None, Record, list[Any], View | None]:
         """The organisation's aggregate at its latest version (from its snapshot), a record of its
         history at that same version (the fresh read model's when the store has one, else a replay),
-        the other aggregates to save with it (a new store's directory), and the view to close (`replay`:
-        a replay whatever the store has, for a load of many changes, each checked in O(1)); no
+        the other aggregates to save with it (a new store's directory), and the view to close (`batch`:
+        a replay whatever the store has, for a load of many changes, each that lands last checked in
+        O(1), and the whole history they produce checked once at the end: `Replayed.settle`); no
         aggregate when the log moved between the two reads (try again)."""
         if create and name and name.casefold() not in (n.casefold() for n in self.organisations()):
             organisation = Organisation(name)
@@ -54,9 +55,9 @@ class CommandLoop(Projection):
             except AggregateNotFoundError:
                 directory = Directory()
             directory.list(name)
-            return organisation, Replayed(Timeline(name, {}, ()), organisation.version), [directory], None
-        view = self.view(name) if not replay else None
-        record: Record = ModelRecord(view) if view is not None else self.replayed(name)
+            return organisation, Replayed(Timeline(name, {}, ()), organisation.version, whole=batch), [directory], None
+        view = self.view(name) if not batch else None
+        record: Record = ModelRecord(view) if view is not None else self.replayed(name, whole=batch)
         organisation = self.organisation(name)
         if organisation.version != record.version:
             return None, record, [], view
@@ -69,7 +70,7 @@ class CommandLoop(Projection):
         dry_run: bool = False,
         create: bool = False,
         save: Callable[..., Any] | None = None,
-        replay: bool = False,
+        batch: bool = False,
     ) -> T:
         """The one way every command writes: get the organisation and a record of its history at the
         same version → `work` (its checks, its events) → save (unless `dry_run`), then bring the read
@@ -79,7 +80,7 @@ class CommandLoop(Projection):
         for attempt in range(self.MAX_RETRIES):
             if attempt:
                 self._back_off(attempt)
-            organisation, record, pending, view = self._open(name, create, replay)
+            organisation, record, pending, view = self._open(name, create, batch)
             try:
                 if organisation is None:
                     continue

@@ -36,7 +36,7 @@ class Organisations(Application):
             known = ", ".join(self.organisations()) or "none"
             raise StoreError(f"no organisation {name!r} in the store (it holds: {known})") from None
 
-    def replayed(self, org: str | None = None) -> Replayed:
+    def replayed(self, org: str | None = None, whole: bool = False) -> Replayed:
         """The organisation's history folded from its stored events, read `REPLAY_PAGE` at a time (the
         whole log at once held 396 MB at the peak for 232,000 events, paged 257 MB)."""
         name = self._org_name(org)
@@ -51,7 +51,7 @@ class Organisations(Application):
             known = ", ".join(self.organisations()) or "none"
             raise StoreError(f"no organisation {name!r} in the store (it holds: {known})")
         timeline, version = timeline_of(name, events)
-        return Replayed(timeline, version)
+        return Replayed(timeline, version, whole=whole)
 
     def timeline(self, org: str | None = None, as_known_at: datetime | None = None) -> Timeline:
         return self.replayed(org).timeline().as_known_at(as_known_at)

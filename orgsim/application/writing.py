@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from orgsim.application.commands import CommandLoop
 from orgsim.application.results import Amendment, LoadReport, Recorded
 from orgsim.dates import PartialDate
 from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, UnknownPersonError
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, UnknownPersonError
 from orgsim.facts import Fact, Retraction
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord
 from orgsim.readmodel import ModelRecord
@@ -54,7 +54,10 @@ class Writing(CommandLoop):
         twice adds nothing. `progress(n)` is called after each of the dataset's events is checked.
 
         Every event is checked first, against a replay of the organisation's history (each fact that
-        lands after every other in O(1)). Meanwhile the aggregate's pending events are turned into the
+        lands after every other in O(1)); what the dataset produces is checked as a whole, so the order
+        of its records does not matter: a change that does not fit where it lands is checked with
+        the rest at the end (`Replayed.settle`), and a rule broken names the record of the fact that
+        broke it. Meanwhile the aggregate's pending events are turned into the
         library's stored events a chunk at a time (its mapper, as `Application.save` does), so a large
         file never holds all its domain events at once; then the recorder's `insert_events` writes
         them all in one transaction (what `Application.save` calls)."""
@@ -64,6 +67,7 @@ class Writing(CommandLoop):
         def work(org: Organisation, record: Record) -> LoadReport:
             stored.clear()
             people = events = skipped = 0
+            where_of: dict[str, tuple[str, Fact]] = {}  # fact id → its record's place in the file, the fact
             for p in dataset.people:
                 if p.id not in record.people:
                     org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp)
@@ -79,10 +83,17 @@ class Writing(CommandLoop):
                 people += added
                 events += done
                 skipped += not done
+                if done and rec.where and isinstance(record, Replayed) and record.facts:
+                    where_of[record.facts[-1].id] = (rec.where, record.facts[-1])
                 if n % self.LOAD_CHUNK == 0:
                     stored.extend(map(to_stored, org.collect_events()))
                 if progress is not None:
                     progress(n)
+            if isinstance(record, Replayed):
+                try:
+                    record.settle()
+                except RuleError as err:
+                    raise self._located(err, where_of, dataset) from None
             return LoadReport(org.name, people, events, skipped)
 
         def save(*aggregates: Any) -> None:
@@ -93,7 +104,22 @@ class Writing(CommandLoop):
             finally:
                 stored.clear()
 
-        return self._command(dataset.organisation, work, create=True, save=save, replay=True)
+        return self._command(dataset.organisation, work, create=True, save=save, batch=True)
+
+    @staticmethod
+    def _located(err: RuleError, where_of: Mapping[str, tuple[str, Fact]], dataset: Dataset) -> RuleError:
+        """A rule the dataset's whole history breaks, named at the record of the fact that broke it; for
+        a stored fact, at the dataset's records about that person, as the stored event they make invalid."""
+        culprit = getattr(err, "fact", None)
+        if culprit is None:
+            return RuleError(f"{dataset.path or 'the dataset'}: {err}")
+        if culprit.id in where_of:
+            return RuleError(f"{where_of[culprit.id][0]}: {err}")
+        mine = [where for where, fact in where_of.values() if fact.person == culprit.person]
+        at = (mine[0] + (f" (with {', '.join(mine[1:])})" if mine[1:] else "")) if mine else str(dataset.path)
+        return RuleError(
+            f"{at}: would make the stored event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+        )
 
     def _insert_all(self, stored: list[StoredEvent]) -> None:
         """Write stored events in ONE transaction (what `Application.save` calls)."""
