@@ -47,7 +47,13 @@ class CommandLoop(Projection):
         a replay whatever the store has, for a load of many changes, each that lands last checked in
         O(1), and the whole history they produce checked once at the end: `Replayed.settle`); no
         aggregate when the log moved between the two reads (try again)."""
-        if create and name and name.casefold() not in (n.casefold() for n in self.organisations()):
+        held = self.organisations()
+        if name and not create and name.casefold() not in (n.casefold() for n in held) and held:
+            raise StoreError(
+                f"no organisation {name!r} in the store (it holds: {', '.join(held)}): "
+                f"add it first with `orgsim org add {name}`"
+            )
+        if create and name and name.casefold() not in (n.casefold() for n in held):
             organisation = Organisation(name)
             directory: Directory
             try:

@@ -61,7 +61,9 @@ class Organisations(Application):
             return name
         names = self.organisations()
         if not names:
-            raise StoreError("the store holds no organisation yet: run `orgsim load` first")
+            raise StoreError(
+                "the store holds no organisation yet: load the seeds (`orgsim load`) or add one (`orgsim org add NAME`)"
+            )
         if len(names) > 1:
             raise StoreError(f"the store holds several organisations ({', '.join(names)}): say which", fields=("org",))
         return names[0]

@@ -13,6 +13,7 @@ from orgsim.application.results import Compared
 from orgsim.chart import OrgChart, chart_at
 from orgsim.dates import PartialDate
 from orgsim.diff import diff as chart_diff
+from orgsim.domain import organisation_id
 from orgsim.facts import Timeline
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import export_records, history_records
@@ -168,6 +169,14 @@ class Reading(Projection):
             curs.execute(f"SELECT count(*) AS n FROM {table}")
             row = curs.fetchone()
         return int(row["n"] if isinstance(row, dict) else row[0])
+
+    def organisation_list(self) -> list[dict[str, Any]]:
+        """The organisations the store holds, in the order they were added: name, id, and how many
+        events it has stored (its version, read from its snapshot: no replay)."""
+        return [
+            {"name": name, "id": organisation_id(name).hex, "events": self.organisation(name).version}
+            for name in self.organisations()
+        ]
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
         """The organisation's history as import records (see `interchange.export_records`): streamed

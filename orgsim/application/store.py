@@ -87,7 +87,11 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
     env = store_env(store)
     path = env.get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
     if path and not create and not Path(path).exists():
-        raise StoreError(f"no store at {path}: run `orgsim load` first, or name another store", fields=("store",))
+        raise StoreError(
+            f"no store at {path}: make one (`orgsim load` for the seeds, `orgsim org add NAME` for your own), "
+            "or name another store",
+            fields=("store",),
+        )
     if path and create and not Path(path).parent.exists():
         raise StoreError(f"cannot create a store at {path}: its folder does not exist")
     if path:

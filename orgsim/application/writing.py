@@ -17,7 +17,7 @@ from orgsim.application.commands import CommandLoop
 from orgsim.application.results import Amendment, LoadReport, Recorded
 from orgsim.dates import PartialDate
 from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, UnknownPersonError
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction
 from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord
 from orgsim.readmodel import ModelRecord
@@ -162,6 +162,17 @@ class Writing(CommandLoop):
             "until": rec.until,
             "source": rec.source,
         }
+
+    def add_organisation(self, name: str) -> str:
+        """Add an empty organisation to the store (a new store is made); its name, spaces tidied."""
+        name = " ".join(name.split())
+        if not name:
+            raise RecordError("an organisation needs a name: give one")
+        known = next((n for n in self.organisations() if n.casefold() == name.casefold()), None)
+        if known is not None:
+            raise StoreError(f"the store already holds the organisation {known!r}")
+        self._command(name, lambda organisation, record: None, create=True)
+        return name
 
     def record(
         self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None

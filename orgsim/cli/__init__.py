@@ -6,6 +6,7 @@ from orgsim.cli import (  # noqa: F401  (each registers its commands on `app`)
     correct,
     diff,
     history,
+    org,
     rebuild,
     render,
     timeline,
