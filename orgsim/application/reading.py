@@ -15,6 +15,7 @@ from orgsim.dates import PartialDate
 from orgsim.diff import diff as chart_diff
 from orgsim.domain import organisation_id
 from orgsim.facts import Timeline
+from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import export_records, history_records
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
@@ -169,6 +170,13 @@ class Reading(Projection):
             curs.execute(f"SELECT count(*) AS n FROM {table}")
             row = curs.fetchone()
         return int(row["n"] if isinstance(row, dict) else row[0])
+
+    def flows(
+        self, start: date | None = None, end: date | None = None, as_known_at: datetime | None = None
+    ) -> tuple[list[Move], list[str]]:
+        """Every move between the store's organisations (`flows.moves`), and the organisations."""
+        names = self.organisations()
+        return moves({name: self.timeline(name, as_known_at) for name in names}, start, end), names
 
     def organisation_list(self) -> list[dict[str, Any]]:
         """The organisations the store holds, in the order they were added: name, id, and how many

@@ -5,6 +5,7 @@ from orgsim.cli import (  # noqa: F401  (each registers its commands on `app`)
     core,
     correct,
     diff,
+    flows,
     history,
     org,
     rebuild,

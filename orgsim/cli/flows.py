@@ -1,0 +1,47 @@
+"""`orgsim flows`: people's moves between the organisations of a store, as text, JSON or a picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.cli.common import AsKnownAtOpt, JsonOpt, StoreOpt, app, moment, partial_date, print_json, write_output
+from orgsim.cli.render import Format, output_format, picture_bytes
+from orgsim.render.flows import flows_dot, flows_text
+
+
+@app.command()
+def flows(
+    from_: Annotated[
+        str | None, typer.Option("--from", help="Only departures whose date overlaps from here (YYYY[-MM[-DD]]).")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only departures whose date overlaps up to here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Draw the moves: a .svg, .png, .pdf or .dot file.")
+    ] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", help="The picture's format (default: from -o).")] = None,
+    json_output: JsonOpt = False,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Every move between organisations: who left which post for which organisation and post, when,
+    and the sources of both ends. A departure's destination (`--to`) links to an organisation the
+    store holds; one it does not hold is shown as written. Needs no --org.
+
+    Example: orgsim flows --from 2024 --json
+    """
+    start, end = partial_date(from_, "--from"), partial_date(to, "--to")
+    found, organisations = open_store(store).flows(
+        start.start if start is not None else None, end.end if end is not None else None, moment(as_known_at)
+    )
+    if output is not None or fmt is not None:
+        kind = output_format(fmt, output)
+        write_output(picture_bytes(flows_dot(found, organisations), kind), output, kind)
+        return
+    if json_output:
+        print_json({"organisations": organisations, "moves": [m.as_json() for m in found]})
+        return
+    typer.echo(flows_text(found, organisations))

@@ -1,0 +1,83 @@
+"""`orgsim flows`: every move between the organisations of a store — a departure whose destination
+names an organisation the store holds links to the person's first post there; one it does not hold
+is shown as written. Text, JSON and a Graphviz picture; no --org needed. (Issue 17, item 1: flows.)"""
+
+from __future__ import annotations
+
+import pytest
+
+NOTE = "test data: an appointment recorded for this test"
+
+
+@pytest.fixture
+def two_orgs(cli, db) -> str:
+    """The seeds (Schulman leaves OpenAI for Anthropic in 2024-08), and Anthropic with his arrival."""
+    assert cli("org", "add", "Anthropic", "--store", db).exit_code == 0
+    hired = cli(
+        "append", "appointed", "john-schulman", "--name", "John Schulman", "--title", "Member of Technical Staff",
+        "--on", "2024-08-06", "--source", NOTE, "--org", "Anthropic", "--store", db,
+    )  # fmt: skip
+    assert hired.exit_code == 0, hired.stderr
+    return db
+
+
+def test_flows_links_a_departure_to_the_post_taken_in_an_organisation_the_store_holds(cli, two_orgs):
+    data = cli.json("flows", "--json", "--store", two_orgs)  # (two organisations, no --org)
+    assert data["organisations"] == ["OpenAI", "Anthropic"]
+    schulman = [m for m in data["moves"] if m["person"] == "john-schulman"]
+    assert len(schulman) == 1
+    move = schulman[0]
+    assert move["from"]["organisation"] == "OpenAI" and move["from"]["on"] == "2024-08"
+    assert move["from"]["title"] == "Co-founder; leads the remaining Superalignment team"  # his post when he left
+    assert move["to"] == {
+        "organisation": "Anthropic",
+        "linked": True,
+        "title": "Member of Technical Staff",
+        "on": "2024-08-06",
+        "event": move["events"][1],
+    }
+    unlinked = [m for m in data["moves"] if m["person"] in ("andrej-karpathy", "ilya-sutskever")]
+    assert len(unlinked) == 2 and all(not m["to"]["linked"] and m["to"]["title"] is None for m in unlinked)
+    assert [m["from"]["on"] for m in data["moves"]] == sorted(m["from"]["on"] for m in data["moves"])
+
+
+def test_flows_text_names_both_ends_and_the_sources_of_both(cli, two_orgs):
+    text = cli("flows", "--store", two_orgs).stdout
+    assert text.startswith("3 moves between organisations (the store holds OpenAI, Anthropic)\n")
+    line = next(x for x in text.splitlines() if "[john-schulman]" in x)
+    assert "OpenAI, Co-founder; leads the remaining Superalignment team → Anthropic, Member of Technical Staff" in line
+    assert line.endswith("left 2024-08; joined 2024-08-06")
+    assert f"source: {NOTE}" in text and "Anthropicに入社することを発表しました" in text
+    assert "(not in this store), left 2024-02" in text  # Karpathy's destination, as written
+
+
+def test_flows_from_to_and_as_known_at(cli, two_orgs):
+    people = lambda *a: [m["person"] for m in cli.json("flows", "--json", *a, "--store", two_orgs)["moves"]]  # noqa: E731
+    assert people("--from", "2024-06") == ["john-schulman"]
+    assert people("--to", "2024-03") == ["andrej-karpathy"]
+    before = cli.json("flows", "--json", "--as-known-at", "2000-01-01", "--store", two_orgs)
+    assert before["moves"] == []
+
+
+def test_flows_draws_organisations_as_clusters_and_moves_as_arrows(cli, two_orgs, tmp_path):
+    done = cli("flows", "-o", tmp_path / "flows.dot", "--store", two_orgs)
+    assert done.exit_code == 0, done.stderr
+    dot = (tmp_path / "flows.dot").read_text(encoding="utf-8")
+    assert dot.count("subgraph cluster_org") == 4  # OpenAI, Anthropic, and two destinations outside
+    assert "label=OpenAI " in dot and "label=Anthropic " in dot and '(not in this store)" style="rounded,dashed"' in dot
+    assert dot.count(" -> ") == 3 and "left 2024-08; joined 2024-08-06" in dot
+    svg = cli("flows", "-o", tmp_path / "flows.svg", "--store", two_orgs)
+    assert svg.exit_code == 0 and (tmp_path / "flows.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_flows_on_a_store_without_moves_says_so(cli, tmp_path):
+    store = str(tmp_path / "own.db")
+    cli("org", "add", "Acme", "--store", store)
+    done = cli("flows", "--store", store)
+    assert done.exit_code == 0
+    assert (
+        done.stdout
+        == "0 moves between organisations (the store holds Acme)\nNo moves: no departure names a destination.\n"
+    )
+    bad = cli("flows", "--from", "someday", "--store", store)
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error:") and bad.stderr.count("\n") == 1
