@@ -1,4 +1,4 @@
-"""`orgsim flows`: every move between the organisations of a store — a departure whose destination
+"""`orgsim flows` and `history` across organisations: every move between the organisations of a store — a departure whose destination
 names an organisation the store holds links to the person's first post there; one it does not hold
 is shown as written. Text, JSON and a Graphviz picture; no --org needed. (Issue 17, item 1: flows.)"""
 
@@ -81,3 +81,22 @@ def test_flows_on_a_store_without_moves_says_so(cli, tmp_path):
     )
     bad = cli("flows", "--from", "someday", "--store", store)
     assert bad.exit_code == 1 and bad.stderr.startswith("Error:") and bad.stderr.count("\n") == 1
+
+
+def test_history_spans_every_organisation_that_names_the_person(cli, two_orgs):
+    data = cli.json("history", "john-schulman", "--json", "--store", two_orgs)  # (no --org)
+    assert [h["organisation"] for h in data["histories"]] == ["OpenAI", "Anthropic"]
+    assert data["person"] == "john-schulman" and data["as_known_at"] is None
+    openai, anthropic = data["histories"]
+    assert openai["stints"][0]["destination"] == "Anthropic" and openai["stints"][0]["to"] == "2024-08"
+    assert [t["title"] for t in anthropic["titles"]] == ["Member of Technical Staff"]
+    text = cli("history", "john-schulman", "--store", two_orgs).stdout
+    assert "John Schulman [john-schulman] — OpenAI, as known now" in text
+    assert "John Schulman [john-schulman] — Anthropic, as known now" in text
+    one = cli.json("history", "john-schulman", "--json", "--org", "OpenAI", "--store", two_orgs)
+    assert one["organisation"] == "OpenAI" and "histories" not in one  # one organisation: today's shape
+    only_here = cli.json("history", "mira-murati", "--json", "--store", two_orgs)
+    assert only_here["organisation"] == "OpenAI"  # named by one register only: that history alone
+    nobody = cli("history", "nobody", "--store", two_orgs)
+    assert nobody.exit_code == 1
+    assert nobody.stderr == "Error: no person 'nobody' in any organisation of the store (OpenAI, Anthropic)\n"

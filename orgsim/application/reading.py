@@ -14,6 +14,7 @@ from orgsim.chart import OrgChart, chart_at
 from orgsim.dates import PartialDate
 from orgsim.diff import diff as chart_diff
 from orgsim.domain import organisation_id
+from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
 from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
@@ -123,6 +124,22 @@ class Reading(Projection):
                     return history(view.about(pid), pid, folded=view.steps_of(pid))
         replayed = self.replayed(org)
         return history(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person))
+
+    def histories(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> list[History]:
+        """A person's history in every organisation of the store whose register names them (`org`, or a
+        store of one organisation: that one only), in the order of their first stint."""
+        names = self.organisations()
+        if org is not None or len(names) <= 1:
+            return [self.history(person, org, as_known_at)]
+        found = []
+        for name in names:
+            try:
+                found.append(self.history(person, name, as_known_at))
+            except UnknownPersonError:
+                continue
+        if not found:
+            raise UnknownPersonError(f"no person {person!r} in any organisation of the store ({', '.join(names)})")
+        return sorted(found, key=lambda h: h.stints[0].start.on.start if h.stints else date.max)
 
     def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
         """The events behind a person's row on day `at`, as the store knew them (as known now: from the

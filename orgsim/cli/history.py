@@ -87,16 +87,28 @@ def history_command(
 ) -> None:
     """A person's tenures: each time in the organisation (departure and destination, re-joins), each title, manager and leave with from/to, every line with the events and quotes behind it.
 
-    JSON: {organisation, person, name, aliases, as_known_at, stints, titles, managers, leaves, events, retracted}.
+    JSON: {organisation, person, name, aliases, as_known_at, stints, titles, managers, leaves, events, retracted};
+    on a store of several organisations, without --org, every organisation whose register names the
+    person: {person, name, as_known_at, histories: [one such object each]}.
 
     Example: orgsim history john-schulman
     """
     known = moment(as_known_at)
-    h = open_store(store).history(person, org, as_known_at=known)
+    found = open_store(store).histories(person, org, as_known_at=known)
+    if len(found) == 1:
+        h = found[0]
+        if json:
+            print_json(with_as_known_at(h.as_json(), known, after="aliases"))
+        else:
+            typer.echo(history_text(h, known))
+        return
     if json:
-        print_json(with_as_known_at(h.as_json(), known, after="aliases"))
+        each = [with_as_known_at(h.as_json(), known, after="aliases") for h in found]
+        print_json(
+            {"person": found[0].person, "name": found[0].name, "as_known_at": each[0]["as_known_at"], "histories": each}
+        )
     else:
-        typer.echo(history_text(h, known))
+        typer.echo("\n\n".join(history_text(h, known) for h in found))
 
 
 @app.command("why")
