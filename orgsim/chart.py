@@ -199,18 +199,34 @@ class ChartState:
                     f"falls within the partly known date of their departure ({gone[0].on}, event "
                     f"{gone[0].id}), so which came first is not known: give a more precise date",
                 )
-            if kind != "appointed":
+            if kind == "returned" and gone is None:
+                raise _fail(
+                    fact,
+                    people,
+                    "cannot return: not in the organisation before that date (a comeback needs a departure "
+                    "before it; a first arrival is an appointment)",
+                )
+            if kind not in ("appointed", "returned"):
                 when = f" (departed {gone[0].on})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
-        if kind == "appointed":
+        if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
             if fact.manager is not None:
                 _check_manager(fact, fact.manager, rows, people, self.reports)
             return
-        assert state is not None  # (someone not in the organisation was refused above)
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":
-            raise _fail(fact, people, "cannot return: not on leave on that date")
+            raise _fail(
+                fact,
+                people,
+                "cannot return: in the organisation and not on leave on that date (a comeback needs a departure before it)",
+            )
+        if kind == "returned" and (fact.title is not None or fact.manager is not None):
+            raise _fail(
+                fact,
+                people,
+                "a return from leave keeps the title and manager they had: record a new title or manager as a change of its own",
+            )
         if kind == "reports_to":
             if fact.manager is None:
                 raise _fail(fact, people, "a reporting line needs a manager")
@@ -239,8 +255,8 @@ class ChartState:
         person, kind, rows = fact.person, fact.kind, self.rows
         state = rows.get(person)
         self.last = fact.order
-        if kind == "appointed":
-            if state is None:
+        if kind == "appointed" or state is None:  # (`validate` lets only a comeback `returned` through here)
+            if state is None:  # joining, or rejoining after a departure
                 state = rows[person] = PersonState(fact.title, "active", fact.manager, str(fact.on))
                 self._line(person, None, fact.manager)
                 self.alumni.pop(person, None)
@@ -252,7 +268,6 @@ class ChartState:
             state.events.append(fact.id)
             state.touched_by.append(fact)
             return
-        assert state is not None  # (`validate` refuses any other change to someone not in the organisation)
         if kind == "departed":
             del rows[person]
             self._line(person, state.reports_to, None)

@@ -1,23 +1,31 @@
 """Pure: what changed between two charts, each change pointing at the events that caused it.
 
 `diff(a, b)` compares the organisation on two days. FROM later than TO is the reverse diff: the
-same changes with before/after swapped and joined↔left, on_leave↔returned. Equal days: no changes.
+same changes with before/after swapped and joined↔left, on_leave↔returned, and a comeback undone
+(rejoined) as left. Equal days: no changes.
+
+Someone in the organisation on the later day and not the earlier one "rejoined" when they had been in
+it before and left: they left by the earlier day (an alumnus on it), or they left and came back in
+between ("left" then "rejoined"). Otherwise they "joined": a first arrival, even when between the two
+days they also left and came back (on the earlier day they had never been in it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from orgsim.chart import OrgChart, Row
+from orgsim.dates import PartialDate
 from orgsim.facts import Fact
 
 __all__ = ["CHANGE_KINDS", "Change", "ChartDiff", "apply_changes", "diff", "fresh_events"]
 
 #: The kinds of change, in the order a reader groups them.
-CHANGE_KINDS = ("left", "joined", "on_leave", "returned", "title_changed", "manager_changed")
-_REVERSED = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
+CHANGE_KINDS = ("left", "joined", "rejoined", "on_leave", "returned", "title_changed", "manager_changed")
+_REVERSED = {"left": "joined", "joined": "left", "rejoined": "left", "on_leave": "returned", "returned": "on_leave"}
 _CAUSES = {  # which fact kinds can cause which change
     "on_leave": {"on_leave"},
     "returned": {"returned"},
@@ -111,10 +119,17 @@ def _departures_of(facts: Mapping[str, Fact]) -> Callable[[str], Iterable[Fact]]
     return of
 
 
+def _starts_on(row: Row, day: date) -> bool:
+    """Whether the row's tenure starts on `day`. One day under two timelines (a preview) says "rejoined"
+    only of a comeback on that day, not of someone a moved departure leaves in the organisation."""
+    return row.since is not None and PartialDate.parse(row.since).start == day
+
+
 def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list[Change]:
     changes: list[Change] = []
     departures = _departures_of(facts)
     left = {a.id: a.event for a in late.alumni}
+    gone_before = {a.id for a in early.alumni}
     a_rows = {r.id: r for r in early.rows}
     b_rows = {r.id: r for r in late.rows}
     for pid in sorted(a_rows.keys() | b_rows.keys()):
@@ -124,13 +139,14 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
             changes.append(Change(pid, a.name, "left", a, None, (left[pid],) if pid in left else ()))
             continue
         if a is None:
-            changes.append(Change(pid, b.name, "joined", None, b, b.events))
+            back = pid in gone_before and (early.at < late.at or _starts_on(b, late.at))
+            changes.append(Change(pid, b.name, "rejoined" if back else "joined", None, b, b.events))
             continue
-        if a.since != b.since and early.at < late.at:  # left and joined again in between: say both, not "no change"
+        if a.since != b.since and early.at < late.at:  # left and came back in between: say both, not "no change"
             # (on one day, two timelines (a correction's preview) may date a start differently: no leaving)
             gone = tuple(f.id for f in sorted(departures(pid), key=lambda f: f.seq) if early.at < f.on.start <= late.at)
             changes.append(Change(pid, a.name, "left", a, None, gone))
-            changes.append(Change(pid, b.name, "joined", None, b, b.events[:1]))
+            changes.append(Change(pid, b.name, "rejoined", None, b, b.events[:1]))
             continue
         kinds = []
         if a.status != b.status:
@@ -169,7 +185,7 @@ def apply_changes(chart: OrgChart, d: ChartDiff) -> dict[str, tuple]:
             rows.pop(c.person, None)
         else:
             title, status, manager = rows.get(c.person, (None, "", None))
-            if c.change in ("joined",):
+            if c.change in ("joined", "rejoined"):
                 title, status, manager = c.after.title, c.after.status, c.after.reports_to
             elif c.change in ("on_leave", "returned"):
                 status = c.after.status

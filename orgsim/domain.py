@@ -109,7 +109,15 @@ class Organisation(Aggregate):
             return {"until": PartialDate.parse(self.until) if self.until else None}
 
     class Returned(FactEvent):
+        """A return from leave, or a comeback after a departure (with the title and manager reported,
+        if any). An event stored before comebacks has neither field: both default to None."""
+
         kind = Kind.RETURNED
+        title: str | None = None
+        manager: str | None = None
+
+        def fields(self) -> dict[str, Any]:
+            return {"title": self.__dict__.get("title"), "manager": self.__dict__.get("manager")}
 
     class ReportsTo(FactEvent):
         kind = Kind.REPORTS_TO
@@ -219,8 +227,8 @@ class Organisation(Aggregate):
             raise RuleError(f"{people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
         src = clean_source(source)
         fields: dict[str, Any] = {
-            "title": title if kind == "appointed" else None,
-            "manager": manager if kind in ("appointed", "reports_to") else None,
+            "title": title if kind in ("appointed", "returned") else None,
+            "manager": manager if kind in ("appointed", "returned", "reports_to") else None,
             "destination": destination if kind == "departed" else None,
             "until": end if kind == "on_leave" else None,
         }
@@ -257,7 +265,7 @@ class Organisation(Aggregate):
             case Kind.ON_LEAVE:
                 kwargs.update(until=str(fresh.until) if fresh.until else None)
             case Kind.RETURNED:
-                pass
+                kwargs.update(title=fresh.title, manager=fresh.manager)
             case Kind.REPORTS_TO:
                 kwargs.update(manager=fresh.manager)
             case other:
@@ -315,6 +323,7 @@ class Organisation(Aggregate):
             "appointed": {"title", "manager"},
             "departed": {"destination"},
             "on_leave": {"until"},
+            "returned": {"title", "manager"},
             "reports_to": {"manager"},
         }.get(target.kind, set()) | {"on", "source"}
         misfit = {k for k, v in changes.items() if v is not None} - fitting

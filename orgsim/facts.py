@@ -95,7 +95,7 @@ class Fact:
         if self.title is not None or self.kind == "appointed":
             out["title"] = self.title
         if self.manager is not None:
-            out["reports_to" if self.kind == "appointed" else "manager"] = self.manager
+            out["reports_to" if self.kind in ("appointed", "returned") else "manager"] = self.manager
         if self.destination is not None:
             out["to"] = self.destination
         if self.until is not None:
@@ -111,7 +111,7 @@ class Fact:
         return out
 
     def describe(self) -> str:
-        """A short human sentence: `departed → Anthropic`, `appointed CTO`."""
+        """A short human sentence: `departed → Anthropic`, `appointed CTO`, `rejoined as CEO`."""
         match self.kind:
             case Kind.APPOINTED:
                 text = f"appointed {self.title}" if self.title else "appointed (title not reported)"
@@ -120,8 +120,11 @@ class Fact:
                 return f"departed → {self.destination}" if self.destination else "departed"
             case Kind.ON_LEAVE:
                 return f"on leave until {self.until}" if self.until else "on leave"
-            case Kind.RETURNED:
-                return "returned from leave"
+            case Kind.RETURNED:  # from leave, or a comeback; only a comeback carries a title or a manager
+                if self.title is None and self.manager is None:
+                    return "returned"
+                text = f"rejoined as {self.title}" if self.title else "rejoined (title not reported)"
+                return text + (f", reporting to {self.manager}" if self.manager else "")
             case Kind.REPORTS_TO:
                 return f"reports to {self.manager}"
         raise ValueError(f"unknown kind of change {self.kind!r}")

@@ -52,7 +52,7 @@ def test_summer_2024_has_schulman_to_anthropic_and_brockman_on_leave(cli, db):
 def test_reverse_diff_swaps_before_and_after(cli, db):
     forward = cli.json("diff", "2024-07-01", "2024-09-01", "--store", db)
     backward = cli.json("diff", "2024-09-01", "2024-07-01", "--store", db)
-    flip = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
+    flip = {"left": "joined", "joined": "left", "rejoined": "left", "on_leave": "returned", "returned": "on_leave"}
     assert changes(backward) == {(p, flip.get(k, k)) for p, k in changes(forward)}
     schulman = next(c for c in backward["changes"] if c["person"] == "john-schulman")
     assert schulman["change"] == "joined" and schulman["before"] is None and schulman["after"]["id"] == "john-schulman"

@@ -53,20 +53,34 @@ def test_diff_algebra_on_the_seeds(dataset_app, a, b):
     ca, cb = chart_at(timeline, a), chart_at(timeline, b)
     forward, backward = diff(ca, cb), diff(cb, ca)
     assert apply_changes(ca, forward) == {r.id: (r.title, r.status, r.reports_to) for r in cb.rows}
-    flip = {"left": "joined", "joined": "left", "on_leave": "returned", "returned": "on_leave"}
-    assert kinds(backward) == {(p, flip.get(k, k)) for p, k in kinds(forward)}
+    flip = {"left": "joined", "joined": "left", "rejoined": "left", "on_leave": "returned", "returned": "on_leave"}
+    # the reverse of a comeback is "left"; the reverse of that "left" is "joined" (undoing it), not "rejoined"
+    arrival = {"rejoined": "joined"}
+    assert {(p, arrival.get(k, k)) for p, k in kinds(backward)} == {
+        (p, arrival.get(flip.get(k, k), flip.get(k, k))) for p, k in kinds(forward)
+    }
     assert diff(ca, ca).changes == ()
 
 
 def test_a_departure_and_return_between_the_days_is_shown(seeded):
     d = _diff(seeded, "2023-11-10", "2023-12-01")
     altman = [c for c in d.changes if c.person == "sam-altman"]
-    assert [c.change for c in altman] == ["left", "joined"]
+    assert [c.change for c in altman] == ["left", "rejoined"]
     facts = seeded.timeline().fact_map()
     assert [facts[e].on.start.isoformat() for e in altman[0].events] == ["2023-11-17"]
     assert [str(facts[e].on) for e in altman[1].events] == ["2023-11-29"]
-    back = _diff(seeded, "2023-12-01", "2023-11-10")
+    back = _diff(seeded, "2023-12-01", "2023-11-10")  # undoing the comeback ("left") and the departure ("joined")
     assert [c.change for c in back.changes if c.person == "sam-altman"] == ["left", "joined"]
+
+
+def test_someone_gone_on_the_first_day_and_back_on_the_second_rejoined(seeded):
+    """Altman left on 2023-11-17 and was appointed CEO again on 2023-11-29: a comeback, not a first arrival."""
+    assert [(c.person, c.change) for c in _diff(seeded, "2023-11-20", "2023-12-01").changes] == [
+        ("sam-altman", "rejoined")
+    ]
+    assert [(c.person, c.change) for c in _diff(seeded, "2023-12-01", "2023-11-20").changes] == [("sam-altman", "left")]
+    first = {(c.person, c.change) for c in _diff(seeded, "2000-01-01", "2023-12-01").changes}
+    assert ("sam-altman", "joined") in first  # not there on the first day: a first arrival
 
 
 ids = st.lists(st.text("0123456789abcdef", min_size=3, max_size=3), max_size=6, unique=True).map(tuple)

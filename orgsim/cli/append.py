@@ -218,6 +218,13 @@ def on_leave(
 def returned(
     person: PersonArg,
     on: OnOpt,
+    title: Annotated[
+        str | None, typer.Option("--title", help="A comeback's title, when reported (not on a return from leave).")
+    ] = None,
+    reports_to: Annotated[
+        str | None,
+        typer.Option("--reports-to", help="A comeback's manager (id, name or alias), when reported."),
+    ] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -227,11 +234,14 @@ def returned(
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Someone returns from leave.
+    """Someone returns from leave, or comes back after a departure (a comeback: with the title and
+    manager reported, if any; none is guessed).
 
     Example: orgsim append returned greg-brockman --on 2024-11-12 --source "Brockman is back"
+    Example: orgsim append returned sam-altman --on 2023-11-22 --title CEO --source "Altman returns as CEO"
     """
-    _run(_record("returned", person, on, source_of(source, document, quote, url)), store, org, dry_run, json)
+    rec = _record("returned", person, on, source_of(source, document, quote, url), title=title, manager=reports_to)
+    _run(rec, store, org, dry_run, json)
 
 
 @append_app.command("reports-to")

@@ -81,8 +81,12 @@ def correct(
     event_id: EventArg,
     reason: ReasonOpt,
     on: Annotated[str | None, typer.Option("--on", help="The right effective date.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The right title (appointed).")] = None,
-    manager: Annotated[str | None, typer.Option("--manager", help="The right manager (appointed, reports_to).")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The right title (appointed, a comeback's returned).")
+    ] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help="The right manager (appointed, a comeback's returned, reports_to).")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="The right destination (departed).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="The right end of leave (on_leave).")] = None,
     source: SourceOpt = None,

@@ -39,7 +39,7 @@ _OPTIONAL = {
     "appointed": {"reports_to", "name", "aliases"},
     "departed": {"to"},
     "on_leave": {"until"},
-    "returned": set(),
+    "returned": {"title", "reports_to"},  # a comeback's, when reported
     "reports_to": set(),
 }
 _COMMON = {"kind", "person", "on", "source", "id", "note"}
@@ -180,7 +180,9 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         on=on,
         source=_source(obj, where, documents),
         title=_text(obj, "title", where),
-        manager=_text(obj, "reports_to" if kind == "appointed" else "manager", where, required=kind == "reports_to"),
+        manager=_text(
+            obj, "reports_to" if kind in ("appointed", "returned") else "manager", where, required=kind == "reports_to"
+        ),
         destination=_text(obj, "to", where),
         until=until,
         name=_text(obj, "name", where),

@@ -101,7 +101,7 @@ class ModelRecord:
         managers = {m for p in touched if p in fold.rows and (m := fold.rows[p].reports_to) is not None}
         before = view.chart(day, alumni=False, persons=touched)  # (the model is not written yet)
         managers |= {r.reports_to for r in before.rows if r.reports_to is not None}
-        before = view.chart(day, alumni=False, persons=touched | managers)
+        before = view.chart(day, persons=touched | managers)  # (with their alumni entries: a comeback "rejoined")
         after = chart_after(before, fold, touched, view.name_of)
         view.facts.fetch(cited_by_diff(before, after))
         return before, after, view.facts.fetched()

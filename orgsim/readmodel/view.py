@@ -118,7 +118,8 @@ class View(SeededStates):
     def diff_charts(self, a: date, b: date) -> tuple[OrgChart, OrgChart, dict[str, str]]:
         """The parts of the charts on days `a` and `b` that a diff reads, in one set-based query: the row
         versions valid on one day and not the other (a person's row is the same on both days exactly
-        when one version spans them), the later day's alumni who left after the earlier day, and the
+        when one version spans them), the later day's alumni who left after the earlier day, the earlier
+        day's alumni who came back by the later one (a comeback, "rejoined"), and the
         names of the managers those rows name who are not among them. `diff.diff` of the two gives the
         same changes as of the whole charts; with the names, `diff_text` the same text."""
         early, late = sorted((a, b))
@@ -137,6 +138,10 @@ class View(SeededStates):
             rows.sort(key=lambda r: r.id)
         charts = [OrgChart(self.name, day, tuple(rows)) for day, rows in zip((early, late), sides, strict=True)]
         charts[1] = replace(charts[1], alumni=tuple(self._alumni(last, early)))
+        # the earlier day's alumni who came back by the later day (their interval as alumni ends by then)
+        charts[0] = replace(
+            charts[0], alumni=tuple(self._alumni(first, None, only=" AND a.valid_to <= ?", wanted=[last]))
+        )
         people = {r.id for rows in sides for r in rows}
         managers = sorted({r.reports_to for rows in sides for r in rows if r.reports_to is not None} - people)
         names: dict[str, str] = {}

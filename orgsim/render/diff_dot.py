@@ -1,6 +1,6 @@
 """Two dates in one picture (pure, no I/O): the union of both charts with every change marked.
 
-Who left, joined, went on leave, returned or got a new title is drawn in that change's colour; a
+Who left, joined, rejoined, went on leave, returned or got a new title is drawn in that change's colour; a
 reporting line that appeared is green, one that ended is red and dashed, one that held is grey.
 Each box's tooltip lists its changes with the events (and quotes) that caused them. Input is a
 `ChartDiff` from `orgsim.diff.diff(chart_a, chart_b, timeline.fact_map())`; FROM later than TO
@@ -41,6 +41,13 @@ CHANGE_STYLES: dict[str, dict[str, str]] = {
         "fontcolor": "#7F1D1D",
     },
     "joined": {"style": "rounded,filled", "fillcolor": "#E3F4E8", "color": "#2F855A", "penwidth": "2"},
+    "rejoined": {
+        "style": "rounded,filled",
+        "fillcolor": "#E3F4E8",
+        "color": "#2F855A",
+        "penwidth": "2",
+        "peripheries": "2",
+    },
     "on_leave": {**person_attrs(True, False), "penwidth": "2"},
     "returned": {"style": "rounded,filled", "fillcolor": "#E0F2F1", "color": "#2C7A7B", "penwidth": "2"},
     "title_changed": {"style": "rounded,filled", "fillcolor": "#EAF1FB", "color": "#6B46C1", "penwidth": "2"},
@@ -55,6 +62,7 @@ LINE_STYLES: dict[str, dict[str, str]] = {
 _PLURAL = {
     "left": ("left", "left"),
     "joined": ("joined", "joined"),
+    "rejoined": ("rejoined", "rejoined"),
     "on_leave": ("went on leave", "went on leave"),
     "returned": ("returned", "returned"),
     "title_changed": ("new title", "new titles"),
@@ -118,7 +126,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         mine = changes.get(pid, [])
         kinds = [c.change for c in mine]
         lines = [name(pid), row.title or "(title not reported)"]
-        both = "left" in kinds and "joined" in kinds  # left and came back between the two days
+        both = "left" in kinds and ("joined" in kinds or "rejoined" in kinds)  # left and came back in between
         if both:
             went = sorted(str(facts[e].on) for c in mine if c.change == "left" for e in c.events if e in facts)
             assert old is not None and new is not None  # left and came back: in both charts
@@ -131,9 +139,12 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
                 if alum
                 else f"not in the organisation on {end}"
             )
-        if "joined" in kinds and not both:
-            assert new is not None  # joined: in the second chart
-            lines.append(f"joined {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}")
+        for joining in ("joined", "rejoined"):
+            if joining in kinds and not both:
+                assert new is not None  # (re)joined: in the second chart
+                lines.append(
+                    f"{joining} {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}"
+                )
         if "on_leave" in kinds:
             assert new is not None  # on leave on the second day
             lines.append(
@@ -152,7 +163,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         if row.uncertain:
             lines.append("date partly known")
         style = (
-            CHANGE_STYLES["joined"]
+            CHANGE_STYLES["rejoined" if a.at <= b.at else "joined"]
             if both
             else next(
                 (CHANGE_STYLES[k] for k in CHANGE_KINDS if k in kinds and k in CHANGE_STYLES),
@@ -182,7 +193,10 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         else:
             kind, text = "ended", f"{name(report)} reported to {name(manager)} on {start}, not on {end}"
         why = [
-            e for c in changes.get(report, []) if c.change in ("manager_changed", "left", "joined") for e in c.events
+            e
+            for c in changes.get(report, [])
+            if c.change in ("manager_changed", "left", "joined", "rejoined")
+            for e in c.events
         ]
         g.edge(manager, report, tooltip=label([text, ""] + event_lines(why, facts, timeline)), **LINE_STYLES[kind])
 
@@ -195,6 +209,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
     samples = [
         ("_legend_unchanged", ["No change", "Title"], CHANGE_STYLES["unchanged"]),
         ("_legend_joined", ["Joined"], CHANGE_STYLES["joined"]),
+        ("_legend_rejoined", ["Rejoined", "after leaving"], CHANGE_STYLES["rejoined"]),
         ("_legend_left", ["Left"], CHANGE_STYLES["left"]),
         ("_legend_on_leave", ["Went on leave"], CHANGE_STYLES["on_leave"]),
         ("_legend_returned", ["Back from leave"], CHANGE_STYLES["returned"]),

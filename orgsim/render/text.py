@@ -73,6 +73,7 @@ def chart_tree(chart: OrgChart) -> str:
 _HEADINGS = {
     "left": "Left",
     "joined": "Joined",
+    "rejoined": "Rejoined",
     "on_leave": "On leave",
     "returned": "Returned",
     "title_changed": "New title",
@@ -147,7 +148,7 @@ def _state(
             else "reporting line not reported"
         )
     title = row.title or "title not reported"
-    if change in ("left", "joined"):
+    if change in ("left", "joined", "rejoined"):
         if row.reports_to:
             title += f", reporting to {names.get(row.reports_to, row.reports_to)}"
         if row.status == "on_leave":  # (their whole state: joining and going on leave in between is one change)
@@ -171,7 +172,7 @@ def diff_blocks(
     )  # (one day under two timelines, e.g. append's preview: no span to fall short of)
     undoing = (
         "undoing the change " if d.from_chart.at > d.to_chart.at else ""
-    )  # (a reverse diff: "joined" undoes a departure)
+    )  # (a reverse diff: "joined" undoes a departure, "left" a comeback)
     blocks: dict[str, list[tuple[str, str]]] = {}
     for kind, changes in d.by_kind().items():
         out = blocks[kind] = []
