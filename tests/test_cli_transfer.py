@@ -139,7 +139,9 @@ def test_missing_file_and_missing_org(cli, db, tmp_path):
     assert "no such file" in cli("import", tmp_path / "nope.jsonl", "--store", db).stderr
     f = write_lines(tmp_path / "h.jsonl", GOOD)
     result = cli("import", f, "--store", tmp_path / "new.db")
-    assert result.exit_code == 1 and "run `orgsim load`" in result.stderr
+    assert (
+        result.exit_code == 1 and "`orgsim load` for the seeds" in result.stderr and "pass --org NAME" in result.stderr
+    )
     assert (
         cli("import", f, "--store", tmp_path / "new.db", "--org", "Acme").exit_code == 1
     )  # sam-altman unknown in Acme
@@ -197,7 +199,7 @@ def test_export_then_import_rebuilds_an_identical_history(cli, db, tmp_path):
 
 def test_export_of_a_missing_store_is_an_error(cli, tmp_path):
     result = cli("export", "--store", tmp_path / "none.db")
-    assert result.exit_code == 1 and "run `orgsim load`" in result.stderr
+    assert result.exit_code == 1 and "`orgsim org add NAME` for your own" in result.stderr
 
 
 def test_a_byte_order_mark_is_accepted(cli, db, tmp_path):

@@ -4,7 +4,7 @@ has one, else a replay (and always a replay as the store knew things at an earli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -44,6 +44,42 @@ class Reading(Projection):
                 with view:
                     return view.chart(at, alumni=alumni, events=events)
         return chart_at(self.timeline(org, as_known_at), at)
+
+    def drawing(
+        self, at: date, org: str | None = None, as_known_at: datetime | None = None, root: str | None = None
+    ) -> tuple[OrgChart, Timeline, str | None]:
+        """What a picture of the chart on day `at` draws from: the chart, a timeline holding the facts
+        its boxes cite (and the log hash), and `root` resolved to a person's id (from the read model when
+        the store has one, else a replay)."""
+        if as_known_at is None:
+            view = self.view(org)
+            if view is not None:
+                with view:
+                    person = view.resolve(root) if root is not None else None
+                    chart = view.chart(at)
+                    drawn = {e for r in chart.rows for e in r.events} | {a.event for a in chart.alumni}
+                    stored = view.timeline(drawn)  # (read now: the picture is drawn after the view is closed)
+                    timeline = StoredTimeline(
+                        view.name,
+                        dict(view.people.items()),
+                        stored.facts,
+                        (),
+                        lookup=dict(view.facts.fetched()),
+                        stored_log_hash=stored.stored_log_hash,
+                    )
+                    return chart, timeline, person
+        replayed = self.replayed(org)
+        known = replayed.timeline().as_known_at(as_known_at)
+        return chart_at(known, at), known, replayed.resolve(root) if root is not None else None
+
+    def register(self, org: str | None = None) -> tuple[str, Mapping[str, dict[str, Any]]]:
+        """The organisation's name and everyone in its register (the read model's, else a replay's)."""
+        view = self.view(org)
+        if view is not None:
+            with view:
+                return view.name, dict(view.people)
+        replayed = self.replayed(org)
+        return replayed.name, replayed.people
 
     def compare(
         self, a: date, b: date, org: str | None = None, as_known_at: datetime | None = None, whole: bool = False

@@ -95,14 +95,7 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) ->
 
     Example: orgsim people --json
     """
-    app_ = open_store(store)
-    view = app_.view(org)  # the read model's people (SQLite), else a replay
-    if view is not None:
-        with view:
-            name, everyone = view.name, dict(view.people)
-    else:
-        replayed = app_.replayed(org)
-        name, everyone = replayed.name, replayed.people
+    name, everyone = open_store(store).register(org)
     rows = [
         {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
         for pid, p in sorted(everyone.items())

@@ -14,7 +14,6 @@ import graphviz
 import typer
 
 from orgsim.application import open_store
-from orgsim.chart import chart_at
 from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment, write_output
 from orgsim.errors import RenderError
 from orgsim.render.dot import chart_graph
@@ -105,21 +104,8 @@ def render(
     Example: orgsim render --at 2024-10-15 -o openai.svg --alumni
     """
     kind = output_format(fmt, output)
-    app_ = open_store(store)
-    known = moment(as_known_at)
-    view = app_.view(org) if known is None else None  # the read model (SQLite), else a replay
-    if view is not None:
-        with view:
-            person = view.resolve(root) if root is not None else None
-            chart = view.chart(at_day(at))
-            graph = chart_graph(chart, view.timeline(), root=person, depth=depth, lang=lang.value, alumni=alumni)
-    else:
-        replayed = app_.replayed(org)
-        timeline = replayed.timeline().as_known_at(known)
-        person = replayed.resolve(root) if root is not None else None
-        graph = chart_graph(
-            chart_at(timeline, at_day(at)), timeline, root=person, depth=depth, lang=lang.value, alumni=alumni
-        )
+    chart, timeline, person = open_store(store).drawing(at_day(at), org, moment(as_known_at), root)
+    graph = chart_graph(chart, timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
     write_output(picture_bytes(graph, kind), output, kind)
     if output is not None:
         typer.echo(f"Wrote {output} ({kind}).", err=True)
