@@ -100,3 +100,16 @@ def test_history_spans_every_organisation_that_names_the_person(cli, two_orgs):
     nobody = cli("history", "nobody", "--store", two_orgs)
     assert nobody.exit_code == 1
     assert nobody.stderr == "Error: no person 'nobody' in any organisation of the store (OpenAI, Anthropic)\n"
+
+
+def test_people_lists_every_register_with_the_organisations_that_name_each_person(cli, two_orgs):
+    data = cli.json("people", "--json", "--store", two_orgs)  # (no --org)
+    assert data["organisations"] == ["OpenAI", "Anthropic"]
+    by_id = {p["id"]: p for p in data["people"]}
+    assert by_id["john-schulman"]["organisations"] == ["OpenAI", "Anthropic"]
+    assert by_id["mira-murati"]["organisations"] == ["OpenAI"]
+    line = next(x for x in cli("people", "--store", two_orgs).stdout.splitlines() if x.startswith("john-schulman"))
+    assert line.endswith("  [OpenAI, Anthropic]")
+    one = cli.json("people", "--json", "--org", "Anthropic", "--store", two_orgs)
+    assert one["organisation"] == "Anthropic" and [p["id"] for p in one["people"]] == ["john-schulman"]
+    assert "organisations" not in one["people"][0]  # one register: today's shape

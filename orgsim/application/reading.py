@@ -81,6 +81,21 @@ class Reading(Projection):
         replayed = self.replayed(org)
         return replayed.name, replayed.people
 
+    def everyone(self, org: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        """The people of `org`'s register (or a store of one organisation: its only one), else of every
+        organisation's, merged by id (a person keeps their id across organisations), sorted by id:
+        the organisations read, and each person's id, name, aliases, source and organisations."""
+        names = self.organisations()
+        registers = [self.register(org)] if org is not None or len(names) <= 1 else [self.register(n) for n in names]
+        merged: dict[str, dict[str, Any]] = {}
+        for name, people in registers:
+            for pid, p in people.items():
+                entry = merged.setdefault(
+                    pid, {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
+                )
+                entry.setdefault("organisations", []).append(name)
+        return [name for name, _ in registers], [merged[pid] for pid in sorted(merged)]
+
     def compare(
         self, a: date, b: date, org: str | None = None, as_known_at: datetime | None = None, whole: bool = False
     ) -> Compared:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -95,14 +95,20 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) ->
 
     Example: orgsim people --json
     """
-    name, everyone = open_store(store).register(org)
-    rows = [
-        {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
-        for pid, p in sorted(everyone.items())
-    ]
+    organisations, rows = open_store(store).everyone(org)
+    several = len(organisations) > 1
     if json:
-        print_json({"organisation": name, "people": rows})
+        if several:
+            print_json({"organisations": organisations, "people": rows})
+        else:
+            print_json({"organisation": organisations[0], "people": [_one_register(r) for r in rows]})
         return
     for r in rows:
         aliases = ", ".join(r["aliases"])
-        typer.echo(f"{r['id']:<22} {r['name']}" + (f"  ({aliases})" if aliases else ""))
+        where = f"  [{', '.join(r['organisations'])}]" if several else ""
+        typer.echo(f"{r['id']:<22} {r['name']}" + (f"  ({aliases})" if aliases else "") + where)
+
+
+def _one_register(entry: dict[str, Any]) -> dict[str, Any]:
+    """A person as `people --json` lists them for one organisation (no `organisations` key)."""
+    return {k: v for k, v in entry.items() if k != "organisations"}
