@@ -39,8 +39,8 @@ def replays_of(app_, monkeypatch) -> list:
     seen: list = []
     get = app_.replayed
 
-    def replayed(org=None):
-        found = get(org)
+    def replayed(org=None, whole=False):
+        found = get(org, whole)
         seen.append(organisation_id(found.name))
         return found
 
@@ -260,8 +260,8 @@ def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_re
     replays: list = []
     get = file_app.replayed
 
-    def replayed(org=None):
-        found = get(org)
+    def replayed(org=None, whole=False):
+        found = get(org, whole)
         replays.append(organisation_id(found.name))
         return found
 

@@ -147,8 +147,8 @@ def test_retract_and_correct_print_and_store_the_same_with_or_without_the_read_m
         OrgsimApp, "view", lambda self, org=None: view(self, org) if self.read_model().path == db else None
     )
 
-    def replaying(self, org=None):
-        found = get(self, org)
+    def replaying(self, org=None, whole=False):
+        found = get(self, org, whole)
         replays.append(organisation_id(found.name))
         return found
 

@@ -306,8 +306,8 @@ def test_a_local_model_that_cannot_be_written_costs_one_replay_not_two(pg_store,
     replays: list = []
     get = here.replayed
 
-    def replayed(org=None):
-        found = get(org)
+    def replayed(org=None, whole=False):
+        found = get(org, whole)
         replays.append(organisation_id(found.name))
         return found
 
@@ -451,8 +451,8 @@ def test_another_machines_backdated_news_is_caught_up_without_a_replay(cli, pg_s
     replays = []
     get = reader.replayed
 
-    def replayed(org=None):
-        found = get(org)
+    def replayed(org=None, whole=False):
+        found = get(org, whole)
         replays.append(organisation_id(found.name))
         return found
 
