@@ -19,7 +19,19 @@ from eventsourcing.domain import Aggregate, event
 
 from orgsim.dates import PartialDate, within_reach
 from orgsim.errors import DuplicateFactError, RecordError, RuleError, UnknownPersonError
-from orgsim.facts import KINDS, Fact, Kind, Retraction, Timeline, clean_source, fact_id
+from orgsim.facts import (
+    KINDS,
+    Citation,
+    Fact,
+    Kind,
+    Retraction,
+    Timeline,
+    clean_source,
+    clean_sources,
+    fact_id,
+    hashed_sources,
+    with_citations,
+)
 from orgsim.names import PERSON_ID, name_key, organisation_id, slugify
 from orgsim.record import Record, explained
 
@@ -37,6 +49,11 @@ __all__ = [
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
 
 
+def _key(source: dict[str, str]) -> tuple:
+    """A source as a value to compare (two sources are the same when all their parts are)."""
+    return tuple(sorted(source.items()))
+
+
 class FactEvent(Aggregate.Event):
     """An event that records one cited change; subclasses name its kind."""
 
@@ -44,7 +61,8 @@ class FactEvent(Aggregate.Event):
     fact_id: str
     person: str
     on: str
-    source: dict
+    source: dict  # the first source ({}: none)
+    more_sources: list  # the others, in order (absent from the events stored before a fact could cite several)
 
     def fields(self) -> dict[str, Any]:
         return {}
@@ -59,6 +77,7 @@ class FactEvent(Aggregate.Event):
             source=self.source,
             seq=self.originator_version,
             recorded_at=self.timestamp,
+            more_sources=tuple(getattr(self, "more_sources", ())),
             **self.fields(),
         )
 
@@ -152,6 +171,16 @@ class Organisation(Aggregate):
                 replaced_by=self.replacement,
             )
 
+    class Cited(Aggregate.Event):
+        """A source added to a stored fact (`target`), corroborating it; the fact itself is unchanged."""
+
+        fact_id: str
+        target: str
+        source: dict
+
+        def citation(self) -> Citation:
+            return Citation(self.fact_id, self.target, dict(self.source), self.originator_version, self.timestamp)
+
     #: The event class of each kind of fact (the import format's names).
     EVENT_OF_KIND: ClassVar[dict[str, type[FactEvent]]]
 
@@ -225,7 +254,9 @@ class Organisation(Aggregate):
             raise RecordError("a reports_to change needs a manager")
         if end is not None and end.end < when.start:
             raise RuleError(f"{people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
-        src = clean_source(source)
+        sources = clean_sources(source)
+        if len(set(map(_key, sources))) < len(sources):
+            raise RecordError("the same source is given twice")
         fields: dict[str, Any] = {
             "title": title if kind in ("appointed", "returned") else None,
             "manager": manager if kind in ("appointed", "returned", "reports_to") else None,
@@ -233,12 +264,13 @@ class Organisation(Aggregate):
             "until": end if kind == "on_leave" else None,
         }
         details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
-        fid = fact_id(kind, person, str(when), details, src)
+        fid = fact_id(kind, person, str(when), details, hashed_sources(sources))
         if record.has_fact(fid):
             raise DuplicateFactError(f"{people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
-        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=seq, **fields)
+        first, more = (sources[0], sources[1:]) if sources else ({}, ())
+        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=first, seq=seq, more_sources=more, **fields)
         try:
             record.check(candidate, replacing)
         except RuleError as err:
@@ -256,6 +288,7 @@ class Organisation(Aggregate):
             "person": fresh.person,
             "on": str(fresh.on),
             "source": fresh.source,
+            "more_sources": list(fresh.more_sources),
         }
         match fresh.kind:
             case Kind.APPOINTED:
@@ -293,13 +326,32 @@ class Organisation(Aggregate):
         record.withdrawn(retraction)
         return retraction
 
+    def cite(self, record: Record, ref: str, source: Any, timestamp: datetime | None = None) -> tuple[Citation, Fact]:
+        """Add a corroborating source to a stored fact that counts: the fact is unchanged, and from now
+        on has the source too. The source names a document or a web address, one the fact lacks."""
+        self._in_step(record)
+        target = record.fact(ref)
+        if target.id in record.retracted_ids():
+            raise RuleError(f"event {target.id} is retracted: cite the event that counts instead (see `orgsim log`)")
+        src = clean_source(source)
+        if not (src.get("document") or src.get("url")):
+            raise RecordError("a citation needs the document or the web address it is from", fields=("document", "url"))
+        if _key(src) in map(_key, target.all_sources):
+            raise DuplicateFactError(f"event {target.id} already cites this source")
+        cid = fact_id("cited", target.person, "", {"target": target.id}, src)
+        self.trigger_event(self.Cited, timestamp=timestamp, fact_id=cid, target=target.id, source=src)
+        citation: Citation = self.pending_events[-1].citation()  # type: ignore[attr-defined]
+        record.cited(citation)
+        return citation, record.fact(target.id)
+
     def correct(
         self, record: Record, ref: str, reason: str, changes: dict[str, Any], timestamp: datetime | None = None
     ) -> tuple[Retraction, Fact]:
         """Replace a stored fact by a corrected one in one step: a `Corrected` retraction, then the new fact.
 
-        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (a key given
-        with None clears that field); the rest is kept. The timeline without the old fact and with the
+        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (every source
+        of the corrected fact: one, or a list; a key given with None clears that field); the rest is
+        kept, the sources included (those cited since too). The timeline without the old fact and with the
         new one must keep every rule.
         """
         self._in_step(record)
@@ -317,7 +369,7 @@ class Organisation(Aggregate):
             "manager": target.manager,
             "destination": target.destination,
             "until": target.until,
-            "source": target.source,
+            "source": target.all_sources,  # (a corrected fact keeps every source, those cited since too)
         }
         fitting = {
             "appointed": {"title", "manager"},
@@ -336,7 +388,7 @@ class Organisation(Aggregate):
         if changes.get("on") is None:
             changes.pop("on", None)
         if "source" in changes:
-            changes["source"] = clean_source(changes["source"])
+            changes["source"] = clean_sources(changes["source"])
         for key in ("on", "until"):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
@@ -377,6 +429,7 @@ def timeline_of(name: str, events: Iterable[Any]) -> tuple[Timeline, int]:
     people: dict[str, dict[str, Any]] = {}
     facts: list[Fact] = []
     retractions: list[Retraction] = []
+    citations: list[Citation] = []
     version = 0
     for e in events:
         version = e.originator_version
@@ -386,11 +439,14 @@ def timeline_of(name: str, events: Iterable[Any]) -> tuple[Timeline, int]:
             people[e.person] = e.entry()
         elif isinstance(e, Organisation.Retracted | Organisation.Corrected):
             retractions.append(e.retraction())
+        elif isinstance(e, Organisation.Cited):
+            citations.append(e.citation())
         elif isinstance(e, Organisation.Started):
             name = e.name
         else:
             raise TypeError(f"an organisation's log holds no {type(e).__name__} event")
-    return Timeline(name, people, tuple(facts), tuple(retractions)), version
+    cited = with_citations(facts, citations) if citations else tuple(facts)
+    return Timeline(name, people, cited, tuple(retractions), tuple(citations)), version
 
 
 class Directory(Aggregate):

@@ -9,15 +9,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from orgsim.dates import PartialDate
+from orgsim.errors import RecordError
 
-__all__ = ["KINDS", "Fact", "Kind", "Retraction", "Timeline", "clean_source", "fact_id", "quote_occurs", "quote_start"]
+__all__ = [
+    "KINDS",
+    "Citation",
+    "Fact",
+    "Kind",
+    "Retraction",
+    "Timeline",
+    "amended_sources",
+    "clean_source",
+    "clean_sources",
+    "fact_id",
+    "hashed_sources",
+    "quote_occurs",
+    "quote_start",
+    "with_citations",
+]
 
 
 class Kind(StrEnum):
@@ -44,6 +60,47 @@ def clean_source(source: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in dict(source).items() if v not in (None, "")}
 
 
+def clean_sources(sources: Any) -> tuple[dict[str, str], ...]:
+    """Sources as a tuple of clean sources (`clean_source`), empty ones left out: a list or tuple
+    holds several; anything else is one source (a note, a dict, or None for none)."""
+    given = sources if isinstance(sources, list | tuple) else [sources]
+    return tuple(s for s in map(clean_source, given) if s)
+
+
+def hashed_sources(sources: tuple[dict[str, str], ...]) -> dict[str, str] | list[dict[str, str]]:
+    """The sources as a fact's id hashes them: one source (or none, `{}`) as itself — so every fact
+    stored before a fact could cite several keeps its id — several as their list, in order."""
+    if len(sources) > 1:
+        return [dict(s) for s in sources]
+    return dict(sources[0]) if sources else {}
+
+
+def amended_sources(
+    fid: str, old: tuple[dict[str, str], ...], given: tuple[dict[str, str], ...], replace: bool = False
+) -> tuple[dict[str, str], ...]:
+    """The sources of a correction of fact `fid`, whose sources are `old`, given the sources `given`:
+    `old`, then `given` (a source already there is not added twice); with `replace`, only `given`.
+    A correction of one source, in parts that name no other document or web address than the fact's
+    one source (or to a source that names neither), amends that source instead: a new quote keeps its
+    document, a new note its document and quote. A new quote alone, for a fact of several sources,
+    is refused: which source it is from cannot be told."""
+    if replace:
+        if not given:
+            raise RecordError("give the sources that replace the old ones", fields=("document", "url", "source"))
+        return given
+    if len(given) == 1 and len(old) <= 1:
+        new, was = given[0], (old[0] if old else {})
+        same = all(new.get(k) in (None, was.get(k)) for k in ("document", "url"))
+        if same or not (was.get("document") or was.get("url")):
+            return ({**was, **new},)
+    if len(given) == 1 and given[0].get("quote") and not (given[0].get("document") or given[0].get("url")):
+        raise RecordError(
+            f"event {fid} cites {len(old)} sources: say which document or web address the new quote is from",
+            fields=("document", "url"),
+        )
+    return old + tuple(s for s in given if s not in old)
+
+
 def quote_occurs(quote: str, text: str) -> bool:
     """Whether a cited quote occurs in its document's text: verbatim, character for character — no
     whitespace, case or Unicode normalisation (a line break in the document is a line break in the
@@ -62,7 +119,7 @@ def quote_start(quote: str, length: int = 24) -> str:
 _ID_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, check_circular=False)
 
 
-def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str]) -> str:
+def fact_id(kind: str, person: str, on: str, details: dict[str, Any], source: dict[str, str] | list) -> str:
     """A stable id from a fact's content: the same cited change always gets the same id."""
     payload = _ID_ENCODER.encode({"kind": kind, "person": person, "on": on, "details": details, "source": source})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:12]
@@ -83,11 +140,25 @@ class Fact:
     until: PartialDate | None = None
     seq: int = 0
     recorded_at: datetime | None = None
+    #: Its other sources, after `source` (the first), as it was recorded with them.
+    more_sources: tuple[dict[str, str], ...] = ()
+    #: The sources `orgsim cite` added to it later, in recording order, as far as its timeline knows.
+    cited: tuple[dict[str, str], ...] = ()
     #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
     order: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "order", (self.on.start, self.seq))
+
+    @property
+    def sources(self) -> tuple[dict[str, str], ...]:
+        """The sources it was recorded with (its id hashes them), in order."""
+        return ((self.source,) if self.source else ()) + self.more_sources
+
+    @property
+    def all_sources(self) -> tuple[dict[str, str], ...]:
+        """Every source it has: those it was recorded with, then those cited since."""
+        return self.sources + self.cited
 
     def details(self) -> dict[str, Any]:
         """The kind-specific fields, as the import format names them."""
@@ -107,7 +178,10 @@ class Fact:
         out: dict[str, Any] = {"kind": self.kind, "person": self.person}
         out.update(self.details())
         out["on"] = str(self.on)
-        out["source"] = dict(self.source)
+        if self.more_sources:  # several: a list (one, or none, is `source` as ever)
+            out["sources"] = [dict(s) for s in self.sources]
+        else:
+            out["source"] = dict(self.source)
         return out
 
     def describe(self) -> str:
@@ -143,6 +217,25 @@ class Retraction:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A source added to a stored fact (`target`) from `recorded_at` on; the fact itself is unchanged."""
+
+    id: str
+    target: str
+    source: dict[str, str]
+    seq: int = 0
+    recorded_at: datetime | None = None
+
+
+def with_citations(facts: Iterable[Fact], citations: Iterable[Citation]) -> tuple[Fact, ...]:
+    """The facts, each cited by exactly the sources of `citations` that name it (in their order)."""
+    cited: dict[str, list[dict[str, str]]] = {}
+    for c in citations:
+        cited.setdefault(c.target, []).append(c.source)
+    return tuple(replace(f, cited=tuple(cited.get(f.id, ()))) if f.cited or f.id in cited else f for f in facts)
+
+
+@dataclass(frozen=True)
 class Timeline:
     """All facts and retractions of one organisation, in recording order, with its people."""
 
@@ -150,16 +243,21 @@ class Timeline:
     people: Mapping[str, dict[str, Any]]
     facts: tuple[Fact, ...]
     retractions: tuple[Retraction, ...] = ()
+    #: The sources added to its facts since they were recorded (its facts carry them: `Fact.cited`).
+    citations: tuple[Citation, ...] = ()
 
     def as_known_at(self, moment: datetime | None) -> Timeline:
         """What the store knew at `moment` (recording time); None means now."""
         if moment is None:
             return self
+        facts = tuple(f for f in self.facts if f.recorded_at is None or f.recorded_at <= moment)
+        citations = tuple(c for c in self.citations if c.recorded_at is None or c.recorded_at <= moment)
         return Timeline(
             self.organisation,
             self.people,
-            tuple(f for f in self.facts if f.recorded_at is None or f.recorded_at <= moment),
+            with_citations(facts, citations) if len(citations) < len(self.citations) else facts,
             tuple(r for r in self.retractions if r.recorded_at is None or r.recorded_at <= moment),
+            citations,
         )
 
     def fact_map(self) -> dict[str, Fact]:

@@ -84,6 +84,7 @@ class LogEntry:
             "precision": f.on.precision,
             "recorded_at": iso(f.recorded_at),
             "source": dict(f.source),
+            "sources": [dict(s) for s in f.all_sources],
             "retracted": r is not None,
             "retraction": None if r is None else {"id": r.id, "reason": r.reason, "recorded_at": iso(r.recorded_at)},
         }

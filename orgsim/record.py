@@ -9,12 +9,13 @@ events, and the read model's (`readmodel.record.ModelRecord`), answered from its
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any, Protocol
 
 from orgsim.chart import ChartState, OrgChart, chart_at, check, fold
 from orgsim.errors import RuleError, UnknownEventError
-from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.facts import Citation, Fact, Retraction, Timeline
 from orgsim.names import people_keys, resolve_in
 
 __all__ = ["Record", "Replayed", "amended", "around", "explained", "find_fact", "short_ref", "without"]
@@ -58,6 +59,10 @@ class Record(Protocol):
 
     def withdrawn(self, retraction: Retraction) -> None: ...
 
+    def cited(self, citation: Citation) -> None:
+        """A source added to a stored fact: `fact(citation.target)` has it from now on."""
+        ...
+
 
 def find_fact(ref: str, matching: list[str]) -> str:
     """The one id `ref` names among `matching` (the ids that start with it), or UnknownEventError."""
@@ -92,6 +97,7 @@ class Replayed:
         self.people: dict[str, dict[str, Any]] = dict(timeline.people)
         self.facts: list[Fact] = list(timeline.facts)
         self.retractions: list[Retraction] = list(timeline.retractions)
+        self.citations: list[Citation] = list(timeline.citations)
         self._by_id = {f.id: f for f in self.facts}
         self._keys = people_keys(self.people)
         self._latest: ChartState | None = None  # the fold of every effective fact, kept while facts land last
@@ -99,7 +105,7 @@ class Replayed:
         self.unsettled = False  # (a batch only) a change did not fit where it landed: `settle` checks it all
 
     def timeline(self) -> Timeline:
-        return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions))
+        return Timeline(self.name, dict(self.people), tuple(self.facts), tuple(self.retractions), tuple(self.citations))
 
     def named(self, key: str) -> set[str]:
         return self._keys.get(key, set())
@@ -172,6 +178,13 @@ class Replayed:
         self.retractions.append(retraction)
         self.version += 1
         self._latest = None
+
+    def cited(self, citation: Citation) -> None:
+        fact = self._by_id[citation.target]
+        fresh = replace(fact, cited=fact.cited + (citation.source,))
+        self.facts[self.facts.index(fact)] = self._by_id[fact.id] = fresh
+        self.citations.append(citation)
+        self.version += 1
 
 
 def explained(

@@ -204,12 +204,14 @@ class Projection(Organisations):
         """Whether the events stored after `old_version` are exactly what the command on `record` checked."""
         if not stored or len(stored) != record.version - old_version:
             return False
-        people, facts, retractions = [], [], []
+        people, facts, retractions, citations = [], [], [], []
         for event in map(self.mapper.to_domain_event, stored):
             if isinstance(event, Organisation.PersonAdded):
                 people.append((event.person, event.entry()))
             elif isinstance(event, Organisation.Retracted | Organisation.Corrected):
                 retractions.append(event.retraction())
+            elif isinstance(event, Organisation.Cited):
+                citations.append(event.citation())
             elif isinstance(event, FactEvent):
                 facts.append(event.fact())
             else:
@@ -218,4 +220,5 @@ class Projection(Organisations):
             people == list(record.new_people.items())
             and facts == record.new_facts
             and retractions == record.new_retractions
+            and citations == record.new_citations
         )

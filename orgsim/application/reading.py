@@ -262,4 +262,4 @@ class Reading(Projection):
             yield from export_records(self.timeline(org))
             return
         with view:
-            yield from history_records(view.people_in_order(), view.every_fact(), view.retractions())
+            yield from history_records(view.people_in_order(), view.every_fact(), view.retractions(), view.citations())

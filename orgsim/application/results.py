@@ -9,9 +9,9 @@ from datetime import date
 
 from orgsim.chart import OrgChart
 from orgsim.diff import ChartDiff
-from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.facts import Citation, Fact, Retraction, Timeline
 
-__all__ = ["Amendment", "Compared", "LoadReport", "Recorded"]
+__all__ = ["Amendment", "Compared", "Corroboration", "LoadReport", "Recorded"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,16 @@ class Amendment:
     effects: tuple[tuple[date, OrgChart, OrgChart], ...]
     facts: Mapping[str, Fact]
     stored: bool
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """What `cite` did (or, on a dry run, would do): the citation, and the fact with every source it now has."""
+
+    citation: Citation
+    fact: Fact
+    stored: bool
+    names: Mapping[str, str] = field(default_factory=dict)  # the display names of its person and manager
 
 
 @dataclass(frozen=True)

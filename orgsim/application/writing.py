@@ -14,12 +14,12 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from orgsim.application.commands import CommandLoop
-from orgsim.application.results import Amendment, LoadReport, Recorded
+from orgsim.application.results import Amendment, Corroboration, LoadReport, Recorded
 from orgsim.dates import PartialDate
 from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError, UnknownPersonError
-from orgsim.facts import Fact, Retraction
-from orgsim.interchange import CorrectionRecord, Dataset, EventRecord, RetractionRecord
+from orgsim.facts import Fact, Retraction, amended_sources, clean_sources
+from orgsim.interchange import CitationRecord, CorrectionRecord, Dataset, EventRecord, RetractionRecord
 from orgsim.readmodel import ModelRecord
 from orgsim.record import Record, Replayed, amended, around
 
@@ -129,6 +129,12 @@ class Writing(CommandLoop):
         self, org: Organisation, record: Record, rec: Any, timestamp: datetime | None
     ) -> tuple[int, bool]:
         """One command of a dataset → (people added, stored?). Already stored: not stored again."""
+        if isinstance(rec, CitationRecord):
+            target = record.fact(rec.target)
+            if rec.source in target.all_sources:  # cited already
+                return 0, False
+            org.cite(record, target.id, rec.source, timestamp=timestamp)
+            return 0, True
         if isinstance(rec, RetractionRecord | CorrectionRecord):
             target = record.fact(rec.target)
             if target.id in record.retracted_ids():
@@ -160,7 +166,7 @@ class Writing(CommandLoop):
             "manager": record.resolve(rec.manager) if rec.manager else None,
             "destination": rec.destination,
             "until": rec.until,
-            "source": rec.source,
+            "source": rec.sources,
         }
 
     def add_organisation(self, name: str) -> str:
@@ -233,25 +239,47 @@ class Writing(CommandLoop):
         dry_run: bool = False,
         timestamp: datetime | None = None,
         check_source: Callable[[dict[str, str]], Any] | None = None,
+        replace_sources: bool = False,
     ) -> Amendment:
         """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
 
-        `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
-        A `source` changes only the parts it gives (`document`, `quote`, `url`, `note`): a new quote
-        keeps the old document, and the result must pass `check_source` (e.g. the quote is in the
-        document), before anything is stored.
+        `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`,
+        `source` (one source, or a list). The fact's sources are kept and the new ones added after
+        them (`replace_sources`: instead of them); one source of parts that names no other document or
+        web address amends the fact's one source (`facts.amended_sources`). Each new source must pass
+        `check_source` (its quote is in the document it cites) before anything is stored.
         """
 
         def work(organisation: Organisation, record: Record) -> Amendment:
             wanted = dict(changes)
             if wanted.get("manager"):
                 wanted["manager"] = record.resolve(wanted["manager"])
-            if wanted.get("source"):
-                wanted["source"] = {**record.fact(ref).source, **wanted["source"]}
-                if check_source is not None:
-                    check_source(wanted["source"])
+            given = clean_sources(wanted.pop("source", None))
+            if given or replace_sources:
+                old = record.fact(ref)
+                wanted["source"] = amended_sources(old.id, old.all_sources, given, replace_sources)
+                for source in wanted["source"]:
+                    if check_source is not None and source not in old.all_sources:
+                        check_source(source)
             retraction, fact = organisation.correct(record, ref, reason, wanted, timestamp=timestamp)
             return self._amendment(record, retraction, fact, not dry_run)
+
+        return self._command(org, work, dry_run=dry_run)
+
+    def cite(
+        self,
+        ref: str,
+        source: dict[str, str],
+        org: str | None = None,
+        dry_run: bool = False,
+        timestamp: datetime | None = None,
+    ) -> Corroboration:
+        """Add a corroborating source to a stored fact (or, on a dry run, say what it would be)."""
+
+        def work(organisation: Organisation, record: Record) -> Corroboration:
+            citation, fact = organisation.cite(record, ref, source, timestamp=timestamp)
+            names = {p: record.people[p]["name"] for p in (fact.person, fact.manager or "") if p in record.people}
+            return Corroboration(citation, fact, not dry_run, names)
 
         return self._command(org, work, dry_run=dry_run)
 
@@ -318,7 +346,7 @@ class Writing(CommandLoop):
             manager=manager,
             destination=rec.destination,
             until=rec.until,
-            source=rec.source,
+            source=rec.sources,
         )
 
 

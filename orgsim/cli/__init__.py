@@ -2,6 +2,7 @@
 
 from orgsim.cli import (  # noqa: F401  (each registers its commands on `app`)
     append,
+    cite,
     core,
     correct,
     diff,

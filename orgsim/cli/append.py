@@ -17,11 +17,12 @@ from orgsim.application import Recorded, open_store
 from orgsim.chart import OrgChart
 from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
+from orgsim.errors import RecordError
 from orgsim.facts import Fact
 from orgsim.interchange import EventRecord, command_documents
 from orgsim.render.text import diff_text
 
-__all__ = ["append_app", "names_in", "said", "source_of", "unchecked_quote_note", "who"]
+__all__ = ["append_app", "names_in", "said", "sources_of", "unchecked_quote_note", "unchecked_quotes_notes", "who"]
 
 append_app = typer.Typer(
     cls=OrgsimGroup,  # (usage errors name `orgsim append departed --help`, not the group's)
@@ -53,29 +54,55 @@ def said(fact: Fact, names: dict[str, str]) -> str:
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
 OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 SourceOpt = Annotated[
-    str | None, typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")
+    list[str] | None,
+    typer.Option("--source", help="Where this comes from (a note, or with --document a note on it; repeatable)."),
 ]
 DocumentOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--document",
-        help="The cited document: a file name, looked up in the current folder, then the bundled seeds' folder.",
+        help="The cited document: a file name, looked up in the current folder, then the bundled seeds' folder"
+        " (repeatable).",
     ),
 ]
 QuoteOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--quote",
-        help="The exact sentence of the document this rests on; refused when the document is found and lacks it.",
+        help="The exact sentence of the document this rests on; refused when the document is found and lacks it"
+        " (repeatable: the n-th quote is from the n-th --document, or with no --document the n-th --url).",
     ),
 ]
-UrlOpt = Annotated[str | None, typer.Option("--url", help="The cited article's address.")]
+UrlOpt = Annotated[list[str] | None, typer.Option("--url", help="The cited article's address (repeatable).")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the change it would make; store nothing.")]
 
 
-def source_of(source: str | None, document: str | None, quote: str | None, url: str | None) -> dict[str, str]:
-    """The command line's source options as a source record (empty values left out)."""
-    return {k: v for k, v in {"document": document, "quote": quote, "url": url, "note": source}.items() if v}
+def sources_of(
+    notes: list[str] | None, documents: list[str] | None, quotes: list[str] | None, urls: list[str] | None
+) -> list[dict[str, str]]:
+    """The command line's source options as sources (empty values left out). Each option given at most
+    once: one source of every part given, as ever. Any of them repeated: each --document is a source,
+    with the --quote of the same place in order (the n-th quote is from the n-th document; with no
+    --document, the quotes pair with the --urls so), each other --url a source, each --source note one;
+    quotes that do not pair one to one are refused."""
+    notes, documents, quotes, urls = ([v for v in vs or () if v] for vs in (notes, documents, quotes, urls))
+    if max(len(notes), len(documents), len(quotes), len(urls)) <= 1:
+        one = {"document": documents, "quote": quotes, "url": urls, "note": notes}
+        source = {k: v[0] for k, v in one.items() if v}
+        return [source] if source else []
+    anchors = documents or urls
+    if quotes and len(quotes) != len(anchors):
+        paired = "--document" if documents else "--url"
+        raise RecordError(
+            f"{len(quotes)} --quote for {len(anchors)} {paired}: give one --quote for each {paired}, in the same order"
+            + (" (or no --quote)" if anchors else " (a quote is from a document or a web address)")
+        )
+    quoted = [{"quote": q} for q in quotes] or [{} for _ in anchors]
+    if documents:
+        found = [{"document": d, **q} for d, q in zip(documents, quoted)] + [{"url": u} for u in urls]
+    else:
+        found = [{"url": u, **q} for u, q in zip(urls, quoted)]
+    return found + [{"note": n} for n in notes]
 
 
 def unchecked_quote_note(source: dict[str, str]) -> str | None:
@@ -86,8 +113,13 @@ def unchecked_quote_note(source: dict[str, str]) -> str | None:
     return f"Note: the quote was not checked ({reason})." if reason else None
 
 
+def unchecked_quotes_notes(sources: list[dict[str, str]]) -> list[str]:
+    """`unchecked_quote_note` of each source, each quote against the document it cites: the notes to print."""
+    return [note for note in dict.fromkeys(map(unchecked_quote_note, sources)) if note]
+
+
 def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, json: bool) -> None:
-    note = unchecked_quote_note(rec.source)
+    notes = unchecked_quotes_notes(list(rec.sources))
     app_ = open_store(store)
     if sys.stderr.isatty():
         n = app_.slow_check_ahead(rec, org)
@@ -98,7 +130,7 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
                 err=True,
             )
     recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
-    if note:
+    for note in notes:
         typer.echo(note, err=True)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)
@@ -122,10 +154,11 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
         typer.echo("Dry run: nothing was stored.", err=True)
 
 
-def _record(kind: str, person: str, on: str, source: dict[str, str], **fields: Any) -> EventRecord:
+def _record(kind: str, person: str, on: str, sources: list[dict[str, str]], **fields: Any) -> EventRecord:
     partial_date(on, "--on")  # a malformed date names its option
     partial_date(fields.get("until"), "--until")
-    return EventRecord(kind=kind, person=person, on=on, source=source, where="", **fields)
+    first, more = (sources[0], tuple(sources[1:])) if sources else ({}, ())
+    return EventRecord(kind=kind, person=person, on=on, source=first, more_sources=more, where="", **fields)
 
 
 @append_app.command()
@@ -155,7 +188,7 @@ def appointed(
         "appointed",
         person,
         on,
-        source_of(source, document, quote, url),
+        sources_of(source, document, quote, url),
         title=title,
         manager=reports_to,
         name=name,
@@ -183,7 +216,7 @@ def departed(
     Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
     """
     _run(
-        _record("departed", person, on, source_of(source, document, quote, url), destination=to),
+        _record("departed", person, on, sources_of(source, document, quote, url), destination=to),
         store,
         org,
         dry_run,
@@ -210,7 +243,11 @@ def on_leave(
     Example: orgsim append on-leave greg-brockman --on 2024-08 --until 2024-12 --source "A year off"
     """
     _run(
-        _record("on_leave", person, on, source_of(source, document, quote, url), until=until), store, org, dry_run, json
+        _record("on_leave", person, on, sources_of(source, document, quote, url), until=until),
+        store,
+        org,
+        dry_run,
+        json,
     )
 
 
@@ -240,7 +277,7 @@ def returned(
     Example: orgsim append returned greg-brockman --on 2024-11-12 --source "Brockman is back"
     Example: orgsim append returned sam-altman --on 2023-11-22 --title CEO --source "Altman returns as CEO"
     """
-    rec = _record("returned", person, on, source_of(source, document, quote, url), title=title, manager=reports_to)
+    rec = _record("returned", person, on, sources_of(source, document, quote, url), title=title, manager=reports_to)
     _run(rec, store, org, dry_run, json)
 
 
@@ -263,7 +300,7 @@ def reports_to(
     Example: orgsim append reports-to sarah-friar --manager sam-altman --on 2024-07 --source "Reports to Sam"
     """
     _run(
-        _record("reports_to", person, on, source_of(source, document, quote, url), manager=manager),
+        _record("reports_to", person, on, sources_of(source, document, quote, url), manager=manager),
         store,
         org,
         dry_run,

@@ -15,7 +15,7 @@ from orgsim.cli.append import (
     UrlOpt,
     names_in,
     said,
-    source_of,
+    sources_of,
     unchecked_quote_note,
     who,
 )
@@ -93,6 +93,9 @@ def correct(
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
     url: UrlOpt = None,
+    replace_sources: Annotated[
+        bool, typer.Option("--replace-sources", help="The sources given replace the event's (default: added to them).")
+    ] = False,
     dry_run: DryRunOpt = False,
     store: StoreOpt = None,
     org: OrgOpt = None,
@@ -100,13 +103,16 @@ def correct(
 ) -> None:
     """Correct a stored event: its retraction and the corrected event, stored together in one step.
 
+    The corrected event keeps the event's sources, and a source given is added to them (with
+    --replace-sources, it replaces them); a new --quote or --source alone amends the event's one source.
+
     Example: orgsim correct 4e78e425a366 --on 2024-09-26 --reason "the memo is dated the 26th"
     """
     given = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
-    changes: dict[str, str | dict[str, str]] = {k: v for k, v in given.items() if v is not None}
-    cited = source_of(source, document, quote, url)
+    changes: dict[str, str | list[dict[str, str]]] = {k: v for k, v in given.items() if v is not None}
+    cited = sources_of(source, document, quote, url)
     if cited:
-        changes["source"] = cited  # (the parts given; the rest of the old source is kept)
+        changes["source"] = cited
     notes: list[str | None] = []
     result = open_store(store).correct(
         event_id,
@@ -114,7 +120,8 @@ def correct(
         changes,
         org,
         dry_run=dry_run,
-        check_source=lambda merged: notes.append(unchecked_quote_note(merged)),
+        check_source=lambda one: notes.append(unchecked_quote_note(one)),
+        replace_sources=replace_sources,
     )
     for note in dict.fromkeys(notes):  # (once, though a retried command checks again)
         if note:

@@ -8,6 +8,7 @@ JSON Lines import and export. The names below are the package's public ones.
 from orgsim.interchange.documents import Documents, bundled_seeds, command_documents, file_documents
 from orgsim.interchange.jsonl import export_records, history_records, parse_line, read_jsonl
 from orgsim.interchange.records import (
+    CitationRecord,
     Command,
     CorrectionRecord,
     Dataset,
@@ -20,6 +21,7 @@ from orgsim.interchange.records import (
 from orgsim.interchange.seed_yaml import read_yaml
 
 __all__ = [
+    "CitationRecord",
     "Command",
     "CorrectionRecord",
     "Dataset",

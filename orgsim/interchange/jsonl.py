@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from orgsim.errors import RecordError
-from orgsim.facts import Fact, Retraction, Timeline
+from orgsim.facts import Citation, Fact, Retraction, Timeline
 from orgsim.interchange.documents import Documents, file_documents
 from orgsim.interchange.records import (
     Command,
@@ -19,6 +19,7 @@ from orgsim.interchange.records import (
     PersonRecord,
     RetractionRecord,
     _text,
+    parse_citation,
     parse_event,
     parse_person,
 )
@@ -27,7 +28,7 @@ __all__ = ["export_records", "history_records", "parse_line", "read_jsonl"]
 
 
 def parse_line(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord | Command:
-    """One JSON Lines record: an event, or `person`, `retracted`, or an event that `corrects` another."""
+    """One JSON Lines record: an event, or `person`, `retracted`, `cited`, or an event that `corrects` another."""
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: a line must be a JSON object")
     kind = obj.get("kind")
@@ -42,6 +43,8 @@ def parse_line(obj: Any, where: str, documents: Documents | None = None) -> Pers
         return RetractionRecord(
             _text(obj, "target", where, required=True), _text(obj, "reason", where, required=True), where
         )
+    if kind == "cited":
+        return parse_citation(obj, where, documents)
     if "corrects" in obj:
         rest = {k: v for k, v in obj.items() if k not in ("corrects", "reason")}
         return CorrectionRecord(
@@ -88,15 +91,24 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
 def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
     """The store's history as JSON Lines records: every person first, then every event in recording
     order — retracted events too, each retraction as a `retracted` line, each correction as the new
-    event's line carrying `corrects` and `reason` — so importing it replays the same commands."""
-    return history_records(timeline.people.items(), sorted(timeline.facts, key=lambda f: f.seq), timeline.retractions)
+    event's line carrying `corrects` and `reason`, each source added later as a `cited` line — so
+    importing it replays the same commands."""
+    return history_records(
+        timeline.people.items(),
+        sorted(timeline.facts, key=lambda f: f.seq),
+        timeline.retractions,
+        timeline.citations,
+    )
 
 
 def history_records(
-    people: Iterable[tuple[str, Mapping[str, Any]]], facts: Iterable[Fact], retractions: Iterable[Retraction]
+    people: Iterable[tuple[str, Mapping[str, Any]]],
+    facts: Iterable[Fact],
+    retractions: Iterable[Retraction],
+    citations: Iterable[Citation] = (),
 ) -> Iterator[dict[str, Any]]:
     """`export_records` from its parts, streamed: `people` (id, entry) in registration order, `facts`
-    (every stored one, retracted too) in recording order (`seq`), and every retraction."""
+    (every stored one, retracted too) in recording order (`seq`), every retraction and citation."""
     for pid, person in people:
         yield {
             "kind": "person",
@@ -125,5 +137,9 @@ def history_records(
         ),
         key=lambda e: e[0],
     )
-    for _, record in heapq.merge(fact_entries(), withdrawn, key=lambda e: e[0]):  # a tie: the fact first
+    cited = sorted(
+        ((c.seq, {"kind": "cited", "target": c.target, "source": dict(c.source), "id": c.id}) for c in citations),
+        key=lambda e: e[0],
+    )
+    for _, record in heapq.merge(fact_entries(), withdrawn, cited, key=lambda e: e[0]):  # a tie: the fact first
         yield record

@@ -1,7 +1,7 @@
 """The records a seed file or a JSON Lines line holds (people, events, retractions, corrections) and
 their parsing: each field checked, every error naming where it happened (`FILE:LINE: field: reason`).
-A record's `source` is a string or an object with `document`, `quote`, `url`, `note`; its quote is
-checked by the `Documents` it is read with."""
+A record's `source` is a string or an object with `document`, `quote`, `url`, `note` (an event's
+`sources`, a list of them, for several); each quote is checked by the `Documents` it is read with."""
 
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ from orgsim.facts import KINDS, clean_source
 from orgsim.interchange.documents import Documents, _check_file_name
 
 __all__ = [
+    "CitationRecord",
     "Command",
     "CorrectionRecord",
     "Dataset",
     "EventRecord",
     "PersonRecord",
     "RetractionRecord",
+    "parse_citation",
     "parse_event",
     "parse_person",
 ]
@@ -42,7 +44,7 @@ _OPTIONAL = {
     "returned": {"title", "reports_to"},  # a comeback's, when reported
     "reports_to": set(),
 }
-_COMMON = {"kind", "person", "on", "source", "id", "note"}
+_COMMON = {"kind", "person", "on", "source", "sources", "id", "note"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,20 @@ class EventRecord:
     name: str | None = None
     aliases: tuple[str, ...] = ()
     where: str = ""
+    more_sources: tuple[dict[str, str], ...] = ()  # its other sources, after `source` (the first)
+
+    @property
+    def sources(self) -> tuple[dict[str, str], ...]:
+        return ((self.source,) if self.source else ()) + self.more_sources
+
+
+@dataclass(frozen=True)
+class CitationRecord:
+    """`{"kind": "cited", "target": <event id>, "source": …}`: a source added to a stored event."""
+
+    target: str
+    source: dict[str, str]
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,7 @@ class CorrectionRecord:
     where: str = ""
 
 
-Command = EventRecord | RetractionRecord | CorrectionRecord
+Command = EventRecord | RetractionRecord | CorrectionRecord | CitationRecord
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,23 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise RecordError(f"{where}: field {key!r} must be a string")
     return str(value).strip()
+
+
+def _sources(obj: dict, where: str, documents: Documents | None) -> tuple[dict[str, str], ...]:
+    """An event's sources: its `source` (one), or its `sources` (a list of them), each checked."""
+    if "sources" not in obj:
+        one = _source(obj, where, documents)
+        return (one,) if one else ()
+    raw = obj["sources"]
+    if "source" in obj:
+        raise RecordError(f"{where}: give 'source' (one) or 'sources' (a list), not both")
+    if not isinstance(raw, list) or not all(isinstance(s, (str, dict)) for s in raw):
+        raise RecordError(f"{where}: field 'sources' must be a list of strings or objects")
+    found = [  # (a record-level note joins the first source, as it joins `source`)
+        _source({"source": s, **({"note": obj.get("note")} if n == 0 else {})}, where, documents)
+        for n, s in enumerate(raw)
+    ]
+    return tuple(s for s in found if s)
 
 
 def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str]:
@@ -174,11 +207,13 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
     aliases = obj.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise RecordError(f"{where}: field 'aliases' must be a list of strings")
+    sources = _sources(obj, where, documents)
     return EventRecord(
         kind=kind,
         person=person,
         on=on,
-        source=_source(obj, where, documents),
+        source=sources[0] if sources else {},
+        more_sources=sources[1:],
         title=_text(obj, "title", where),
         manager=_text(
             obj, "reports_to" if kind in ("appointed", "returned") else "manager", where, required=kind == "reports_to"
@@ -189,6 +224,14 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         aliases=tuple(aliases),
         where=where,
     )
+
+
+def parse_citation(obj: dict, where: str, documents: Documents | None = None) -> CitationRecord:
+    """A `cited` line: the event it adds a source to, and that source (checked like any other)."""
+    unknown = set(obj) - {"kind", "target", "source", "id", "__line__"}
+    if unknown:
+        raise RecordError(f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to a cited line")
+    return CitationRecord(_text(obj, "target", where, required=True), _source(obj, where, documents), where)
 
 
 def parse_person(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord:

@@ -10,7 +10,7 @@ from typing import Any
 
 from orgsim.chart import ChartState, PersonState
 from orgsim.facts import Fact, Timeline
-from orgsim.readmodel.rows import alumnus_values, log_hash_of, retraction_record, row_values
+from orgsim.readmodel.rows import alumnus_values, citation_record, log_hash_of, retraction_record, row_values
 from orgsim.readmodel.schema import FORMAT
 
 
@@ -118,6 +118,7 @@ class Builder:
             "last": [fold.last[0].isoformat(), fold.last[1]] if fold.last else None,
             "tenures": out.next,
             "retraction_records": [retraction_record(r) for r in timeline.retractions],
+            "citation_records": [citation_record(c) for c in timeline.citations],
         }
         return Built(meta, out.rows, out.alumni, out.tenures, timeline.people, timeline.facts, fold)
 

@@ -7,12 +7,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from orgsim.chart import ChartState
-from orgsim.facts import Fact, Retraction
+from orgsim.facts import Citation, Fact, Retraction
 from orgsim.readmodel.lookups import TenureOf
 from orgsim.readmodel.record import ModelRecord
 from orgsim.readmodel.replay_from_day import ReplayFromDay
 from orgsim.readmodel.rows import (
     alumnus_values,
+    citation_record,
     events_of,
     fact_row,
     opens_of,
@@ -33,6 +34,8 @@ class ReadModel(ModelFile):
         the last fact (`write_replay`). False: the model had moved on meanwhile (nothing written)."""
         oid, meta = record.view.org_id, record.view.meta
         if record.replay is not None:
+            if record.new_citations:  # (never one command: left behind, for the next read to rebuild)
+                return False
             return self.write_replay(
                 oid,
                 old_version,
@@ -55,6 +58,7 @@ class ReadModel(ModelFile):
             record.new_facts,
             record.new_people,
             tag=tag,
+            cited=[(c, record.view.facts[c.target]) for c in record.new_citations],
         )
         record.written()
         return written
@@ -144,10 +148,12 @@ class ReadModel(ModelFile):
         facts: Iterable[Fact],
         people: Mapping[str, dict[str, Any]] | None = None,
         tag: str | None = None,
+        cited: Iterable[tuple[Citation, Fact]] = (),
     ) -> bool:
         """Bring the model from `old_version` to `new_version` after facts that landed after every other
         (`fold` is the state after them, all dated `fold.last[0]`): the touched persons' intervals end
-        and new ones start on that day. Nothing is written (False) when the model or the log moved
+        and new ones start on that day; `cited`: sources added to stored facts (each citation, and its
+        fact with the source), which change no row. Nothing is written (False) when the model or the log moved
         meanwhile: the next read then finds it stale and rebuilds it. `tag`: for a log apart, the tag
         of its event at `new_version`, which the caller read from it (catching up): the log may
         already be further on."""
@@ -215,8 +221,16 @@ class ReadModel(ModelFile):
                     (org_id, tenure, org_id, tenure),
                 )
             conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            cited = list(cited)
+            conn.executemany("REPLACE INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for _, f in cited))
             write_people(conn, org_id, people or {})
-            meta = {**meta, "last": [day, fold.last[1]], "log_hash": None, **({"tag": tag} if tag is not None else {})}
+            meta = {
+                **meta,
+                "last": [day, fold.last[1]],
+                "log_hash": None,
+                **({"tag": tag} if tag is not None else {}),
+                "citation_records": meta["citation_records"] + [citation_record(c) for c, _ in cited],
+            }
             conn.execute(
                 "UPDATE orgsim_rm_meta SET version = ?, data = ? WHERE org_id = ?",
                 (new_version, json.dumps(meta, ensure_ascii=False), org_id),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from orgsim.chart import OrgChart
-from orgsim.facts import Fact, Retraction
+from orgsim.facts import Citation, Fact, Retraction
 from orgsim.names import people_keys
 from orgsim.readmodel.replay_from_day import ReplayFromDay, chart_after
 from orgsim.readmodel.view import View, cited_by_diff
@@ -33,6 +34,7 @@ class ModelRecord:
         self.new_people: dict[str, dict[str, Any]] = {}
         self.new_facts: list[Fact] = []
         self.new_retractions: list[Retraction] = []
+        self.new_citations: list[Citation] = []
         self._retractions = view.retractions()
 
     def named(self, key: str) -> set[str]:
@@ -87,6 +89,12 @@ class ModelRecord:
         self.new_retractions.append(retraction)
         self.version += 1
 
+    def cited(self, citation: Citation) -> None:
+        fact = self.view.facts[citation.target]
+        self.view.facts[fact.id] = replace(fact, cited=fact.cited + (citation.source,))
+        self.new_citations.append(citation)
+        self.version += 1
+
     def lands_last(self, fact: Fact) -> bool:
         """Whether `fact` comes after every effective fact (checked and written at the end)."""
         return self.latest.last is None or fact.order >= self.latest.last
@@ -120,4 +128,4 @@ class ModelRecord:
 
     def written(self) -> None:
         """What was added is in the model now (`ReadModel.write_changes` at the end)."""
-        self.touched, self.new_people, self.new_facts = set(), {}, []
+        self.touched, self.new_people, self.new_facts, self.new_citations = set(), {}, [], []

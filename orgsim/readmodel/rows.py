@@ -12,7 +12,7 @@ from typing import Any
 
 from orgsim.chart import Departure, PersonState
 from orgsim.dates import PartialDate
-from orgsim.facts import Fact, Retraction
+from orgsim.facts import Citation, Fact, Retraction
 from orgsim.names import people_keys
 from orgsim.readmodel.schema import FOREVER
 
@@ -31,8 +31,15 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.destination,
         str(f.until) if f.until else None,
         f.recorded_at.isoformat() if f.recorded_at else None,
+        f.more_sources,
+        f.cited,
     ]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
+
+
+def citation_record(c: Citation) -> list:
+    """A citation as the model's meta keeps it (an export writes it in its place in the log)."""
+    return [c.id, c.target, c.source, c.seq, c.recorded_at.isoformat() if c.recorded_at else None]
 
 
 def retraction_record(r: Retraction) -> list:
@@ -61,8 +68,10 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             day(until) if until else None,
             seq,
             moment(recorded) if recorded else None,
+            tuple(more),
+            tuple(cited),
         )
-        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(
+        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded, more, cited) in zip(
             rows, records
         )
     ]

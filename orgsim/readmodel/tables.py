@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, Self
 
-from orgsim.facts import Fact, Retraction
+from orgsim.facts import Citation, Fact, Retraction
 from orgsim.names import resolve_in
 from orgsim.readmodel.lookups import FactLookup, OnDemand, StoredTimeline
 from orgsim.readmodel.rows import facts_of, log_hash_of
@@ -142,6 +142,13 @@ class Tables:
         return [
             Retraction(rid, target, reason, seq, datetime.fromisoformat(at) if at else None, replaced)
             for rid, target, reason, seq, at, replaced in self.meta["retraction_records"]
+        ]
+
+    def citations(self) -> list[Citation]:
+        """Every source added to a stored fact since, in recording order (from the meta)."""
+        return [
+            Citation(cid, target, source, seq, datetime.fromisoformat(at) if at else None)
+            for cid, target, source, seq, at in self.meta["citation_records"]
         ]
 
     def days_of(self, person: str, until: date | None = None) -> list[str]:

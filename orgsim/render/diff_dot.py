@@ -14,7 +14,7 @@ import graphviz
 from orgsim.chart import Row
 from orgsim.diff import CHANGE_KINDS, Change, ChartDiff
 from orgsim.facts import Timeline
-from orgsim.render.provenance import documents, event_lines, footer_lines
+from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     UNREPORTED,
     add_footer,
@@ -227,5 +227,5 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
     )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
-    add_footer(g, footer_lines(documents(cited, facts), timeline), legend)
+    add_footer(g, footer_lines(documents(cited, facts), timeline, web_sources(cited, facts)), legend)
     return g

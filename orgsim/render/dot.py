@@ -15,7 +15,7 @@ import graphviz
 from orgsim.chart import OrgChart, Row
 from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
-from orgsim.render.provenance import documents, event_lines, footer_lines
+from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     UNREPORTED,
     add_footer,
@@ -283,5 +283,5 @@ def chart_graph(
         if anchor is not None:
             g.edge(anchor, "_alumni", style="invis")
 
-    add_footer(g, footer_lines(documents(cited, facts), timeline), legend)
+    add_footer(g, footer_lines(documents(cited, facts), timeline, web_sources(cited, facts)), legend)
     return g

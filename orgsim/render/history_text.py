@@ -44,7 +44,13 @@ def entry_lines(entry: LogEntry, indent: str = "  ", who: bool = True, recorded:
     lines = [head]
     if recorded:
         lines.append(f"{pad}recorded {short_time(f.recorded_at)}")
-    lines += _source_lines(f.source, pad)
+    sources = f.all_sources
+    if len(sources) <= 1:
+        lines += _source_lines(sources[0] if sources else {}, pad)
+    else:  # several: each numbered
+        for n, source in enumerate(sources, start=1):
+            first, *rest = _source_lines(source, "")
+            lines += [f"{pad}[{n}] {first}", *(f"{pad}    {line}" for line in rest)]
     if entry.retraction is not None:
         r = entry.retraction
         lines.append(f"{pad}RETRACTED {short_time(r.recorded_at)}: {r.reason}  (not counted)")

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from orgsim.facts import Fact, Timeline
 
-__all__ = ["documents", "event_lines", "fact_text", "footer_lines", "log_hash"]
+__all__ = ["documents", "event_lines", "fact_text", "footer_lines", "log_hash", "web_sources"]
 
 
 def log_hash(timeline: Timeline) -> str:
@@ -45,13 +45,12 @@ def fact_text(fact: Fact, timeline: Timeline) -> str:
 def _fact_line(fact: Fact, timeline: Timeline) -> list[str]:
     what = fact_text(fact, timeline)
     lines = [f"• {fact.on} {what}  [event {fact.id}]"]
-    src = fact.source
-    if src.get("quote"):
-        lines.append(f"   “{src['quote']}”")
-    if src.get("document") or src.get("url"):
-        lines.append(f"   — {src.get('document') or src.get('url')}")
-    if src.get("note"):
-        lines.append(f"   note: {src['note']}")
+    for src in fact.all_sources:  # every source, each with its quote, document, web address and note
+        if src.get("quote"):
+            lines.append(f"   “{src['quote']}”")
+        lines += [f"   — {src[key]}" for key in ("document", "url") if src.get(key)]
+        if src.get("note"):
+            lines.append(f"   note: {src['note']}")
     return lines
 
 
@@ -64,21 +63,31 @@ def event_lines(event_ids: Iterable[str], facts: dict[str, Fact], timeline: Time
     return out
 
 
-def documents(event_ids: Iterable[str], facts: dict[str, Fact]) -> list[str]:
-    """The source documents (or URLs) the events cite, sorted."""
-    found = set()
+def _cited(event_ids: Iterable[str], facts: dict[str, Fact], key: str) -> set[str]:
+    """The `key` parts (`document`, `url`) of every source of the events."""
+    found: set[str] = set()
     for fid in event_ids:
         fact = facts.get(fid)
         if fact:
-            doc = fact.source.get("document") or fact.source.get("url")
-            if doc:
-                found.add(doc)
-    return sorted(found)
+            found.update(src[key] for src in fact.all_sources if src.get(key))
+    return found
 
 
-def footer_lines(docs: list[str], timeline: Timeline) -> list[str]:
-    """Small print: the sources and the event log's hash (and how to see each box's quotes)."""
+def documents(event_ids: Iterable[str], facts: dict[str, Fact]) -> list[str]:
+    """The source documents the events cite, sorted."""
+    return sorted(_cited(event_ids, facts, "document"))
+
+
+def web_sources(event_ids: Iterable[str], facts: dict[str, Fact]) -> int:
+    """How many web addresses the events cite (the footer counts them rather than list them)."""
+    return len(_cited(event_ids, facts, "url"))
+
+
+def footer_lines(docs: list[str], timeline: Timeline, web: int = 0) -> list[str]:
+    """Small print: the documents and a count of web sources (one readable line), and the event
+    log's hash (and how to see each box's quotes)."""
+    cited = docs + ([f"{web} web source{'s' if web != 1 else ''}"] if web else [])
     return [
-        "Sources: " + (", ".join(docs) if docs else "none cited"),
+        "Sources: " + (", ".join(cited) if cited else "none cited"),
         f"Event log sha256 {log_hash(timeline)} · drawn by orgsim · in the SVG, hover a box for its events and quotes",
     ]

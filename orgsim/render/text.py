@@ -102,12 +102,15 @@ def when(fact: Fact) -> str:
 
 
 def source_line(fact: Fact) -> str:
-    """Where a fact comes from: the document (or URL) and a short quote, else the note."""
-    src = fact.source
+    """Where a fact comes from: its first source's document (or URL) and a short quote, else the note
+    (and how many other sources it has)."""
+    sources = fact.all_sources
+    src = sources[0] if sources else {}
     where = src.get("document") or src.get("url") or ""
     said = f"“{_excerpt(src['quote'])}”" if src.get("quote") else (_excerpt(src["note"]) if src.get("note") else "")
     text = " ".join(part for part in (where, said) if part) or "no source recorded"
-    return f"source: {text}  [event {fact.id}]"
+    more = f" (+{len(sources) - 1} more source{'s' if len(sources) > 2 else ''})" if len(sources) > 1 else ""
+    return f"source: {text}{more}  [event {fact.id}]"
 
 
 def _names(d: ChartDiff) -> dict[str, str]:

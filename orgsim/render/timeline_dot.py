@@ -15,7 +15,7 @@ import graphviz
 
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Timeline
-from orgsim.render.provenance import documents, event_lines, footer_lines
+from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     add_footer,
     add_group_cluster,
@@ -145,5 +145,6 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
     )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
-    add_footer(g, footer_lines(documents([f.id for f in timeline.effective()], facts), timeline), legend)
+    ids = [f.id for f in timeline.effective()]
+    add_footer(g, footer_lines(documents(ids, facts), timeline, web_sources(ids, facts)), legend)
     return g
