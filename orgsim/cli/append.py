@@ -51,7 +51,12 @@ def said(fact: Fact, names: dict[str, str]) -> str:
 
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
-OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+OnOpt = Annotated[
+    str,
+    typer.Option(
+        "--on", help="Effective date: YYYY, YYYY-MM, YYYY-MM-DD, or some day in a range YYYY-MM-DD..YYYY-MM-DD."
+    ),
+]
 SourceOpt = Annotated[
     str | None, typer.Option("--source", help="Where this comes from (a note, or with --document a note on it).")
 ]
