@@ -139,3 +139,84 @@ def test_a_bad_range_in_a_file_names_its_line_and_changes_nothing(cli, db, tmp_p
         in result.stderr
     )
     assert stored_events(db) == before
+
+
+def test_a_rehire_dated_to_its_month_against_a_departure_that_month_is_refused_naming_both(cli, db):
+    """Sam Altman left on 2023-11-17 (the seeds); a rehire dated only '2023-11' could be before or after it."""
+    departure = cli.json("log", "--person", "sam-altman", "--kind", "departed", "--store", db)[0]["id"]
+    before = stored_events(db)
+    result = cli(
+        "append", "appointed", "sam-altman", "--title", "CEO", "--on", "2023-11", "--source", "back", "--store", db
+    )
+    assert result.exit_code == 1 and result.stdout == ""
+    rehire = cli.json(
+        "append",
+        "appointed",
+        "sam-altman",
+        "--title",
+        "CEO",
+        "--on",
+        "2023-11-22",
+        "--source",
+        "back",
+        "--dry-run",
+        "--store",
+        db,
+    )  # (a precise date is accepted: only the month is ambiguous)
+    assert rehire["stored"] is False
+    assert result.stderr.startswith(
+        "Error: Sam Altman (sam-altman): which came first cannot be told from the dates of event "
+    )
+    assert f"event {departure} (departed, 2023-11-17)" in result.stderr
+    assert "(appointed, 2023-11)" in result.stderr
+    assert result.stderr.endswith(
+        "give one of them a more precise date, or a range of days that does not overlap the other's "
+        "(event " + result.stderr.split("(appointed, 2023-11)")[0].rsplit("event ", 1)[1].strip() + ": "
+        "2023-11-18..2023-11-30 if it came after, 2023-11-01..2023-11-16 if before)\n"
+    )
+    assert result.stderr.count("\n") == 1
+    assert stored_events(db) == before
+    ranged = (
+        "append",
+        "appointed",
+        "sam-altman",
+        "--title",
+        "CEO",
+        "--on",
+        "2023-11-21..2023-11-30",
+        "--source",
+        "back",
+    )
+    assert cli(*ranged, "--store", db).exit_code == 0
+    altman = [p for p in cli.json("show", "--at", "2023-11-25", "--store", db)["people"] if p["id"] == "sam-altman"]
+    assert [(p["title"], p["uncertain"]) for p in altman] == [("CEO", True)]
+
+
+def test_a_departure_within_the_range_of_a_stored_title_is_refused_from_both_records(cli, db, tmp_path):
+    """The stored fact is the partly dated one; the new departure is dated to the day (the model's fast
+    path for a fact after every other, and a replay from a file, say the same)."""
+    assert (
+        cli(
+            "append",
+            "appointed",
+            "mark-chen",
+            "--title",
+            "Chief Research Officer",
+            "--on",
+            "2024-10-21..2024-10-31",
+            "--source",
+            "t",
+            "--store",
+            db,
+        ).exit_code
+        == 0
+    )
+    before = stored_events(db)
+    result = cli("append", "departed", "mark-chen", "--on", "2024-10-25", "--source", "x", "--store", db)
+    assert result.exit_code == 1, result.stdout
+    assert "which came first cannot be told from the dates of event" in result.stderr
+    assert "(appointed, [2024-10-21..2024-10-31])" in result.stderr and "(departed, 2024-10-25)" in result.stderr
+    assert "2024-10-21..2024-10-24 if before" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert stored_events(db) == before
+    assert cli("append", "departed", "mark-chen", "--on", "2024-11-01", "--source", "x", "--store", db).exit_code == 0

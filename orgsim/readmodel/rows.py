@@ -87,9 +87,10 @@ def log_hash_of(
 
 # --- building -------------------------------------------------------------------------------------
 def opens_of(state: PersonState) -> str | None:
-    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day, date,
+    id, person, kind]] (the last three: what the ordering rule reads of them)."""
     opens = [
-        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
+        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on), f.id, f.person, f.kind]
         for i, f in enumerate(state.touched_by)
         if f.on.precision != "day"
     ]
@@ -134,12 +135,15 @@ def alumnus_values(person: str, day: str, f: Departure, s: PersonState) -> list:
 
 class PastFact:
     """What the fold keeps of a past fact in a state seeded from the read model: its date (for
-    `uncertain` and messages), and for a departure its id and destination."""
+    `uncertain` and messages), its id, person and kind when partly dated or a departure (for the
+    ordering rule), and a departure's destination."""
 
-    __slots__ = ("destination", "id", "on")
+    __slots__ = ("destination", "id", "kind", "on", "person")
 
-    def __init__(self, on: PartialDate, id: str = "", destination: str | None = None) -> None:
-        self.on, self.id, self.destination = on, id, destination
+    def __init__(
+        self, on: PartialDate, id: str = "", destination: str | None = None, person: str = "", kind: str = ""
+    ) -> None:
+        self.on, self.id, self.destination, self.person, self.kind = on, id, destination, person, kind
 
 
 CLOSED = PastFact(PartialDate(1, 1, 1))  # a past fact dated to the day: never open again
@@ -163,7 +167,7 @@ def seeded_state(
     touched: list[Any] = [CLOSED] * n_touched
     for o in json.loads(opens) if opens else ():
         if o[0] < n_touched:
-            touched[o[0]] = PastFact(parse_date(o[3]))
+            touched[o[0]] = PastFact(parse_date(o[3]), o[4], None, o[5], o[6])
     return PersonState(
         title,
         status,
@@ -180,7 +184,9 @@ def seeded_alumnus(row: tuple) -> tuple[PastFact, PersonState]:
     """An alumnus of a fold seeded from the read model (person, title, departed_on, destination, event):
     what the rules read of them (their departure's date, id and destination, and their last title)."""
     _, title, departed_on, destination, event = row
-    return PastFact(parse_date(departed_on), event, destination), PersonState(title, "active", None, "")
+    return PastFact(parse_date(departed_on), event, destination, kind="departed"), PersonState(
+        title, "active", None, ""
+    )
 
 
 def write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:
