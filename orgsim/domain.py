@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -45,6 +46,9 @@ class FactEvent(Aggregate.Event):
     person: str
     on: str
     source: dict
+    _: KW_ONLY  # (so the kinds' own fields, declared after, need no default)
+    #: When it was announced, if reported; an event stored before this field has none (the default).
+    announced: str | None = None
 
     def fields(self) -> dict[str, Any]:
         return {}
@@ -59,6 +63,7 @@ class FactEvent(Aggregate.Event):
             source=self.source,
             seq=self.originator_version,
             recorded_at=self.timestamp,
+            announced=PartialDate.parse(self.announced) if self.announced else None,
             **self.fields(),
         )
 
@@ -195,6 +200,7 @@ class Organisation(Aggregate):
         manager: str | None = None,
         destination: str | None = None,
         until: str | PartialDate | None = None,
+        announced: str | PartialDate | None = None,
         source: Any = None,
         replacing: Fact | None = None,
     ) -> Fact:
@@ -208,6 +214,7 @@ class Organisation(Aggregate):
         when = within_reach(PartialDate.parse(on))
         title = title.strip() or None if isinstance(title, str) else title  # "" means not reported
         end = within_reach(PartialDate.parse(until)) if until not in (None, "") else None
+        told = within_reach(PartialDate.parse(announced)) if announced not in (None, "") else None
         people = record.people
         if person not in people:
             raise UnknownPersonError(f"unknown person {person!r} in {self.name}")
@@ -225,12 +232,14 @@ class Organisation(Aggregate):
             "until": end if kind == "on_leave" else None,
         }
         details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
+        if told is not None:  # (hashed only when given: the ids of facts without it stay as they were)
+            details["announced"] = str(told)
         fid = fact_id(kind, person, str(when), details, src)
         if record.has_fact(fid):
             raise DuplicateFactError(f"{people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
-        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=seq, **fields)
+        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=src, seq=seq, announced=told, **fields)
         try:
             record.check(candidate, replacing)
         except RuleError as err:
@@ -249,6 +258,8 @@ class Organisation(Aggregate):
             "on": str(fresh.on),
             "source": fresh.source,
         }
+        if fresh.announced is not None:
+            kwargs["announced"] = str(fresh.announced)
         match fresh.kind:
             case Kind.APPOINTED:
                 kwargs.update(title=fresh.title, manager=fresh.manager)
@@ -290,7 +301,7 @@ class Organisation(Aggregate):
     ) -> tuple[Retraction, Fact]:
         """Replace a stored fact by a corrected one in one step: a `Corrected` retraction, then the new fact.
 
-        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (a key given
+        `changes` may set `on`, `announced`, `title`, `manager`, `destination`, `until` and `source` (a key given
         with None clears that field); the rest is kept. The timeline without the old fact and with the
         new one must keep every rule.
         """
@@ -300,11 +311,12 @@ class Organisation(Aggregate):
             raise RecordError("a correction needs a reason", fields=("reason",))
         if target.id in record.retracted_ids():
             raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
-        unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
+        unknown = set(changes) - {"on", "announced", "title", "manager", "destination", "until", "source"}
         if unknown:
             raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
         fields: dict[str, Any] = {
             "on": target.on,
+            "announced": target.announced,
             "title": target.title,
             "manager": target.manager,
             "destination": target.destination,
@@ -316,7 +328,7 @@ class Organisation(Aggregate):
             "departed": {"destination"},
             "on_leave": {"until"},
             "reports_to": {"manager"},
-        }.get(target.kind, set()) | {"on", "source"}
+        }.get(target.kind, set()) | {"on", "announced", "source"}
         misfit = {k for k, v in changes.items() if v is not None} - fitting
         if misfit:
             article = "an" if target.kind[0] in "aeiou" else "a"
@@ -328,11 +340,13 @@ class Organisation(Aggregate):
             changes.pop("on", None)
         if "source" in changes:
             changes["source"] = clean_source(changes["source"])
-        for key in ("on", "until"):
+        for key in ("on", "until", "announced"):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
         if all(fields[k] == v for k, v in changes.items()):
-            changeable = tuple(k for k in ("on", "title", "manager", "destination", "until") if k in fitting)
+            changeable = tuple(
+                k for k in ("on", "announced", "title", "manager", "destination", "until") if k in fitting
+            )
             raise RecordError(f"the correction changes nothing in event {target.id}", fields=changeable)
         fields.update(changes)
         fresh = self.propose(record, target.kind, target.person, replacing=target, **fields)

@@ -83,6 +83,7 @@ class Fact:
     until: PartialDate | None = None
     seq: int = 0
     recorded_at: datetime | None = None
+    announced: PartialDate | None = None  # when it was announced, when reported (beside `on`, when it took effect)
     #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
     order: tuple = field(init=False, repr=False, compare=False)
 
@@ -107,6 +108,8 @@ class Fact:
         out: dict[str, Any] = {"kind": self.kind, "person": self.person}
         out.update(self.details())
         out["on"] = str(self.on)
+        if self.announced is not None:
+            out["announced"] = str(self.announced)
         out["source"] = dict(self.source)
         return out
 

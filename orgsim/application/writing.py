@@ -130,6 +130,7 @@ class Writing(CommandLoop):
             )
         return {
             "on": rec.on,
+            "announced": rec.announced,
             "title": rec.title,
             "manager": record.resolve(rec.manager) if rec.manager else None,
             "destination": rec.destination,
@@ -199,7 +200,7 @@ class Writing(CommandLoop):
     ) -> Amendment:
         """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
 
-        `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
+        `changes` may set `on`, `announced`, `title`, `manager` (an id, name or alias), `destination`, `until`, `source`.
         A `source` changes only the parts it gives (`document`, `quote`, `url`, `note`): a new quote
         keeps the old document, and the result must pass `check_source` (e.g. the quote is in the
         document), before anything is stored.
@@ -281,6 +282,7 @@ class Writing(CommandLoop):
             manager=manager,
             destination=rec.destination,
             until=rec.until,
+            announced=rec.announced,
             source=rec.source,
         )
 

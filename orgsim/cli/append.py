@@ -51,6 +51,9 @@ def said(fact: Fact, names: dict[str, str]) -> str:
 
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
+AnnouncedOpt = Annotated[
+    str | None, typer.Option("--announced", help="When it was announced, when reported (any form --on takes).")
+]
 OnOpt = Annotated[
     str,
     typer.Option(
@@ -130,6 +133,7 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
 def _record(kind: str, person: str, on: str, source: dict[str, str], **fields: Any) -> EventRecord:
     partial_date(on, "--on")  # a malformed date names its option
     partial_date(fields.get("until"), "--until")
+    partial_date(fields.get("announced"), "--announced")
     return EventRecord(kind=kind, person=person, on=on, source=source, where="", **fields)
 
 
@@ -138,6 +142,7 @@ def appointed(
     person: PersonArg,
     title: Annotated[str, typer.Option("--title", help="The title the source gives.")],
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     reports_to: Annotated[str | None, typer.Option("--reports-to", help="Their manager (id, name or alias).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Display name of a new person (default: PERSON).")] = None,
     alias: Annotated[
@@ -161,6 +166,7 @@ def appointed(
         person,
         on,
         source_of(source, document, quote, url),
+        announced=announced,
         title=title,
         manager=reports_to,
         name=name,
@@ -173,6 +179,7 @@ def appointed(
 def departed(
     person: PersonArg,
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     to: Annotated[str | None, typer.Option("--to", help="Where they went, when reported.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
@@ -188,7 +195,7 @@ def departed(
     Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
     """
     _run(
-        _record("departed", person, on, source_of(source, document, quote, url), destination=to),
+        _record("departed", person, on, source_of(source, document, quote, url), destination=to, announced=announced),
         store,
         org,
         dry_run,
@@ -200,6 +207,7 @@ def departed(
 def on_leave(
     person: PersonArg,
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     until: Annotated[str | None, typer.Option("--until", help="The expected end of the leave, when reported.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
@@ -215,7 +223,11 @@ def on_leave(
     Example: orgsim append on-leave greg-brockman --on 2024-08 --until 2024-12 --source "A year off"
     """
     _run(
-        _record("on_leave", person, on, source_of(source, document, quote, url), until=until), store, org, dry_run, json
+        _record("on_leave", person, on, source_of(source, document, quote, url), until=until, announced=announced),
+        store,
+        org,
+        dry_run,
+        json,
     )
 
 
@@ -223,6 +235,7 @@ def on_leave(
 def returned(
     person: PersonArg,
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -236,7 +249,13 @@ def returned(
 
     Example: orgsim append returned greg-brockman --on 2024-11-12 --source "Brockman is back"
     """
-    _run(_record("returned", person, on, source_of(source, document, quote, url)), store, org, dry_run, json)
+    _run(
+        _record("returned", person, on, source_of(source, document, quote, url), announced=announced),
+        store,
+        org,
+        dry_run,
+        json,
+    )
 
 
 @append_app.command("reports-to")
@@ -244,6 +263,7 @@ def reports_to(
     person: PersonArg,
     manager: Annotated[str, typer.Option("--manager", help="The new manager (id, name or alias).")],
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -258,7 +278,9 @@ def reports_to(
     Example: orgsim append reports-to sarah-friar --manager sam-altman --on 2024-07 --source "Reports to Sam"
     """
     _run(
-        _record("reports_to", person, on, source_of(source, document, quote, url), manager=manager),
+        _record(
+            "reports_to", person, on, source_of(source, document, quote, url), manager=manager, announced=announced
+        ),
         store,
         org,
         dry_run,

@@ -31,6 +31,7 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.destination,
         str(f.until) if f.until else None,
         f.recorded_at.isoformat() if f.recorded_at else None,
+        str(f.announced) if f.announced else None,
     ]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
 
@@ -61,8 +62,9 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             day(until) if until else None,
             seq,
             moment(recorded) if recorded else None,
+            day(announced) if announced else None,
         )
-        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded) in zip(
+        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded, announced) in zip(
             rows, records
         )
     ]
