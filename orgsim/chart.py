@@ -246,10 +246,14 @@ class ChartState:
                 _check_manager(fact, fact.manager, rows, people, self.reports)
             return
         assert state is not None  # (someone not in the organisation was refused above)
+        # Not against the tenure's first fact (its joining came first), nor against an appointment dated
+        # to the day (gap: a partly dated departure from that very day is placed after it, as the read
+        # model keeps only partly dated facts of a tenure).
         if kind == "departed":
-            for earlier in state.touched_by:
+            for earlier in state.touched_by[1:]:
                 if (
-                    earlier.person == person
+                    earlier.on.precision != "day"
+                    and earlier.person == person
                     and earlier.kind in _EITHER_SIDE_OF_A_DEPARTURE
                     and _order_unknown(earlier.on, fact.on)
                 ):

@@ -344,9 +344,7 @@ class Organisation(Aggregate):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
         if all(fields[k] == v for k, v in changes.items()):
-            changeable = tuple(
-                k for k in ("on", "announced", "title", "manager", "destination", "until") if k in fitting
-            )
+            changeable = tuple(k for k in ("on", "title", "manager", "destination", "until") if k in fitting)
             raise RecordError(f"the correction changes nothing in event {target.id}", fields=changeable)
         fields.update(changes)
         fresh = self.propose(record, target.kind, target.person, replacing=target, **fields)

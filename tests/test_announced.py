@@ -84,3 +84,17 @@ def test_an_event_stored_before_announced_existed_still_loads_without_it():
     fact = old.fact()
     assert (fact.id, str(fact.on), fact.announced) == ("abc123abc123", "2024-08", None)
     assert "announced" not in fact.as_record()
+
+
+def test_correct_sets_the_announced_date_and_the_corrected_fact_carries_it(cli, db):
+    event = _appended(cli, db)
+    result = cli("correct", event, "--announced", "2024-11-07", "--reason", "the memo is of the 7th", "--store", db)
+    assert result.exit_code == 0, result.stderr
+    new = result.stdout.strip().splitlines()[-1].removeprefix("Event id: ")
+    assert new != event
+    entries = {e["id"]: e for e in cli.json("log", "--person", "mark-chen", "--kind", "departed", "--store", db)}
+    assert (entries[new]["announced"], entries[new]["on"], entries[event]["retracted"]) == (
+        "2024-11-07",
+        "2024-11-15",
+        True,
+    )
