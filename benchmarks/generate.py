@@ -97,6 +97,7 @@ class Org:
         self.active: list[str] = []  # for uniform choice
         self.index: dict[str, int] = {}
         self.alumni: list[tuple[str, date]] = []  # (person, last day their departure can mean)
+        self.retitled: dict[str, date] = {}  # person → last day their latest new title can mean
         self.count = 0
 
     def _add(self, pid: str, manager: str | None) -> None:
@@ -200,6 +201,8 @@ def generate(people: int, events: int, seed: int) -> Iterator[dict]:
             pid = org.pick()
             if pid == ceo or i + len(org.reports[pid]) + 1 > events:
                 continue
+            if org.retitled.get(pid, date.min) >= day:  # the dates could not tell which came first
+                continue
             boss = org.manager[pid]
             for rep in sorted(org.reports[pid]):
                 org.set_manager(rep, boss)
@@ -229,7 +232,9 @@ def generate(people: int, events: int, seed: int) -> Iterator[dict]:
             i += 1
         else:  # a new title
             pid = org.pick()
-            yield event("appointed", pid, day, title=rng.choice(TITLES))
+            rec = event("appointed", pid, day, title=rng.choice(TITLES))
+            org.retitled[pid] = max(org.retitled.get(pid, date.min), _last_day(rec["on"]))
+            yield rec
             i += 1
 
 

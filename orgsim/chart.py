@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from orgsim.dates import PartialDate
@@ -108,6 +108,20 @@ class Dated(Protocol):
     def on(self) -> PartialDate: ...
 
 
+class Touching(Dated, Protocol):
+    """What the rules read of a fact that touched a row: its date, id, person and kind (a state seeded
+    from the read model keeps these only of the partly dated ones; the others never open again)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def person(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
 class Departure(Dated, Protocol):
     """What the rules read of a departure: its date, id and destination."""
 
@@ -130,7 +144,7 @@ class PersonState:
     leave_since: str | None = None
     leave_until: str | None = None
     events: list[str] = field(default_factory=list)
-    touched_by: list[Dated] = field(default_factory=list)  # facts whose open range marks the row
+    touched_by: list[Touching] = field(default_factory=list)  # facts whose open range marks the row
 
 
 def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
@@ -141,11 +155,41 @@ def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> Rule
 
 
 def _order_unknown(earlier: Any, later: Any) -> bool:
-    """Two dates whose order the calendar cannot settle: they overlap and one is only a month or a
-    year (two facts on the same day are ordered by when they were recorded)."""
+    """Two dates whose order the calendar cannot settle: they overlap and one is only a month, a year
+    or a range of days (two facts on the same day are ordered by when they were recorded)."""
     if earlier.precision == "day" and later.precision == "day":
         return False
     return later.start <= earlier.end and earlier.start <= later.end
+
+
+def _days(first: date, last: date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+
+
+def _ambiguous(earlier: Any, fact: Fact, people: Mapping[str, dict[str, Any]]) -> RuleError:
+    """Two facts of one person whose order matters and cannot be told from their dates: both named,
+    and for the partly dated one the days it would have if it came after the other, or before."""
+    name = people.get(fact.person, {}).get("name", fact.person)
+    vague, other = (fact, earlier) if fact.on.precision != "day" else (earlier, fact)
+    options = []
+    if other.on.end < vague.on.end:
+        options.append(f"{_days(other.on.end + timedelta(days=1), vague.on.end)} if it came after")
+    if vague.on.start < other.on.start:
+        options.append(f"{_days(vague.on.start, other.on.start - timedelta(days=1))} if before")
+    hint = f" (event {vague.id}: {', '.join(options)})" if options else ""
+    err = RuleError(
+        f"{name} ({fact.person}): which came first cannot be told from the dates of event {earlier.id} "
+        f"({earlier.kind}, {earlier.on}) and event {fact.id} ({fact.kind}, {fact.on}): give one of them a "
+        f"more precise date, or a range of days that does not overlap the other's{hint}"
+    )
+    err.fact = fact  # (as `_fail`)
+    err.both = (earlier.id, fact.id)  # type: ignore[attr-defined]  # names both: nothing to add (`record.explained`)
+    return err
+
+
+#: The kinds of change that hold both before and after a departure (a new title, or a rehire): one of
+#: them against a departure whose order the dates cannot tell gives two different histories.
+_EITHER_SIDE_OF_A_DEPARTURE = (Kind.APPOINTED,)
 
 
 def _check_manager(
@@ -193,12 +237,7 @@ class ChartState:
         if state is None:
             gone = self.alumni.get(person)
             if gone is not None and _order_unknown(gone[0].on, fact.on):
-                raise _fail(
-                    fact,
-                    people,
-                    f"falls within the partly known date of their departure ({gone[0].on}, event "
-                    f"{gone[0].id}), so which came first is not known: give a more precise date",
-                )
+                raise _ambiguous(gone[0], fact, people)
             if kind == "returned" and gone is None:
                 raise _fail(
                     fact,
@@ -213,6 +252,19 @@ class ChartState:
             if fact.manager is not None:
                 _check_manager(fact, fact.manager, rows, people, self.reports)
             return
+        assert state is not None  # (someone not in the organisation was refused above)
+        # Not against the tenure's first fact (its joining came first), nor against an appointment dated
+        # to the day (gap: a partly dated departure from that very day is placed after it, as the read
+        # model keeps only partly dated facts of a tenure).
+        if kind == "departed":
+            for earlier in state.touched_by[1:]:
+                if (
+                    earlier.on.precision != "day"
+                    and earlier.person == person
+                    and earlier.kind in _EITHER_SIDE_OF_A_DEPARTURE
+                    and _order_unknown(earlier.on, fact.on)
+                ):
+                    raise _ambiguous(earlier, fact, people)
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -63,6 +64,9 @@ class FactEvent(Aggregate.Event):
     on: str
     source: dict  # the first source ({}: none)
     more_sources: list  # the others, in order (absent from the events stored before a fact could cite several)
+    _: KW_ONLY  # (so the kinds' own fields, declared after, need no default)
+    #: When it was announced, if reported; an event stored before this field has none (the default).
+    announced: str | None = None
 
     def fields(self) -> dict[str, Any]:
         return {}
@@ -78,6 +82,7 @@ class FactEvent(Aggregate.Event):
             seq=self.originator_version,
             recorded_at=self.timestamp,
             more_sources=tuple(getattr(self, "more_sources", ())),
+            announced=PartialDate.parse(self.announced) if getattr(self, "announced", None) else None,
             **self.fields(),
         )
 
@@ -232,6 +237,7 @@ class Organisation(Aggregate):
         manager: str | None = None,
         destination: str | None = None,
         until: str | PartialDate | None = None,
+        announced: str | PartialDate | None = None,
         source: Any = None,
         replacing: Fact | None = None,
     ) -> Fact:
@@ -245,6 +251,7 @@ class Organisation(Aggregate):
         when = within_reach(PartialDate.parse(on))
         title = title.strip() or None if isinstance(title, str) else title  # "" means not reported
         end = within_reach(PartialDate.parse(until)) if until not in (None, "") else None
+        told = within_reach(PartialDate.parse(announced)) if announced not in (None, "") else None
         people = record.people
         if person not in people:
             raise UnknownPersonError(f"unknown person {person!r} in {self.name}")
@@ -264,13 +271,25 @@ class Organisation(Aggregate):
             "until": end if kind == "on_leave" else None,
         }
         details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
+        if told is not None:  # (hashed only when given: the ids of facts without it stay as they were)
+            details["announced"] = str(told)
         fid = fact_id(kind, person, str(when), details, hashed_sources(sources))
         if record.has_fact(fid):
             raise DuplicateFactError(f"{people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
         first, more = (sources[0], sources[1:]) if sources else ({}, ())
-        candidate = Fact(id=fid, kind=kind, person=person, on=when, source=first, seq=seq, more_sources=more, **fields)
+        candidate = Fact(
+            id=fid,
+            kind=kind,
+            person=person,
+            on=when,
+            source=first,
+            seq=seq,
+            more_sources=more,
+            announced=told,
+            **fields,
+        )
         try:
             record.check(candidate, replacing)
         except RuleError as err:
@@ -290,6 +309,8 @@ class Organisation(Aggregate):
             "source": fresh.source,
             "more_sources": list(fresh.more_sources),
         }
+        if fresh.announced is not None:
+            kwargs["announced"] = str(fresh.announced)
         match fresh.kind:
             case Kind.APPOINTED:
                 kwargs.update(title=fresh.title, manager=fresh.manager)
@@ -349,8 +370,8 @@ class Organisation(Aggregate):
     ) -> tuple[Retraction, Fact]:
         """Replace a stored fact by a corrected one in one step: a `Corrected` retraction, then the new fact.
 
-        `changes` may set `on`, `title`, `manager`, `destination`, `until` and `source` (every source
-        of the corrected fact: one, or a list; a key given with None clears that field); the rest is
+        `changes` may set `on`, `announced`, `title`, `manager`, `destination`, `until` and `source` (every
+        source of the corrected fact: one, or a list; a key given with None clears that field); the rest is
         kept, the sources included (those cited since too). The timeline without the old fact and with the
         new one must keep every rule.
         """
@@ -360,11 +381,12 @@ class Organisation(Aggregate):
             raise RecordError("a correction needs a reason", fields=("reason",))
         if target.id in record.retracted_ids():
             raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
-        unknown = set(changes) - {"on", "title", "manager", "destination", "until", "source"}
+        unknown = set(changes) - {"on", "announced", "title", "manager", "destination", "until", "source"}
         if unknown:
             raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
         fields: dict[str, Any] = {
             "on": target.on,
+            "announced": target.announced,
             "title": target.title,
             "manager": target.manager,
             "destination": target.destination,
@@ -377,7 +399,7 @@ class Organisation(Aggregate):
             "on_leave": {"until"},
             "returned": {"title", "manager"},
             "reports_to": {"manager"},
-        }.get(target.kind, set()) | {"on", "source"}
+        }.get(target.kind, set()) | {"on", "announced", "source"}
         misfit = {k for k, v in changes.items() if v is not None} - fitting
         if misfit:
             article = "an" if target.kind[0] in "aeiou" else "a"
@@ -389,7 +411,7 @@ class Organisation(Aggregate):
             changes.pop("on", None)
         if "source" in changes:
             changes["source"] = clean_sources(changes["source"])
-        for key in ("on", "until"):
+        for key in ("on", "until", "announced"):
             if changes.get(key) is not None:
                 changes[key] = PartialDate.parse(changes[key])
         if all(fields[k] == v for k, v in changes.items()):

@@ -144,6 +144,7 @@ class Fact:
     more_sources: tuple[dict[str, str], ...] = ()
     #: The sources `orgsim cite` added to it later, in recording order, as far as its timeline knows.
     cited: tuple[dict[str, str], ...] = ()
+    announced: PartialDate | None = None  # when it was announced, when reported (beside `on`, when it took effect)
     #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
     order: tuple = field(init=False, repr=False, compare=False)
 
@@ -178,6 +179,8 @@ class Fact:
         out: dict[str, Any] = {"kind": self.kind, "person": self.person}
         out.update(self.details())
         out["on"] = str(self.on)
+        if self.announced is not None:
+            out["announced"] = str(self.announced)
         if self.more_sources:  # several: a list (one, or none, is `source` as ever)
             out["sources"] = [dict(s) for s in self.sources]
         else:

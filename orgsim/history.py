@@ -82,6 +82,7 @@ class LogEntry:
             "details": f.details(),
             "on": str(f.on),
             "precision": f.on.precision,
+            "announced": None if f.announced is None else str(f.announced),
             "recorded_at": iso(f.recorded_at),
             "source": dict(f.source),
             "sources": [dict(s) for s in f.all_sources],

@@ -193,6 +193,8 @@ def explained(
     """The error to report when checking a change broke a rule: when a stored fact broke, it names
     that event; otherwise `err` itself."""
     culprit = getattr(err, "fact", None)
+    if adding is not None and adding.id in getattr(err, "both", ()):
+        return err  # it names both facts already
     if adding is not None and culprit is not None and culprit.id != adding.id:
         return RuleError(
             f"{people[adding.person]['name']} ({adding.person}) on {adding.on}: would make the stored "

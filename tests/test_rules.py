@@ -206,7 +206,11 @@ def test_a_cited_document_must_be_a_file_beside_the_seeds(tmp_path, doc):
 def test_a_departure_too_coarse_to_order_against_a_later_fact_is_refused(store):
     """Departing 'in 2024' cannot be placed against the 2024-09-25 promotion: refused, not re-ordered."""
     before = stored_events(store)
-    with pytest.raises(RuleError, match=r"would make the stored event .* partly known date of their departure \(2024,"):
+    with pytest.raises(
+        RuleError,
+        match=r"which came first cannot be told from the dates of event \w+ \(departed, 2024\) and event \w+ "
+        r"\(appointed, 2024-09-25\)",
+    ):
         open_store(store).record(EventRecord("departed", "mark-chen", "2024"))
     assert stored_events(store) == before
     open_store(store).record(EventRecord("departed", "mark-chen", "2024-10-01"))  # a precise date is fine
@@ -219,6 +223,10 @@ def test_a_return_inside_a_partly_known_departure_is_refused_on_every_path(tmp_p
     app_.load(dataset)
     app_.record(EventRecord("appointed", "zoe-new", "2025-01-10", title="Engineer", name="Zoe New"))
     app_.record(EventRecord("departed", "zoe-new", "2025-03"))
-    with pytest.raises(RuleError, match=r"partly known date of their departure \(2025-03,"):
+    with pytest.raises(
+        RuleError,
+        match=r"which came first cannot be told from the dates of event \w+ \(departed, 2025-03\) and event \w+ "
+        r"\(appointed, 2025-03-20\)",
+    ):
         app_.record(EventRecord("appointed", "zoe-new", "2025-03-20", title="Engineer"))
     app_.record(EventRecord("appointed", "zoe-new", "2025-04-02", title="Engineer"))  # after the month: fine

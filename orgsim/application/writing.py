@@ -162,6 +162,7 @@ class Writing(CommandLoop):
             )
         return {
             "on": rec.on,
+            "announced": rec.announced,
             "title": rec.title,
             "manager": record.resolve(rec.manager) if rec.manager else None,
             "destination": rec.destination,
@@ -243,8 +244,8 @@ class Writing(CommandLoop):
     ) -> Amendment:
         """Retract a stored fact and record its corrected version, in one save (or, on a dry run, none).
 
-        `changes` may set `on`, `title`, `manager` (an id, name or alias), `destination`, `until`,
-        `source` (one source, or a list). The fact's sources are kept and the new ones added after
+        `changes` may set `on`, `announced`, `title`, `manager` (an id, name or alias), `destination`,
+        `until`, `source` (one source, or a list). The fact's sources are kept and the new ones added after
         them (`replace_sources`: instead of them); one source of parts that names no other document or
         web address amends the fact's one source (`facts.amended_sources`). Each new source must pass
         `check_source` (its quote is in the document it cites) before anything is stored.
@@ -346,6 +347,7 @@ class Writing(CommandLoop):
             manager=manager,
             destination=rec.destination,
             until=rec.until,
+            announced=rec.announced,
             source=rec.sources,
         )
 

@@ -52,7 +52,15 @@ def said(fact: Fact, names: dict[str, str]) -> str:
 
 
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", help="An id, a display name or an alias (any case).")]
-OnOpt = Annotated[str, typer.Option("--on", help="Effective date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+AnnouncedOpt = Annotated[
+    str | None, typer.Option("--announced", help="When it was announced, when reported (any form --on takes).")
+]
+OnOpt = Annotated[
+    str,
+    typer.Option(
+        "--on", help="Effective date: YYYY, YYYY-MM, YYYY-MM-DD, or some day in a range YYYY-MM-DD..YYYY-MM-DD."
+    ),
+]
 SourceOpt = Annotated[
     list[str] | None,
     typer.Option("--source", help="Where this comes from (a note, or with --document a note on it; repeatable)."),
@@ -157,6 +165,7 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
 def _record(kind: str, person: str, on: str, sources: list[dict[str, str]], **fields: Any) -> EventRecord:
     partial_date(on, "--on")  # a malformed date names its option
     partial_date(fields.get("until"), "--until")
+    partial_date(fields.get("announced"), "--announced")
     first, more = (sources[0], tuple(sources[1:])) if sources else ({}, ())
     return EventRecord(kind=kind, person=person, on=on, source=first, more_sources=more, where="", **fields)
 
@@ -166,6 +175,7 @@ def appointed(
     person: PersonArg,
     title: Annotated[str, typer.Option("--title", help="The title the source gives.")],
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     reports_to: Annotated[str | None, typer.Option("--reports-to", help="Their manager (id, name or alias).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Display name of a new person (default: PERSON).")] = None,
     alias: Annotated[
@@ -189,6 +199,7 @@ def appointed(
         person,
         on,
         sources_of(source, document, quote, url),
+        announced=announced,
         title=title,
         manager=reports_to,
         name=name,
@@ -201,6 +212,7 @@ def appointed(
 def departed(
     person: PersonArg,
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     to: Annotated[str | None, typer.Option("--to", help="Where they went, when reported.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
@@ -216,7 +228,7 @@ def departed(
     Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
     """
     _run(
-        _record("departed", person, on, sources_of(source, document, quote, url), destination=to),
+        _record("departed", person, on, sources_of(source, document, quote, url), destination=to, announced=announced),
         store,
         org,
         dry_run,
@@ -228,6 +240,7 @@ def departed(
 def on_leave(
     person: PersonArg,
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     until: Annotated[str | None, typer.Option("--until", help="The expected end of the leave, when reported.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
@@ -243,7 +256,7 @@ def on_leave(
     Example: orgsim append on-leave greg-brockman --on 2024-08 --until 2024-12 --source "A year off"
     """
     _run(
-        _record("on_leave", person, on, sources_of(source, document, quote, url), until=until),
+        _record("on_leave", person, on, sources_of(source, document, quote, url), until=until, announced=announced),
         store,
         org,
         dry_run,
@@ -262,6 +275,7 @@ def returned(
         str | None,
         typer.Option("--reports-to", help="A comeback's manager (id, name or alias), when reported."),
     ] = None,
+    announced: AnnouncedOpt = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -277,7 +291,15 @@ def returned(
     Example: orgsim append returned greg-brockman --on 2024-11-12 --source "Brockman is back"
     Example: orgsim append returned sam-altman --on 2023-11-22 --title CEO --source "Altman returns as CEO"
     """
-    rec = _record("returned", person, on, sources_of(source, document, quote, url), title=title, manager=reports_to)
+    rec = _record(
+        "returned",
+        person,
+        on,
+        sources_of(source, document, quote, url),
+        title=title,
+        manager=reports_to,
+        announced=announced,
+    )
     _run(rec, store, org, dry_run, json)
 
 
@@ -286,6 +308,7 @@ def reports_to(
     person: PersonArg,
     manager: Annotated[str, typer.Option("--manager", help="The new manager (id, name or alias).")],
     on: OnOpt,
+    announced: AnnouncedOpt = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -300,7 +323,9 @@ def reports_to(
     Example: orgsim append reports-to sarah-friar --manager sam-altman --on 2024-07 --source "Reports to Sam"
     """
     _run(
-        _record("reports_to", person, on, sources_of(source, document, quote, url), manager=manager),
+        _record(
+            "reports_to", person, on, sources_of(source, document, quote, url), manager=manager, announced=announced
+        ),
         store,
         org,
         dry_run,

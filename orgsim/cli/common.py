@@ -214,7 +214,7 @@ def moment(text: str | None, option: str = "--as-known-at") -> datetime | None:
 
 
 def partial_date(text: str | None, option: str) -> PartialDate | None:
-    """A `--from`/`--to` style option as a partial date (YYYY, YYYY-MM or YYYY-MM-DD)."""
+    """A `--from`/`--to` style option as a partial date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)."""
     if text is None:
         return None
     try:

@@ -81,6 +81,7 @@ def correct(
     event_id: EventArg,
     reason: ReasonOpt,
     on: Annotated[str | None, typer.Option("--on", help="The right effective date.")] = None,
+    announced: Annotated[str | None, typer.Option("--announced", help="The right date it was announced.")] = None,
     title: Annotated[
         str | None, typer.Option("--title", help="The right title (appointed, a comeback's returned).")
     ] = None,
@@ -108,7 +109,7 @@ def correct(
 
     Example: orgsim correct 4e78e425a366 --on 2024-09-26 --reason "the memo is dated the 26th"
     """
-    given = {"on": on, "title": title, "manager": manager, "destination": to, "until": until}
+    given = {"on": on, "announced": announced, "title": title, "manager": manager, "destination": to, "until": until}
     changes: dict[str, str | list[dict[str, str]]] = {k: v for k, v in given.items() if v is not None}
     cited = sources_of(source, document, quote, url)
     if cited:

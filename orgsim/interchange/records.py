@@ -44,7 +44,7 @@ _OPTIONAL = {
     "returned": {"title", "reports_to"},  # a comeback's, when reported
     "reports_to": set(),
 }
-_COMMON = {"kind", "person", "on", "source", "sources", "id", "note"}
+_COMMON = {"kind", "person", "on", "announced", "source", "sources", "id", "note"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class EventRecord:
     manager: str | None = None  # `reports_to` on appointed, `manager` on reports_to
     destination: str | None = None
     until: str | None = None
+    announced: str | None = None  # when it was announced (`on`: when it took effect)
     name: str | None = None
     aliases: tuple[str, ...] = ()
     where: str = ""
@@ -133,7 +134,7 @@ def _text(obj: dict, key: str, where: str, required: bool = False) -> str | None
         if required:
             raise RecordError(f"{where}: missing field {key!r}")
         return None
-    if isinstance(value, date_type) and key in ("on", "until"):  # an unquoted YAML date: 2024-09-25
+    if isinstance(value, date_type) and key in ("on", "until", "announced"):  # an unquoted YAML date: 2024-09-25
         return value.isoformat()
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise RecordError(f"{where}: field {key!r} must be a string")
@@ -196,12 +197,13 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         within_reach(PartialDate.parse(on))
     except OrgsimError as err:
         raise RecordError(f"{where}: on: {err}") from None
-    until = _text(obj, "until", where)
-    if until is not None:
-        try:
-            within_reach(PartialDate.parse(until))
-        except OrgsimError as err:
-            raise RecordError(f"{where}: until: {err}") from None
+    until, announced = _text(obj, "until", where), _text(obj, "announced", where)
+    for key, value in (("until", until), ("announced", announced)):
+        if value is not None:
+            try:
+                within_reach(PartialDate.parse(value))
+            except OrgsimError as err:
+                raise RecordError(f"{where}: {key}: {err}") from None
     if kind == "appointed" and "title" not in obj:
         raise RecordError(f"{where}: missing field 'title' (null when the title was not reported)")
     aliases = obj.get("aliases") or []
@@ -220,6 +222,7 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         ),
         destination=_text(obj, "to", where),
         until=until,
+        announced=announced,
         name=_text(obj, "name", where),
         aliases=tuple(aliases),
         where=where,

@@ -33,6 +33,7 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.recorded_at.isoformat() if f.recorded_at else None,
         f.more_sources,
         f.cited,
+        str(f.announced) if f.announced else None,
     ]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
 
@@ -70,10 +71,22 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             moment(recorded) if recorded else None,
             tuple(more),
             tuple(cited),
+            day(announced) if announced else None,
         )
-        for (fid, seq, _), (kind, person, on, source, title, manager, destination, until, recorded, more, cited) in zip(
-            rows, records
-        )
+        for (fid, seq, _), (
+            kind,
+            person,
+            on,
+            source,
+            title,
+            manager,
+            destination,
+            until,
+            recorded,
+            more,
+            cited,
+            announced,
+        ) in zip(rows, records)
     ]
 
 
@@ -96,9 +109,10 @@ def log_hash_of(
 
 # --- building -------------------------------------------------------------------------------------
 def opens_of(state: PersonState) -> str | None:
-    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day]]."""
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day, date,
+    id, person, kind]] (the last three: what the ordering rule reads of them)."""
     opens = [
-        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on)]
+        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on), f.id, f.person, f.kind]
         for i, f in enumerate(state.touched_by)
         if f.on.precision != "day"
     ]
@@ -143,12 +157,15 @@ def alumnus_values(person: str, day: str, f: Departure, s: PersonState) -> list:
 
 class PastFact:
     """What the fold keeps of a past fact in a state seeded from the read model: its date (for
-    `uncertain` and messages), and for a departure its id and destination."""
+    `uncertain` and messages), its id, person and kind when partly dated or a departure (for the
+    ordering rule), and a departure's destination."""
 
-    __slots__ = ("destination", "id", "on")
+    __slots__ = ("destination", "id", "kind", "on", "person")
 
-    def __init__(self, on: PartialDate, id: str = "", destination: str | None = None) -> None:
-        self.on, self.id, self.destination = on, id, destination
+    def __init__(
+        self, on: PartialDate, id: str = "", destination: str | None = None, person: str = "", kind: str = ""
+    ) -> None:
+        self.on, self.id, self.destination, self.person, self.kind = on, id, destination, person, kind
 
 
 CLOSED = PastFact(PartialDate(1, 1, 1))  # a past fact dated to the day: never open again
@@ -172,7 +189,7 @@ def seeded_state(
     touched: list[Any] = [CLOSED] * n_touched
     for o in json.loads(opens) if opens else ():
         if o[0] < n_touched:
-            touched[o[0]] = PastFact(parse_date(o[3]))
+            touched[o[0]] = PastFact(parse_date(o[3]), o[4], None, o[5], o[6])
     return PersonState(
         title,
         status,
@@ -189,7 +206,9 @@ def seeded_alumnus(row: tuple) -> tuple[PastFact, PersonState]:
     """An alumnus of a fold seeded from the read model (person, title, departed_on, destination, event):
     what the rules read of them (their departure's date, id and destination, and their last title)."""
     _, title, departed_on, destination, event = row
-    return PastFact(parse_date(departed_on), event, destination), PersonState(title, "active", None, "")
+    return PastFact(parse_date(departed_on), event, destination, kind="departed"), PersonState(
+        title, "active", None, ""
+    )
 
 
 def write_people(conn: sqlite3.Connection, org_id: str, people: Mapping[str, dict[str, Any]]) -> None:

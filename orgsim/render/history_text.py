@@ -42,6 +42,8 @@ def entry_lines(entry: LogEntry, indent: str = "  ", who: bool = True, recorded:
     head += (f"{entry.name} [{f.person}]: " if who else "") + f"{entry.summary}  [{f.id}]"
     pad = indent + " " * 12
     lines = [head]
+    if f.announced is not None:
+        lines.append(f"{pad}announced {f.announced}")
     if recorded:
         lines.append(f"{pad}recorded {short_time(f.recorded_at)}")
     sources = f.all_sources

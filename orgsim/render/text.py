@@ -94,9 +94,10 @@ def _excerpt(text: str, width: int = 60) -> str:
 
 
 def when(fact: Fact) -> str:
-    """`on 2024-09-25`, or `between 2024-08-01 and 2024-08-31` for a date known to its month or year."""
+    """`on 2024-09-25`, or `between 2024-08-01 and 2024-08-31` for a date known to its month, its year
+    or a range of days."""
     on = fact.on
-    if on.day is not None:
+    if on.precision == "day":
         return f"on {on}"
     return f"between {on.start.isoformat()} and {on.end.isoformat()}"
 
@@ -190,7 +191,7 @@ def diff_blocks(
             when_ = (
                 "" if same_day and not known else f", {undoing if known else ''}{dates}"
             )  # (a start moved past that day: no date of its own)
-            if span and any(f.on.day is None and f.on.is_open_on(late) for f in known):
+            if span and any(f.on.is_open_on(late) for f in known):
                 when_ += f" (may not have happened yet on {late.isoformat()})"  # as `show` says of that day
             lines = [f"  {c.name} [{c.person}]: {before} → {after}{when_}"]
             lines += ["      " + source_line(f) for f in known]
