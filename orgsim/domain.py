@@ -18,8 +18,9 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
-from orgsim.dates import PartialDate, within_reach
-from orgsim.errors import DuplicateFactError, RecordError, RuleError, UnknownPersonError
+from orgsim.changes import corrected_fields, new_fact, source_key
+from orgsim.dates import PartialDate
+from orgsim.errors import DuplicateFactError, RecordError, RuleError
 from orgsim.facts import (
     KINDS,
     Citation,
@@ -28,9 +29,7 @@ from orgsim.facts import (
     Retraction,
     Timeline,
     clean_source,
-    clean_sources,
     fact_id,
-    hashed_sources,
     with_citations,
 )
 from orgsim.names import PERSON_ID, name_key, organisation_id, slugify
@@ -48,11 +47,6 @@ __all__ = [
 ]
 
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
-
-
-def _key(source: dict[str, str]) -> tuple:
-    """A source as a value to compare (two sources are the same when all their parts are)."""
-    return tuple(sorted(source.items()))
 
 
 class FactEvent(Aggregate.Event):
@@ -246,54 +240,26 @@ class Organisation(Aggregate):
         `replacing`: a stored fact the new one corrects; it is left out of the check.
         """
         self._in_step(record)
-        if kind not in KINDS:
-            raise RecordError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-        when = within_reach(PartialDate.parse(on))
-        title = title.strip() or None if isinstance(title, str) else title  # "" means not reported
-        end = within_reach(PartialDate.parse(until)) if until not in (None, "") else None
-        told = within_reach(PartialDate.parse(announced)) if announced not in (None, "") else None
-        people = record.people
-        if person not in people:
-            raise UnknownPersonError(f"unknown person {person!r} in {self.name}")
-        if manager is not None and manager not in people:
-            raise UnknownPersonError(f"unknown manager {manager!r} in {self.name}")
-        if kind == "reports_to" and manager is None:
-            raise RecordError("a reports_to change needs a manager")
-        if end is not None and end.end < when.start:
-            raise RuleError(f"{people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
-        sources = clean_sources(source)
-        if len(set(map(_key, sources))) < len(sources):
-            raise RecordError("the same source is given twice")
-        fields: dict[str, Any] = {
-            "title": title if kind in ("appointed", "returned") else None,
-            "manager": manager if kind in ("appointed", "returned", "reports_to") else None,
-            "destination": destination if kind == "departed" else None,
-            "until": end if kind == "on_leave" else None,
-        }
-        details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
-        if told is not None:  # (hashed only when given: the ids of facts without it stay as they were)
-            details["announced"] = str(told)
-        fid = fact_id(kind, person, str(when), details, hashed_sources(sources))
-        if record.has_fact(fid):
-            raise DuplicateFactError(f"{people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
-        first, more = (sources[0], sources[1:]) if sources else ({}, ())
-        candidate = Fact(
-            id=fid,
-            kind=kind,
-            person=person,
-            on=when,
-            source=first,
-            seq=seq,
-            more_sources=more,
-            announced=told,
-            **fields,
+        candidate = new_fact(
+            record,
+            self.name,
+            seq,
+            kind,
+            person,
+            on,
+            title=title,
+            manager=manager,
+            destination=destination,
+            until=until,
+            announced=announced,
+            source=source,
         )
         try:
             record.check(candidate, replacing)
         except RuleError as err:
-            raise explained(err, people, candidate) from None
+            raise explained(err, record.people, candidate) from None
         return candidate
 
     def record(self, record: Record, fact: Fact, timestamp: datetime | None = None) -> Fact:
@@ -357,7 +323,7 @@ class Organisation(Aggregate):
         src = clean_source(source)
         if not (src.get("document") or src.get("url")):
             raise RecordError("a citation needs the document or the web address it is from", fields=("document", "url"))
-        if _key(src) in map(_key, target.all_sources):
+        if source_key(src) in map(source_key, target.all_sources):
             raise DuplicateFactError(f"event {target.id} already cites this source")
         cid = fact_id("cited", target.person, "", {"target": target.id}, src)
         self.trigger_event(self.Cited, timestamp=timestamp, fact_id=cid, target=target.id, source=src)
@@ -381,43 +347,7 @@ class Organisation(Aggregate):
             raise RecordError("a correction needs a reason", fields=("reason",))
         if target.id in record.retracted_ids():
             raise RuleError(f"event {target.id} is already retracted: record the right event with `orgsim append`")
-        unknown = set(changes) - {"on", "announced", "title", "manager", "destination", "until", "source"}
-        if unknown:
-            raise RecordError(f"cannot correct {', '.join(sorted(unknown))}")
-        fields: dict[str, Any] = {
-            "on": target.on,
-            "announced": target.announced,
-            "title": target.title,
-            "manager": target.manager,
-            "destination": target.destination,
-            "until": target.until,
-            "source": target.all_sources,  # (a corrected fact keeps every source, those cited since too)
-        }
-        fitting = {
-            "appointed": {"title", "manager"},
-            "departed": {"destination"},
-            "on_leave": {"until"},
-            "returned": {"title", "manager"},
-            "reports_to": {"manager"},
-        }.get(target.kind, set()) | {"on", "announced", "source"}
-        misfit = {k for k, v in changes.items() if v is not None} - fitting
-        if misfit:
-            article = "an" if target.kind[0] in "aeiou" else "a"
-            raise RecordError(
-                f"event {target.id} is {article} {target.kind} event: it has no {', '.join(sorted(misfit))} to correct"
-            )
-        changes = {k: v for k, v in changes.items() if k in fitting}
-        if changes.get("on") is None:
-            changes.pop("on", None)
-        if "source" in changes:
-            changes["source"] = clean_sources(changes["source"])
-        for key in ("on", "until", "announced"):
-            if changes.get(key) is not None:
-                changes[key] = PartialDate.parse(changes[key])
-        if all(fields[k] == v for k, v in changes.items()):
-            changeable = tuple(k for k in ("on", "title", "manager", "destination", "until") if k in fitting)
-            raise RecordError(f"the correction changes nothing in event {target.id}", fields=changeable)
-        fields.update(changes)
+        fields = corrected_fields(target, changes)
         fresh = self.propose(record, target.kind, target.person, replacing=target, **fields)
         rid = fact_id("retracted", target.person, "", {"target": target.id}, {"reason": reason.strip()})
         # One recording instant for both events: no "as known at" moment sees the retraction without
