@@ -27,9 +27,10 @@ def flows(
     as_known_at: AsKnownAtOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Every move between organisations: who left which post for which organisation and post, when,
-    and the sources of both ends. A departure's destination (`--to`) links to an organisation the
-    store holds; one it does not hold is shown as written. Needs no --org.
+    """Every move between organisations: who left which post for which, when, and the sources.
+
+    A departure's destination (`--to`) links to an organisation the store holds, and to the person's
+    first post there; one it does not hold is shown as written. Needs no --org.
 
     Example: orgsim flows --from 2024 --json
     """

@@ -98,8 +98,10 @@ def render(
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
-    """Draw the chart on a day with Graphviz: a legend, on-leave and partly-dated people marked, lines
-    nobody reported grouped apart, and in SVG each box's sources on hover. DOT goes to stdout unless -o.
+    """Draw the chart on a day with Graphviz (DOT to stdout unless -o).
+
+    A legend, on-leave and partly-dated people marked, lines nobody reported grouped apart, and in
+    SVG each box's sources on hover.
 
     Example: orgsim render --at 2024-10-15 -o openai.svg --alumni
     """

@@ -49,8 +49,10 @@ def timeline(
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
-    """Write a self-contained HTML page (inline SVG, CSS and JS; no network) with a date slider,
-    play/pause and arrow keys, and beside the chart the events since the previous frame, with quotes.
+    """Write the chart over time as one self-contained HTML page with a date slider.
+
+    Inline SVG, CSS and JS (no network); play/pause and arrow keys, and beside the chart the events
+    since the previous frame, with quotes.
 
     Example: orgsim timeline --from 2023-11-01 --to 2024-12-31 --at-changes -o openai-timeline.html
     """
