@@ -113,3 +113,20 @@ def test_people_lists_every_register_with_the_organisations_that_name_each_perso
     one = cli.json("people", "--json", "--org", "Anthropic", "--store", two_orgs)
     assert one["organisation"] == "Anthropic" and [p["id"] for p in one["people"]] == ["john-schulman"]
     assert "organisations" not in one["people"][0]  # one register: today's shape
+
+
+def test_log_spans_every_organisation_each_entry_naming_its_own(cli, two_orgs):
+    entries = cli.json("log", "--json", "--store", two_orgs)  # (no --org)
+    assert {e["organisation"] for e in entries} == {"OpenAI", "Anthropic"}
+    assert [e["kind"] for e in entries if e["organisation"] == "Anthropic"] == ["appointed"]
+    text = cli("log", "--store", two_orgs).stdout
+    assert text.startswith("OpenAI: ") and "\n\nAnthropic: 1 event, by effective date, as known now\n" in text
+    mine = cli.json("log", "--json", "--person", "john-schulman", "--store", two_orgs)
+    assert [(e["organisation"], e["kind"]) for e in mine] == [
+        ("OpenAI", "appointed"),
+        ("OpenAI", "appointed"),
+        ("OpenAI", "departed"),
+        ("Anthropic", "appointed"),
+    ]
+    one = cli.json("log", "--json", "--org", "Anthropic", "--store", two_orgs)
+    assert len(one) == 1 and "organisation" not in one[0]  # one organisation: today's shape

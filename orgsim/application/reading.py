@@ -164,6 +164,31 @@ class Reading(Projection):
         pid = replayed.resolve(person) if person is not None else None
         return select(log(replayed.timeline().as_known_at(as_known_at), order), pid, start, end, kinds)
 
+    def logs(
+        self,
+        org: str | None = None,
+        as_known_at: datetime | None = None,
+        order: str = "effective",
+        person: str | None = None,
+        start: PartialDate | None = None,
+        end: PartialDate | None = None,
+        kinds: tuple[str, ...] = (),
+    ) -> dict[str, list[LogEntry]]:
+        """`log_entries` of `org` (or of a store's only organisation), else of every organisation of the
+        store, by name in the order they were added (with `person`: those whose register names them)."""
+        names = self.organisations()
+        if org is not None or len(names) <= 1:
+            return {self._org_name(org): self.log_entries(org, as_known_at, order, person, start, end, kinds)}
+        found: dict[str, list[LogEntry]] = {}
+        for name in names:
+            try:
+                found[name] = self.log_entries(name, as_known_at, order, person, start, end, kinds)
+            except UnknownPersonError:
+                continue
+        if not found:
+            raise UnknownPersonError(f"no person {person!r} in any organisation of the store ({', '.join(names)})")
+        return found
+
     def history(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> History:
         """A person's tenures (titles, managers, leaves, departures) as the store knew them (as known
         now: from the read model's versions of their row when the store has one, not a replay)."""

@@ -5,7 +5,8 @@ Each takes `--as-known-at` (the second clock) and `--json`; people are named by 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 import typer
 
@@ -62,7 +63,7 @@ def log_command(
     """
     order = "recorded" if recorded else "effective"
     known = moment(as_known_at)
-    entries = open_store(store).log_entries(
+    logs = open_store(store).logs(
         org,
         as_known_at=known,
         order=order,
@@ -71,10 +72,27 @@ def log_command(
         end=partial_date(to, "--to"),
         kinds=tuple(kind or ()),
     )
-    if json:
-        print_json_list(e.as_json() for e in entries)
-    else:
-        write_lines(log_lines(entries, order, known))
+    if len(logs) == 1:  # one organisation: today's output
+        (entries,) = logs.values()
+        if json:
+            print_json_list(e.as_json() for e in entries)
+        else:
+            write_lines(log_lines(entries, order, known))
+        return
+    if json:  # several: every entry names its organisation
+        print_json_list({**e.as_json(), "organisation": name} for name, entries in logs.items() for e in entries)
+        return
+    write_lines(_each_log(logs, order, known))
+
+
+def _each_log(logs: dict[str, list[Any]], order: str, known: Any) -> Iterator[str]:
+    """Each organisation's log, its heading line naming it, a blank line between them."""
+    for n, (name, entries) in enumerate(logs.items()):
+        lines = log_lines(entries, order, known)
+        if n:
+            yield ""
+        yield f"{name}: {next(lines)}"
+        yield from lines
 
 
 @app.command("history")
