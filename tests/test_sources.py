@@ -260,8 +260,15 @@ def test_a_new_quote_alone_for_a_fact_of_several_sources_is_refused(cli, db):
 
 
 # --- events stored before a fact could cite several --------------------------------------------------------
+def _records(export: str) -> str:
+    """An export without its first line, the organisation line a backup opens with (added after the golden file)."""
+    first, rest = export.split("\n", 1)
+    assert first == '{"kind": "organisation", "name": "OpenAI"}'
+    return rest
+
+
 def test_the_seeds_export_exactly_as_before(cli, db):
-    assert cli("export", "--store", db).stdout == GOLDEN_EXPORT.read_text(encoding="utf-8")
+    assert _records(cli("export", "--store", db).stdout) == GOLDEN_EXPORT.read_text(encoding="utf-8")
 
 
 def test_events_stored_without_the_new_attribute_load_and_export_as_before(cli, db, tmp_path):
@@ -276,7 +283,7 @@ def test_events_stored_without_the_new_attribute_load_and_export_as_before(cli, 
                 stripped += 1
         conn.execute("DELETE FROM orgsim_rm_meta")  # its read model too, as an older orgsim left it: rebuilt
     assert stripped == 40
-    assert cli("export", "--store", db).stdout == GOLDEN_EXPORT.read_text(encoding="utf-8")
+    assert _records(cli("export", "--store", db).stdout) == GOLDEN_EXPORT.read_text(encoding="utf-8")
     left = _departure(cli, db)
     assert left["sources"] == [left["source"]]
     assert cli("cite", left["id"], "--url", "https://news.example/mira", "--store", db).exit_code == 0

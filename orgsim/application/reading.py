@@ -18,7 +18,7 @@ from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
 from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
-from orgsim.interchange import export_records, history_records
+from orgsim.interchange import export_records, history_records, organisation_line
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
 
 __all__ = ["Reading"]
@@ -280,8 +280,19 @@ class Reading(Projection):
         ]
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
-        """The organisation's history as import records (see `interchange.export_records`): streamed
-        from the read model where the store has one (no replay), else from the replayed timeline."""
+        """A backup: `org`'s history (or, without it, every organisation's in turn), each opened by its
+        organisation line, as import records (`interchange.export_records`), so that `import` makes
+        them again in an empty store."""
+        names = [self._org_name(org)] if org is not None else self.organisations()
+        if not names:
+            self._org_name(None)  # (raises: the store holds no organisation yet)
+        for name in names:
+            yield organisation_line(name)
+            yield from self._history_records(name)
+
+    def _history_records(self, org: str) -> Iterator[dict[str, Any]]:
+        """The organisation's history as import records: streamed from the read model where the store
+        has one (no replay), else from the replayed timeline."""
         view = self.view(org)
         if view is None:
             yield from export_records(self.timeline(org))

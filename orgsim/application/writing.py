@@ -48,7 +48,11 @@ class Writing(CommandLoop):
     LOAD_CHUNK = 1000
 
     def load(
-        self, dataset: Dataset, timestamp: datetime | None = None, progress: Callable[[int], None] | None = None
+        self,
+        dataset: Dataset,
+        timestamp: datetime | None = None,
+        progress: Callable[[int], None] | None = None,
+        dry_run: bool = False,
     ) -> LoadReport:
         """Load a dataset all or nothing, in ONE transaction; what is already stored is skipped, so loading
         twice adds nothing. `progress(n)` is called after each of the dataset's events is checked.
@@ -104,7 +108,7 @@ class Writing(CommandLoop):
             finally:
                 stored.clear()
 
-        return self._command(dataset.organisation, work, create=True, save=save, batch=True)
+        return self._command(dataset.organisation, work, dry_run=dry_run, create=True, save=save, batch=True)
 
     @staticmethod
     def _located(err: RuleError, where_of: Mapping[str, tuple[str, Fact]], dataset: Dataset) -> RuleError:

@@ -11,6 +11,7 @@ import json as jsonlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -18,8 +19,8 @@ import typer
 
 from orgsim.application import bulk_allocation, open_store, removed_if_failed
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, unchecked_quotes_note, write_output
-from orgsim.errors import StoreError
-from orgsim.interchange import read_jsonl
+from orgsim.errors import RecordError, StoreError
+from orgsim.interchange import Dataset, read_sections
 
 
 @contextmanager
@@ -63,46 +64,62 @@ def import_(
     Example: orgsim import history.jsonl --org OpenAI
     """
     with removed_if_failed(store):
-        try:
-            app_ = open_store(store, create=org is not None)  # a new store needs --org to name its organisation
-        except StoreError as err:
-            raise StoreError(f"{err}; or pass --org NAME to start a new store with this file") from None
-        name = org
-        known = app_.organisations()
-        if name is None:
-            if len(known) != 1:
-                raise StoreError(
-                    "pass --org NAME: the store holds "
-                    + (f"several organisations ({', '.join(known)})" if known else "no organisation yet")
-                )
-            name = known[0]
+        default = org  # the organisation of records before any organisation line
+        if default is None:
+            try:
+                held = open_store(store).organisations()
+            except StoreError:
+                held = []
+            default = held[0] if len(held) == 1 else None
         with bulk_allocation():
-            dataset = read_jsonl(file, name)
-            with _progress(len(dataset.events)) as progress:
-                report = app_.load(dataset, progress=progress)
+            sections = read_sections(file, default)
+            if org is not None:  # this organisation's part of a file that names several; one part: imported as it
+                sections = _for(file, org, sections)
+            app_ = open_store(store, create=True)
+            known = app_.organisations()
+            for dataset in sections if len(sections) > 1 else ():  # every part checked before any is stored
+                app_.load(dataset, dry_run=True)
+            reports = []
+            for dataset in sections:
+                with _progress(len(dataset.events)) as progress:
+                    reports.append((dataset, app_.load(dataset, progress=progress)))
     if json:
-        print_json(
+        found = [
             {
                 "organisation": report.organisation,
                 "people_added": report.people_added,
                 "events_added": report.events_added,
                 "events_already_stored": report.events_already_stored,
             }
-        )
-    typer.echo(
-        f"Imported {file} into {report.organisation}: {report.events_added} events and {report.people_added} "
-        f"people added, {report.events_already_stored} already stored.",
-        err=True,
-    )
-    note = unchecked_quotes_note(dataset.unchecked_quotes, dataset.documents_place)
-    if note:
-        typer.echo(note, err=True)
-    if known and report.organisation not in known:  # (a typo in --org must not pass unnoticed)
+            for _, report in reports
+        ]
+        print_json(found[0] if len(found) == 1 else {"organisations": found})
+    for _, report in reports:
         typer.echo(
-            f"Note: {report.organisation} is a new organisation in this store, beside {', '.join(known)}: "
-            "commands on this store now need --org.",
+            f"Imported {file} into {report.organisation}: {report.events_added} events and {report.people_added} "
+            f"people added, {report.events_already_stored} already stored.",
             err=True,
         )
+        if known and report.organisation not in known:  # (a typo in --org must not pass unnoticed)
+            typer.echo(
+                f"Note: {report.organisation} is a new organisation in this store, beside {', '.join(known)}: "
+                "commands on this store now need --org.",
+                err=True,
+            )
+    note = unchecked_quotes_note(sections[0].unchecked_quotes, sections[0].documents_place)
+    if note:
+        typer.echo(note, err=True)
+
+
+def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
+    """What --org imports: its own part of the file, or the file's only part, under that name."""
+    mine = [s for s in sections if s.organisation.casefold() == org.casefold()]
+    if mine:
+        return mine
+    if len(sections) == 1:
+        return [replace(sections[0], organisation=org)]
+    names = ", ".join(s.organisation for s in sections)
+    raise RecordError(f"{file} holds no records for {org!r} (it holds: {names})")
 
 
 @app.command()

@@ -6,7 +6,15 @@ JSON Lines import and export. The names below are the package's public ones.
 """
 
 from orgsim.interchange.documents import Documents, bundled_seeds, command_documents, file_documents
-from orgsim.interchange.jsonl import export_records, history_records, parse_line, read_jsonl
+from orgsim.interchange.jsonl import (
+    ORGANISATION,
+    export_records,
+    history_records,
+    organisation_line,
+    parse_line,
+    read_jsonl,
+    read_sections,
+)
 from orgsim.interchange.records import (
     CitationRecord,
     Command,
@@ -21,6 +29,7 @@ from orgsim.interchange.records import (
 from orgsim.interchange.seed_yaml import read_yaml
 
 __all__ = [
+    "ORGANISATION",
     "CitationRecord",
     "Command",
     "CorrectionRecord",
@@ -34,9 +43,11 @@ __all__ = [
     "export_records",
     "file_documents",
     "history_records",
+    "organisation_line",
     "parse_event",
     "parse_line",
     "parse_person",
     "read_jsonl",
+    "read_sections",
     "read_yaml",
 ]

@@ -24,7 +24,18 @@ from orgsim.interchange.records import (
     parse_person,
 )
 
-__all__ = ["export_records", "history_records", "parse_line", "read_jsonl"]
+__all__ = [
+    "ORGANISATION",
+    "export_records",
+    "history_records",
+    "organisation_line",
+    "parse_line",
+    "read_jsonl",
+    "read_sections",
+]
+
+#: The kind of the line that starts an organisation's part of a file.
+ORGANISATION = "organisation"
 
 
 def parse_line(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord | Command:
@@ -56,9 +67,17 @@ def parse_line(obj: Any, where: str, documents: Documents | None = None) -> Pers
     return parse_event(obj, where, documents)
 
 
-def read_jsonl(path: Path, organisation: str) -> Dataset:
-    """A JSON Lines file, every line checked before anything is stored; blank lines are skipped. A quote
-    whose document lies beside the file must occur in it; other quotes are counted as not checked."""
+def organisation_line(name: str) -> dict[str, str]:
+    """The line that starts an organisation's part of a file: its records follow, until the next one."""
+    return {"kind": ORGANISATION, "name": name}
+
+
+def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
+    """A JSON Lines file, every line checked before anything is stored, as one dataset per organisation:
+    an `organisation` line starts an organisation's part (an export writes one before each); records
+    before any such line belong to `organisation` (None: the file must name its organisations). Blank
+    lines are skipped. A quote whose document lies beside the file must occur in it; other quotes are
+    counted as not checked."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
@@ -68,8 +87,8 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
     docs = file_documents(path)
-    people: list[PersonRecord] = []
-    events: list[Command] = []
+    parts: dict[str, tuple[list[PersonRecord], list[Command]]] = {}
+    current = organisation
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -78,14 +97,42 @@ def read_jsonl(path: Path, organisation: str) -> Dataset:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
+        if isinstance(obj, dict) and obj.get("kind") == ORGANISATION:
+            unknown = set(obj) - {"kind", "name"}
+            if unknown:
+                raise RecordError(
+                    f"{where}: field(s) {', '.join(sorted(unknown))} do not belong to an organisation line"
+                )
+            named = _text(obj, "name", where, required=True)
+            current = " ".join(named.split())
+            parts.setdefault(current, ([], []))
+            continue
+        if current is None:
+            raise RecordError(
+                f"{where}: which organisation is this for? pass --org NAME, or start the file with an organisation line"
+            )
         record = parse_line(obj, where, docs)
+        people, events = parts.setdefault(current, ([], []))
         if isinstance(record, PersonRecord):
             people.append(record)
         else:
             events.append(record)
-    if not events and not people:
+    if not any(people or events for people, events in parts.values()):
         raise RecordError(f"{path}: the file holds no events")
-    return Dataset(organisation, tuple(people), tuple(events), path, docs.unchecked, docs.place)
+    return [
+        Dataset(name, tuple(people), tuple(events), path, docs.unchecked, docs.place)
+        for name, (people, events) in parts.items()
+    ]
+
+
+def read_jsonl(path: Path, organisation: str) -> Dataset:
+    """A JSON Lines file of one organisation's records (see `read_sections`)."""
+    sections = read_sections(path, organisation)
+    if len(sections) != 1:
+        raise RecordError(
+            f"{path}: the file holds several organisations ({', '.join(d.organisation for d in sections)})"
+        )
+    return sections[0]
 
 
 def export_records(timeline: Timeline) -> Iterator[dict[str, Any]]:
