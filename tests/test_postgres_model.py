@@ -23,7 +23,7 @@ from test_readmodel import days_of
 from orgsim.application import OrgsimApp, open_store
 from orgsim.chart import chart_at
 from orgsim.domain import organisation_id
-from orgsim.interchange import Dataset, EventRecord, PersonRecord, export_records, read_jsonl
+from orgsim.interchange import Dataset, EventRecord, PersonRecord, export_records, organisation_line, read_jsonl
 from orgsim.readmodel import ReadModel, View
 
 
@@ -74,7 +74,9 @@ def test_reads_come_from_a_local_model_that_answers_as_the_replay(cli, pg_store,
     people = cli.json("people", "--store", pg_store)["people"]
     assert sorted(p["id"] for p in people) == sorted(app_.replayed().people)
     exported = cli("export", "--store", pg_store).stdout
-    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(app_.timeline()))
+    timeline = app_.timeline()
+    records = [organisation_line(timeline.organisation), *export_records(timeline)]
+    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     assert exported.count('"kind": "person"') == len(app_.replayed().people)
 
 
@@ -198,9 +200,9 @@ def _all_same(cli, store: str, org: str) -> None:
     ):
         _same(cli, store, *args, "--org", org)
     exported = cli("export", "--store", store, "--org", org).stdout
-    assert exported == "".join(
-        json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(open_store(store).timeline(org))
-    )
+    timeline = open_store(store).timeline(org)
+    records = [organisation_line(timeline.organisation), *export_records(timeline)]
+    assert exported == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def test_two_organisations_two_machines_retractions_backdated_appends_and_a_correction(

@@ -20,7 +20,7 @@ from test_readmodel import COMMANDS, days_of, fresh
 from orgsim.application import open_store
 from orgsim.dates import PartialDate
 from orgsim.history import ORDERS, history, log, select, why
-from orgsim.interchange import EventRecord, export_records
+from orgsim.interchange import EventRecord, export_records, organisation_line
 from orgsim.readmodel import View
 from orgsim.render.history_text import history_text, log_text, why_text
 
@@ -231,7 +231,9 @@ def test_export_from_the_model_is_the_replays_byte_for_byte(cli, amended, genera
     for store in (amended.read_model().path, generated):
         app_ = open_store(store)
         assert isinstance(app_.view(), View)  # the model is fresh: export reads it, not a replay
-        replayed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export_records(app_.timeline()))
+        timeline = app_.timeline()
+        records = [organisation_line(timeline.organisation), *export_records(timeline)]
+        replayed = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
         exported = cli("export", "--store", store)
         assert exported.exit_code == 0, exported.stderr
         assert exported.stdout == replayed
