@@ -128,7 +128,7 @@ def export(
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
-    """Write the store's history as JSON Lines (people, then events in recording order); `import` reads it back.
+    """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
     Example: orgsim export -o history.jsonl
     """
