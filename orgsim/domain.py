@@ -227,35 +227,18 @@ class Organisation(Aggregate):
         person: str,
         on: str | PartialDate,
         *,
-        title: str | None = None,
-        manager: str | None = None,
-        destination: str | None = None,
-        until: str | PartialDate | None = None,
-        announced: str | PartialDate | None = None,
-        source: Any = None,
         replacing: Fact | None = None,
+        **fields: Any,
     ) -> Fact:
         """The fact a command would record, checked against the whole timeline; stores nothing.
 
+        `fields`: those `changes.new_fact` takes (title, manager, destination, until, announced, source).
         `replacing`: a stored fact the new one corrects; it is left out of the check.
         """
         self._in_step(record)
         # its place in the log: next, or after the `Corrected` event that comes first when it replaces a fact
         seq = self.version + (2 if replacing is not None else 1)
-        candidate = new_fact(
-            record,
-            self.name,
-            seq,
-            kind,
-            person,
-            on,
-            title=title,
-            manager=manager,
-            destination=destination,
-            until=until,
-            announced=announced,
-            source=source,
-        )
+        candidate = new_fact(record, self.name, seq, kind, person, on, **fields)
         try:
             record.check(candidate, replacing)
         except RuleError as err:

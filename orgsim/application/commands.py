@@ -47,7 +47,7 @@ class CommandLoop(Projection):
         a replay whatever the store has, for a load of many changes, each that lands last checked in
         O(1), and the whole history they produce checked once at the end: `Replayed.settle`); no
         aggregate when the log moved between the two reads (try again)."""
-        held = self.organisations()
+        held = self.organisations() if name else []  # (no name: the store's only one, found as it is read)
         if name and not create and name.casefold() not in (n.casefold() for n in held) and held:
             raise StoreError(
                 f"no organisation {name!r} in the store (it holds: {', '.join(held)}): "

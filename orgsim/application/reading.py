@@ -4,9 +4,9 @@ has one, else a replay (and always a replay as the store knew things at an earli
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from orgsim.application.projection import Projection
 from orgsim.application.results import Compared
@@ -22,6 +22,8 @@ from orgsim.interchange import export_records, history_records, organisation_lin
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
 
 __all__ = ["Reading"]
+
+T = TypeVar("T")
 
 
 class Reading(Projection):
@@ -176,15 +178,24 @@ class Reading(Projection):
     ) -> dict[str, list[LogEntry]]:
         """`log_entries` of `org` (or of a store's only organisation), else of every organisation of the
         store, by name in the order they were added (with `person`: those whose register names them)."""
+        return self._each(
+            org, person, lambda name: self.log_entries(name, as_known_at, order, person, start, end, kinds)
+        )
+
+    def _each(self, org: str | None, person: str | None, answer: Callable[[str | None], T]) -> dict[str, T]:
+        """`answer(org)` for `org` (or a store's only organisation), else for each organisation of the
+        store, by name in the order they were added; with `person`, those whose register names them
+        (the others raise `UnknownPersonError`), and an error when none does."""
         names = self.organisations()
         if org is not None or len(names) <= 1:
-            return {self._org_name(org): self.log_entries(org, as_known_at, order, person, start, end, kinds)}
-        found: dict[str, list[LogEntry]] = {}
+            return {self._org_name(org): answer(org)}
+        found: dict[str, T] = {}
         for name in names:
             try:
-                found[name] = self.log_entries(name, as_known_at, order, person, start, end, kinds)
+                found[name] = answer(name)
             except UnknownPersonError:
-                continue
+                if person is None:
+                    raise
         if not found:
             raise UnknownPersonError(f"no person {person!r} in any organisation of the store ({', '.join(names)})")
         return found
@@ -204,17 +215,7 @@ class Reading(Projection):
     def histories(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> list[History]:
         """A person's history in every organisation of the store whose register names them (`org`, or a
         store of one organisation: that one only), in the order of their first stint."""
-        names = self.organisations()
-        if org is not None or len(names) <= 1:
-            return [self.history(person, org, as_known_at)]
-        found = []
-        for name in names:
-            try:
-                found.append(self.history(person, name, as_known_at))
-            except UnknownPersonError:
-                continue
-        if not found:
-            raise UnknownPersonError(f"no person {person!r} in any organisation of the store ({', '.join(names)})")
+        found = self._each(org, person, lambda name: self.history(person, name, as_known_at)).values()
         return sorted(found, key=lambda h: h.stints[0].start.on.start if h.stints else date.max)
 
     def why(self, person: str, at: date, org: str | None = None, as_known_at: datetime | None = None) -> Why:
