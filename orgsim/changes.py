@@ -46,6 +46,10 @@ def new_fact(
     until: str | PartialDate | None = None,
     announced: str | PartialDate | None = None,
     source: Any = None,
+    also: bool = False,
+    acting: bool = False,
+    unit: str | None = None,
+    post: str | None = None,
 ) -> Fact:
     """The fact a change makes at place `seq` of the organisation's log, its fields parsed and checked
     against the record's people (not yet against the rules); a fact already recorded is refused."""
@@ -64,6 +68,8 @@ def new_fact(
         raise RecordError("a reports_to change needs a manager")
     if end is not None and end.end < when.start:
         raise RuleError(f"{people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
+    post = post.strip() or None if isinstance(post, str) else post
+    _check_post_fields(kind, title, destination, also, acting, unit, post)
     sources = clean_sources(source)
     if len(set(map(source_key, sources))) < len(sources):
         raise RecordError("the same source is given twice")
@@ -72,8 +78,13 @@ def new_fact(
         "manager": manager if kind in ("appointed", "returned", "reports_to") else None,
         "destination": destination if kind == "departed" else None,
         "until": end if kind == "on_leave" else None,
+        "also": also,
+        "acting": acting,
+        "unit": unit,
+        "post": post,
     }
-    details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v is not None}
+    # (posts' fields hashed only when set: the ids of facts without them stay as they were)
+    details = {k: (str(v) if isinstance(v, PartialDate) else v) for k, v in fields.items() if v not in (None, False)}
     if told is not None:  # (hashed only when given: the ids of facts without it stay as they were)
         details["announced"] = str(told)
     fid = fact_id(kind, person, str(when), details, hashed_sources(sources))
@@ -83,6 +94,32 @@ def new_fact(
     return Fact(
         id=fid, kind=kind, person=person, on=when, source=first, seq=seq, more_sources=more, announced=told, **fields
     )
+
+
+def _check_post_fields(
+    kind: str,
+    title: str | None,
+    destination: str | None,
+    also: bool,
+    acting: bool,
+    unit: str | None,
+    post: str | None,
+) -> None:
+    """The posts' fields fit the kind: `also`, `acting` and `unit` an appointment's (`unit` also a
+    departure from one post's), `post` a departure's, without a destination."""
+    if kind != "appointed" and (also or acting):
+        raise RecordError(f"only an appointment adds a post (--also) or names an acting holder (--acting), not {kind}")
+    if kind == "appointed" and also and title is None:
+        raise RecordError("--also adds a post: give its title", fields=("title",))
+    if unit is not None and not (kind == "appointed" or (kind == "departed" and post is not None)):
+        raise RecordError("a unit is the place of a post: give it with an appointment, or with --post on a departure")
+    if post is not None and kind != "departed":
+        raise RecordError(f"--post names the post a departure ends, not a post of {kind}")
+    if post is not None and destination is not None:
+        raise RecordError(
+            "ending one post (--post) is not leaving the organisation: a destination (--to) is for leaving it",
+            fields=("post", "destination"),
+        )
 
 
 def corrected_fields(target: Fact, changes: dict[str, Any]) -> dict[str, Any]:

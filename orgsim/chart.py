@@ -15,12 +15,13 @@ from typing import Any, Protocol
 from orgsim.dates import PartialDate
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Kind, Timeline
-from orgsim.orgchart import Alumnus, OrgChart, Row
+from orgsim.orgchart import Alumnus, OrgChart, Post, Row, posts_title, units_on
 
 __all__ = [
     "Alumnus",
     "ChartState",
     "OrgChart",
+    "Post",
     "Row",
     "alumnus_of",
     "chart_at",
@@ -66,10 +67,11 @@ class Departure(Dated, Protocol):
 
 @dataclass
 class PersonState:
-    """One person's state in a tenure, as the facts so far leave it: what their row shows, and the
-    facts behind it (`events`) and those whose partly known date can make it uncertain (`touched_by`)."""
+    """One person's state in a tenure, as the facts so far leave it: what their row shows (their posts,
+    status, manager), and the facts behind it (`events`) and those whose partly known date can make
+    it uncertain (`touched_by`)."""
 
-    title: str | None
+    posts: tuple[Post, ...]
     status: str
     reports_to: str | None
     since: str
@@ -77,6 +79,11 @@ class PersonState:
     leave_until: str | None = None
     events: list[str] = field(default_factory=list)
     touched_by: list[Touching] = field(default_factory=list)  # facts whose open range marks the row
+
+    @property
+    def title(self) -> str | None:
+        """The posts joined, as a person would write them (`orgchart.posts_title`)."""
+        return posts_title(self.posts)
 
 
 def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
@@ -132,6 +139,8 @@ def _check_manager(
     if manager == fact.person:
         raise _fail(fact, people, "cannot report to themselves")
     if manager not in rows:
+        if people.get(manager, {}).get("unit"):
+            return  # a unit of the organisation (its board): always there, and below no one
         who = people.get(manager, {}).get("name", manager)
         raise _fail(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
     if reports is not None and not reports.get(fact.person):
@@ -146,6 +155,11 @@ def _check_manager(
         above = rows.get(boss)
         boss = above.reports_to if above is not None else None
         steps -= 1
+
+
+def _ending(state: PersonState, fact: Fact) -> list[Post]:
+    """The posts a departure from one post (`fact.post`, in `fact.unit` or, none given, any) would end."""
+    return [p for p in state.posts if p.same_post(fact.post, fact.unit, any_unit=True)]
 
 
 class ChartState:
@@ -165,6 +179,10 @@ class ChartState:
         person, kind, rows, people = fact.person, fact.kind, self.rows, self.people
         if person not in people:
             raise _fail(fact, people, "unknown person")
+        if people[person].get("unit"):
+            raise _fail(
+                fact, people, "is a unit of the organisation, not a person: a unit holds no post and reports to no one"
+            )
         state = rows.get(person)
         if state is None:
             gone = self.alumni.get(person)
@@ -181,6 +199,11 @@ class ChartState:
                 when = f" (departed {gone[0].on})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
+            held = next((p for p in state.posts if p.same_post(fact.title, fact.unit)), None) if state else None
+            if fact.also and held is not None:
+                raise _fail(
+                    fact, people, f"already holds the post {held.text()} (since {held.since}): --also adds another post"
+                )
             if fact.manager is not None:
                 _check_manager(fact, fact.manager, rows, people, self.reports)
             return
@@ -197,6 +220,16 @@ class ChartState:
                     and _order_unknown(earlier.on, fact.on)
                 ):
                     raise _ambiguous(earlier, fact, people)
+        if kind == "departed" and fact.post is not None:
+            ending = _ending(state, fact)
+            if len(ending) != 1:
+                holds = "; ".join(p.text() for p in state.posts if p.title) or "no post with a reported title"
+                unit = f" ({fact.unit})" if fact.unit else ""
+                if ending:
+                    raise _fail(
+                        fact, people, f"holds the post {fact.post} in {len(ending)} units ({holds}): give its unit"
+                    )
+                raise _fail(fact, people, f"does not hold the post {fact.post}{unit} on that date (holds: {holds})")
         if kind == "on_leave" and state.status == "on_leave":
             raise _fail(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":
@@ -221,7 +254,7 @@ class ChartState:
     def touches(self, fact: Fact) -> set[str]:
         """Whose state `apply(fact)` would change in this state: the person, and a leaver's reports
         (what `apply` adds to `touched`)."""
-        if fact.kind == "departed":
+        if fact.kind == "departed" and fact.post is None:
             return {fact.person, *self.reports.get(fact.person, ())}
         return {fact.person}
 
@@ -240,15 +273,22 @@ class ChartState:
         state = rows.get(person)
         self.last = fact.order
         if kind == "appointed" or state is None:  # (`validate` lets only a comeback `returned` through here)
+            post = Post(fact.title, fact.acting, fact.unit, str(fact.on), (fact.id,))
             if state is None:  # joining, or rejoining after a departure
-                state = rows[person] = PersonState(fact.title, "active", fact.manager, str(fact.on))
+                state = rows[person] = PersonState((post,), "active", fact.manager, str(fact.on))
                 self._line(person, None, fact.manager)
                 self.alumni.pop(person, None)
-            else:
-                state.title = fact.title
+            else:  # another post (`also`; a post whose title was not reported gives way), or new posts
+                state.posts = tuple(p for p in state.posts if p.title is not None) + (post,) if fact.also else (post,)
                 if fact.manager is not None:
                     self._line(person, state.reports_to, fact.manager)
                     state.reports_to = fact.manager
+            state.events.append(fact.id)
+            state.touched_by.append(fact)
+            return
+        if kind == "departed" and fact.post is not None:  # one post ends; they stay in the organisation
+            ending = _ending(state, fact)
+            state.posts = tuple(p for p in state.posts if p not in ending)
             state.events.append(fact.id)
             state.touched_by.append(fact)
             return
@@ -320,6 +360,7 @@ def row_of(person: str, s: PersonState, name: str, at: date) -> Row:
         id=person,
         name=name,
         title=s.title,
+        posts=s.posts,
         status=s.status,
         reports_to=s.reports_to,
         uncertain=any(f.on.is_open_on(at) for f in s.touched_by),
@@ -353,4 +394,5 @@ def chart_at(timeline: Timeline, at: date) -> OrgChart:
         at=at,
         rows=tuple(sorted(out, key=lambda r: r.id)),
         alumni=tuple(sorted(gone, key=lambda a: a.id)),
+        units=units_on(out, timeline.people),
     )

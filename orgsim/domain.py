@@ -104,20 +104,43 @@ class Organisation(Aggregate):
         def entry(self) -> dict[str, Any]:
             return {"name": self.name, "aliases": list(self.aliases), "source": dict(self.source)}
 
+    class UnitAdded(PersonAdded):
+        """A unit of the organisation (its board, a team): in the register beside its people, so that a
+        post may sit in it and people may report to it; it holds no post and reports to no one."""
+
+        def entry(self) -> dict[str, Any]:
+            return {**super().entry(), "unit": True}
+
     class Appointed(FactEvent):
+        """An appointment: to new posts, or (`also`) to one more; an event stored before posts has
+        neither `also`, `acting` nor `unit` (each defaults)."""
+
         kind = Kind.APPOINTED
         title: str | None
         manager: str | None
+        also: bool = False
+        acting: bool = False
+        unit: str | None = None
 
         def fields(self) -> dict[str, Any]:
-            return {"title": self.title, "manager": self.manager}
+            return {
+                "title": self.title,
+                "manager": self.manager,
+                "also": self.also,
+                "acting": self.acting,
+                "unit": self.unit,
+            }
 
     class Departed(FactEvent):
+        """A departure from the organisation, or (`post`) from one post only."""
+
         kind = Kind.DEPARTED
         destination: str | None
+        post: str | None = None
+        unit: str | None = None
 
         def fields(self) -> dict[str, Any]:
-            return {"destination": self.destination}
+            return {"destination": self.destination, "post": self.post, "unit": self.unit}
 
     class OnLeave(FactEvent):
         kind = Kind.ON_LEAVE
@@ -196,8 +219,9 @@ class Organisation(Aggregate):
         aliases: Iterable[str] = (),
         source: Any = None,
         timestamp: datetime | None = None,
+        unit: bool = False,
     ) -> None:
-        """Register a person (an id, a display name, the spellings the sources use)."""
+        """Register a person (an id, a display name, the spellings the sources use), or a unit."""
         self._in_step(record)
         if not PERSON_ID.match(person or ""):
             raise RecordError(f"person id {person!r} must be lower-case letters, digits and hyphens")
@@ -211,7 +235,7 @@ class Organisation(Aggregate):
                 other = record.people[taken[0]]
                 raise RuleError(f"alias {alias!r} already names {other['name']} ({taken[0]}): choose another alias")
         self.trigger_event(
-            self.PersonAdded,
+            self.UnitAdded if unit else self.PersonAdded,
             timestamp=timestamp,
             person=person,
             name=name.strip(),
@@ -261,10 +285,14 @@ class Organisation(Aggregate):
         if fresh.announced is not None:
             kwargs["announced"] = str(fresh.announced)
         match fresh.kind:
-            case Kind.APPOINTED:
+            case Kind.APPOINTED:  # (posts' fields only when set: a plain appointment is stored as ever)
                 kwargs.update(title=fresh.title, manager=fresh.manager)
+                kwargs.update(
+                    {k: v for k, v in (("also", fresh.also), ("acting", fresh.acting), ("unit", fresh.unit)) if v}
+                )
             case Kind.DEPARTED:
                 kwargs.update(destination=fresh.destination)
+                kwargs.update({k: v for k, v in (("post", fresh.post), ("unit", fresh.unit)) if v})
             case Kind.ON_LEAVE:
                 kwargs.update(until=str(fresh.until) if fresh.until else None)
             case Kind.RETURNED:

@@ -17,6 +17,7 @@ from typing import Any
 
 from orgsim.dates import PartialDate
 from orgsim.errors import RecordError
+from orgsim.orgchart import Post
 
 __all__ = [
     "KINDS",
@@ -145,6 +146,10 @@ class Fact:
     #: The sources `orgsim cite` added to it later, in recording order, as far as its timeline knows.
     cited: tuple[dict[str, str], ...] = ()
     announced: PartialDate | None = None  # when it was announced, when reported (beside `on`, when it took effect)
+    also: bool = False  # an appointment to another post, the others kept (without: it replaces them)
+    acting: bool = False  # an appointment as acting or interim holder of the post
+    unit: str | None = None  # the unit the post sits in (an appointment's, or the post a departure ends)
+    post: str | None = None  # a departure from this post only: the person stays in the organisation
     #: Effective order: first day of the effective date, then recording order (kept: folds compare it often).
     order: tuple = field(init=False, repr=False, compare=False)
 
@@ -172,7 +177,19 @@ class Fact:
             out["to"] = self.destination
         if self.until is not None:
             out["until"] = str(self.until)
+        if self.post is not None:
+            out["post"] = self.post
+        if self.unit is not None:
+            out["unit"] = self.unit
+        if self.also:
+            out["also"] = True
+        if self.acting:
+            out["acting"] = True
         return out
+
+    def post_text(self) -> str:
+        """The post an appointment names, as a person would write it (`acting CEO`, `Chair (Board)`)."""
+        return Post(self.title, self.acting, self.unit).text()
 
     def as_record(self) -> dict[str, Any]:
         """The fact in the import/export format (JSON Lines), without people's display names."""
@@ -191,9 +208,13 @@ class Fact:
         """A short human sentence: `departed → Anthropic`, `appointed CTO`, `rejoined as CEO`."""
         match self.kind:
             case Kind.APPOINTED:
-                text = f"appointed {self.title}" if self.title else "appointed (title not reported)"
+                post = self.post_text()
+                text = f"appointed {post}" if self.title else f"appointed ({post})"
+                text = text.replace("appointed ", "also appointed ", 1) if self.also else text
                 return text + (f", reporting to {self.manager}" if self.manager else "")
             case Kind.DEPARTED:
+                if self.post is not None:
+                    return f"stepped down as {self.post}" + (f" ({self.unit})" if self.unit else "")
                 return f"departed → {self.destination}" if self.destination else "departed"
             case Kind.ON_LEAVE:
                 return f"on leave until {self.until}" if self.until else "on leave"

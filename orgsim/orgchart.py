@@ -3,11 +3,57 @@ that day (`OrgChart`). What `chart` computes and every renderer reads; no rules 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Alumnus", "OrgChart", "Row"]
+__all__ = ["Alumnus", "OrgChart", "Post", "Row", "Unit", "posts_title", "shown_title", "units_on"]
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post a person holds: its title (None: not reported), whether they hold it as an acting or
+    interim holder, the unit of the organisation it sits in (its name, e.g. "Board of Directors"),
+    since when, and the facts behind it."""
+
+    title: str | None
+    acting: bool = False
+    unit: str | None = None
+    since: str = ""
+    events: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """The post as a person would write it: `acting CEO`, `Chair (Board of Directors)`."""
+        text = self.title or "title not reported"
+        if self.acting:
+            text = f"acting {text}"
+        return f"{text} ({self.unit})" if self.unit else text
+
+    def same_post(self, title: str | None, unit: str | None, any_unit: bool = False) -> bool:
+        """Whether this is the post of that title in that unit (titles compared without case; with
+        `any_unit` and no unit given, in whichever unit)."""
+        if (self.title or "").casefold() != (title or "").casefold():
+            return False
+        return (any_unit and unit is None) or (self.unit or "") == (unit or "")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "acting": self.acting,
+            "unit": self.unit,
+            "since": self.since,
+            "events": list(self.events),
+        }
+
+
+def posts_title(posts: tuple[Post, ...]) -> str | None:
+    """The posts joined as a person would write them (`CTO and acting CEO`; `A, B and C`); None for one
+    post whose title is not reported, or for no post."""
+    if not posts or (len(posts) == 1 and posts[0] == Post(None, since=posts[0].since, events=posts[0].events)):
+        return None
+    texts = [p.text() for p in posts]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 @dataclass(frozen=True)
@@ -24,12 +70,15 @@ class Row:
     leave_since: str | None = None
     leave_until: str | None = None
     events: tuple[str, ...] = ()  # ids of the facts behind this row, in effective order
+    #: The posts they hold (`title` joins them); none: every post ended, still in the organisation.
+    posts: tuple[Post, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
             "title": self.title,
+            "posts": [p.as_json() for p in self.posts],
             "status": self.status,
             "reports_to": self.reports_to,
             "uncertain": self.uncertain,
@@ -38,6 +87,13 @@ class Row:
             "leave_until": self.leave_until,
             "events": list(self.events),
         }
+
+
+def shown_title(row: Row) -> str:
+    """What a row's box says of its posts: their title, "title not reported", or "no post"."""
+    if row.title is not None:
+        return row.title
+    return "no post" if not row.posts else "title not reported"
 
 
 @dataclass(frozen=True)
@@ -54,6 +110,39 @@ class Alumnus:
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit of the organisation on the chart's day (its board): a box of its own, with the posts held
+    in it (`members`: person id and post) and the people who report to it (their rows say so)."""
+
+    id: str
+    name: str
+    members: tuple[tuple[str, str], ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "members": [{"person": p, "post": t} for p, t in self.members]}
+
+
+def units_on(rows: Iterable[Row], people: Mapping[str, Mapping[str, Any]]) -> tuple[Unit, ...]:
+    """The units a day's rows name, as managers or as the place of a post, sorted by id (the register
+    `people` says which entries are units)."""
+    members: dict[str, list[tuple[str, str]]] = {}
+    managers: set[str] = set()
+    for r in rows:
+        if r.reports_to is not None and people.get(r.reports_to, {}).get("unit"):
+            managers.add(r.reports_to)
+        for p in r.posts:
+            if p.unit is not None:
+                members.setdefault(p.unit, []).append((r.id, Post(p.title, p.acting).text()))
+    if not members and not managers:
+        return ()
+    by_name = {e["name"]: pid for pid, e in people.items() if e.get("unit")} if members else {}
+    ids = managers | {by_name[name] for name in members if name in by_name}
+    return tuple(
+        Unit(uid, people[uid]["name"], tuple(sorted(members.get(people[uid]["name"], ())))) for uid in sorted(ids)
+    )
+
+
+@dataclass(frozen=True)
 class OrgChart:
     """The organisation on one day: its rows sorted by person id."""
 
@@ -61,6 +150,7 @@ class OrgChart:
     at: date
     rows: tuple[Row, ...]
     alumni: tuple[Alumnus, ...] = ()
+    units: tuple[Unit, ...] = ()  # the units its rows name (`units_on`)
 
     def row(self, person: str) -> Row | None:
         for r in self.rows:
@@ -76,4 +166,5 @@ class OrgChart:
             "organisation": self.organisation,
             "at": self.at.isoformat(),
             "people": [r.as_json() for r in self.rows],
+            "units": [u.as_json() for u in self.units],
         }

@@ -20,6 +20,7 @@ from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import export_records, history_records, organisation_line
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
+from orgsim.succession import Tenure, holders
 
 __all__ = ["Reading"]
 
@@ -92,6 +93,8 @@ class Reading(Projection):
         merged: dict[str, dict[str, Any]] = {}
         for name, people in registers:
             for pid, p in people.items():
+                if p.get("unit"):  # (a unit of the organisation: in the register, not a person)
+                    continue
                 entry = merged.setdefault(
                     pid, {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
                 )
@@ -264,6 +267,14 @@ class Reading(Projection):
             curs.execute(f"SELECT count(*) AS n FROM {table}")
             row = curs.fetchone()
         return int(row["n"] if isinstance(row, dict) else row[0])
+
+    def holders(
+        self, title: str, org: str | None = None, unit: str | None = None, as_known_at: datetime | None = None
+    ) -> tuple[str, list[Tenure], Timeline]:
+        """Who held the post `title` in an organisation, in order (`succession.holders`, over a replay of
+        its timeline as known at `as_known_at`): its name, the tenures and the timeline they cite."""
+        timeline = self.timeline(org, as_known_at)
+        return timeline.organisation, holders(timeline, title, unit), timeline
 
     def flows(
         self, start: date | None = None, end: date | None = None, as_known_at: datetime | None = None

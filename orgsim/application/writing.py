@@ -74,7 +74,7 @@ class Writing(CommandLoop):
             where_of: dict[str, tuple[str, Fact]] = {}  # fact id → its record's place in the file, the fact
             for p in dataset.people:
                 if p.id not in record.people:
-                    org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp)
+                    org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp, unit=p.unit)
                     people += 1
             for n, rec in enumerate(dataset.events, start=1):
                 try:
@@ -299,9 +299,30 @@ class Writing(CommandLoop):
 
     @staticmethod
     def _ensure_person(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
-        """`appointed` with an unknown person creates them; returns 1 when it did."""
+        """`appointed` with an unknown person creates them, and with an unknown unit, the unit; returns
+        how many it added."""
         if rec.kind != "appointed":
             return 0
+        return Writing._ensure_unit(org, record, rec, timestamp) + Writing._ensure_one(org, record, rec, timestamp)
+
+    @staticmethod
+    def _ensure_unit(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
+        """An appointment to a post in a unit the register does not know adds the unit (by its name: its
+        id made from it); returns 1 when it did."""
+        if rec.unit is None or _lookup(record, rec.unit) is not None:
+            return 0
+        uid = slugify(rec.unit)
+        if not uid or uid in record.people:
+            raise RecordError(
+                f"{rec.where + ': ' if rec.where else ''}cannot make a unit's id from {rec.unit!r}: "
+                "give the unit a name in ASCII letters (its other spellings as aliases, in an import)",
+                fields=("unit",),
+            )
+        org.add_person(record, uid, rec.unit, (), None, timestamp=timestamp, unit=True)
+        return 1
+
+    @staticmethod
+    def _ensure_one(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
         known = _lookup(record, rec.person) if name_key(rec.person) else None
         where = rec.where + ": " if rec.where else ""
         typed = not rec.where  # typed at the command line (not a file's record): the CLI names its options
@@ -342,6 +363,12 @@ class Writing(CommandLoop):
     def _propose(org: Organisation, record: Record, rec: EventRecord) -> Fact:
         person = record.resolve(rec.person)
         manager = record.resolve(rec.manager) if rec.manager else None
+        unit = None
+        if rec.unit is not None:  # a post's unit: by its name in the fact (what a box shows)
+            entry = record.people[record.resolve(rec.unit)]
+            if not entry.get("unit"):
+                raise RecordError(f"{rec.unit!r} is a person, not a unit of the organisation", fields=("unit",))
+            unit = entry["name"]
         return org.propose(
             record,
             rec.kind,
@@ -353,6 +380,10 @@ class Writing(CommandLoop):
             until=rec.until,
             announced=rec.announced,
             source=rec.sources,
+            also=rec.also,
+            acting=rec.acting,
+            unit=unit,
+            post=rec.post,
         )
 
 

@@ -8,6 +8,7 @@ from orgsim.cli import (  # noqa: F401  (each registers its commands on `app`)
     diff,
     flows,
     history,
+    holders,
     org,
     rebuild,
     render,

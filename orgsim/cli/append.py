@@ -181,6 +181,15 @@ def appointed(
     alias: Annotated[
         list[str] | None, typer.Option("--alias", help="Another spelling of a new person's name (repeatable).")
     ] = None,
+    also: Annotated[
+        bool,
+        typer.Option("--also", help="Another post: keep the posts they hold (without: the new post replaces them)."),
+    ] = False,
+    acting: Annotated[bool, typer.Option("--acting", help="An acting or interim holder of the post.")] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help='The unit the post sits in, e.g. "Board of Directors" (a new one is added).'),
+    ] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -190,9 +199,10 @@ def appointed(
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Someone takes a title (joining, or a new title); an unknown PERSON is created.
+    """Someone takes a post (joining, new posts, or with --also one more); an unknown PERSON is created.
 
     Example: orgsim append appointed "Jane Doe" --title COO --reports-to sam-altman --on 2024-11 --source "Press release"
+    Example: orgsim append appointed mira-murati --title CEO --acting --also --on 2023-11-17 --url https://…
     """
     rec = _record(
         "appointed",
@@ -204,6 +214,9 @@ def appointed(
         manager=reports_to,
         name=name,
         aliases=tuple(alias or ()),
+        also=also,
+        acting=acting,
+        unit=unit,
     )
     _run(rec, store, org, dry_run, json)
 
@@ -214,6 +227,11 @@ def departed(
     on: OnOpt,
     announced: AnnouncedOpt = None,
     to: Annotated[str | None, typer.Option("--to", help="Where they went, when reported.")] = None,
+    post: Annotated[
+        str | None,
+        typer.Option("--post", help="End this post only (its title): they stay in the organisation."),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="The unit of the --post, where titles repeat.")] = None,
     source: SourceOpt = None,
     document: DocumentOpt = None,
     quote: QuoteOpt = None,
@@ -223,12 +241,23 @@ def departed(
     org: OrgOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Someone leaves the organisation (the reporting lines to them end; none is guessed).
+    """Someone leaves the organisation (the reporting lines to them end; none is guessed), or with
+    --post steps down from one post.
 
     Example: orgsim append departed john-schulman --on 2024-08 --to Anthropic --source "He joins Anthropic"
+    Example: orgsim append departed greg-brockman --post Chairman --unit "Board of Directors" --on 2023-11-17 --url …
     """
     _run(
-        _record("departed", person, on, sources_of(source, document, quote, url), destination=to, announced=announced),
+        _record(
+            "departed",
+            person,
+            on,
+            sources_of(source, document, quote, url),
+            destination=to,
+            announced=announced,
+            post=post,
+            unit=unit,
+        ),
         store,
         org,
         dry_run,

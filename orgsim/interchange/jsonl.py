@@ -43,10 +43,10 @@ def parse_line(obj: Any, where: str, documents: Documents | None = None) -> Pers
     if not isinstance(obj, dict):
         raise RecordError(f"{where}: a line must be a JSON object")
     kind = obj.get("kind")
-    if kind == "person":
-        _text(obj, "person", where, required=True)
-        rest = {k: v for k, v in obj.items() if k not in ("kind", "person")}
-        return parse_person({"id": obj.get("person"), **rest}, where, documents)
+    if kind in ("person", "unit"):
+        _text(obj, kind, where, required=True)
+        rest = {k: v for k, v in obj.items() if k not in ("kind", kind)}
+        return parse_person({"id": obj.get(kind), **rest}, where, documents, unit=kind == "unit")
     if kind == "retracted":
         unknown = set(obj) - {"kind", "target", "reason", "id", "replaced_by"}
         if unknown:
@@ -157,9 +157,10 @@ def history_records(
     """`export_records` from its parts, streamed: `people` (id, entry) in registration order, `facts`
     (every stored one, retracted too) in recording order (`seq`), every retraction and citation."""
     for pid, person in people:
+        kind = "unit" if person.get("unit") else "person"
         yield {
-            "kind": "person",
-            "person": pid,
+            "kind": kind,
+            kind: pid,
             "name": person["name"],
             "aliases": list(person.get("aliases") or []),
             "source": dict(person.get("source") or {}),

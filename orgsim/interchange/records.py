@@ -38,8 +38,8 @@ _EVENT_KEYS = {
     "reports_to": {"manager"},
 }
 _OPTIONAL = {
-    "appointed": {"reports_to", "name", "aliases"},
-    "departed": {"to"},
+    "appointed": {"reports_to", "name", "aliases", "also", "acting", "unit"},
+    "departed": {"to", "post", "unit"},
     "on_leave": {"until"},
     "returned": {"title", "reports_to"},  # a comeback's, when reported
     "reports_to": set(),
@@ -54,6 +54,7 @@ class PersonRecord:
     aliases: tuple[str, ...] = ()
     source: dict[str, str] = field(default_factory=dict)
     where: str = ""
+    unit: bool = False  # a unit of the organisation (its board), not a person
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class EventRecord:
     aliases: tuple[str, ...] = ()
     where: str = ""
     more_sources: tuple[dict[str, str], ...] = ()  # its other sources, after `source` (the first)
+    also: bool = False  # another post, the others kept
+    acting: bool = False  # as acting or interim holder
+    unit: str | None = None  # the unit (its name, id or alias) the post sits in
+    post: str | None = None  # a departure from this post only
 
     @property
     def sources(self) -> tuple[dict[str, str], ...]:
@@ -210,6 +215,9 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise RecordError(f"{where}: field 'aliases' must be a list of strings")
     sources = _sources(obj, where, documents)
+    for key in ("also", "acting"):
+        if not isinstance(obj.get(key, False), bool):
+            raise RecordError(f"{where}: field {key!r} must be true or false")
     return EventRecord(
         kind=kind,
         person=person,
@@ -226,6 +234,10 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         name=_text(obj, "name", where),
         aliases=tuple(aliases),
         where=where,
+        also=obj.get("also", False),
+        acting=obj.get("acting", False),
+        unit=_text(obj, "unit", where),
+        post=_text(obj, "post", where),
     )
 
 
@@ -237,9 +249,10 @@ def parse_citation(obj: dict, where: str, documents: Documents | None = None) ->
     return CitationRecord(_text(obj, "target", where, required=True), _source(obj, where, documents), where)
 
 
-def parse_person(obj: Any, where: str, documents: Documents | None = None) -> PersonRecord:
+def parse_person(obj: Any, where: str, documents: Documents | None = None, unit: bool = False) -> PersonRecord:
+    """A person's record (`unit`: a unit's, with the same fields)."""
     if not isinstance(obj, dict):
-        raise RecordError(f"{where}: a person must be an object")
+        raise RecordError(f"{where}: a {'unit' if unit else 'person'} must be an object")
     unknown = set(obj) - {"id", "name", "aliases", "source", "__line__"}
     if unknown:
         raise RecordError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} on a person")
@@ -252,4 +265,5 @@ def parse_person(obj: Any, where: str, documents: Documents | None = None) -> Pe
         aliases=tuple(aliases),
         source=_source(obj, where, documents),
         where=where,
+        unit=unit,
     )

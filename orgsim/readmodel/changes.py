@@ -104,7 +104,7 @@ class ReadModel(ModelFile):
                     ((d, org_id, p, FOREVER) for p, d in starts),
                 )
             conn.executemany(
-                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.rows)
+                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.rows)
             )
             conn.executemany(
                 "INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in out.alumni)
@@ -198,7 +198,7 @@ class ReadModel(ModelFile):
                         (org_id, tenure, events_of(s), opens_of(s)),
                     )
                     conn.execute(
-                        "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         [org_id, *row_values(person, day, tenure, s)],
                     )
                 elif person in fold.alumni:

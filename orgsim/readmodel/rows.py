@@ -14,6 +14,7 @@ from orgsim.chart import Departure, PersonState
 from orgsim.dates import PartialDate
 from orgsim.facts import Citation, Fact, Retraction
 from orgsim.names import people_keys
+from orgsim.orgchart import Post
 from orgsim.readmodel.schema import FOREVER
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dumps(…, ensure_ascii=False), built once
@@ -34,6 +35,10 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.more_sources,
         f.cited,
         str(f.announced) if f.announced else None,
+        f.also,
+        f.acting,
+        f.unit,
+        f.post,
     ]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
 
@@ -72,6 +77,10 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             tuple(more),
             tuple(cited),
             day(announced) if announced else None,
+            also,
+            acting,
+            unit,
+            post,
         )
         for (fid, seq, _), (
             kind,
@@ -86,6 +95,10 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             more,
             cited,
             announced,
+            also,
+            acting,
+            unit,
+            post,
         ) in zip(rows, records)
     ]
 
@@ -123,6 +136,19 @@ def events_of(state: PersonState) -> str:
     return " ".join(state.events)  # fact ids are hex: no spaces
 
 
+def posts_json(posts: tuple[Post, ...]) -> str:
+    """A state's posts as the rows keep them: [[title, acting, unit, since, events]] (`posts_of` reads them)."""
+    return ENCODER.encode([[p.title, p.acting, p.unit, p.since, p.events] for p in posts])
+
+
+@functools.lru_cache(maxsize=65536)  # a chart reads the same versions again and again
+def posts_of(text: str) -> tuple[Post, ...]:
+    """The posts a row version keeps (`posts_json`)."""
+    return tuple(
+        Post(title, acting, unit, since, tuple(events)) for title, acting, unit, since, events in json.loads(text)
+    )
+
+
 def row_values(person: str, day: str, tenure: int, s: PersonState) -> list:
     return [
         person,
@@ -130,6 +156,7 @@ def row_values(person: str, day: str, tenure: int, s: PersonState) -> list:
         FOREVER,
         tenure,
         s.title,
+        posts_json(s.posts),
         s.status,
         s.reports_to,
         s.since,
@@ -173,7 +200,7 @@ CLOSED = PastFact(PartialDate(1, 1, 1))  # a past fact dated to the day: never o
 
 def seeded_state(
     tenure: int,
-    title: str | None,
+    posts: str,
     status: str,
     reports_to: str | None,
     since: str,
@@ -191,7 +218,7 @@ def seeded_state(
         if o[0] < n_touched:
             touched[o[0]] = PastFact(parse_date(o[3]), o[4], None, o[5], o[6])
     return PersonState(
-        title,
+        posts_of(posts),
         status,
         reports_to,
         since,
@@ -207,7 +234,7 @@ def seeded_alumnus(row: tuple) -> tuple[PastFact, PersonState]:
     what the rules read of them (their departure's date, id and destination, and their last title)."""
     _, title, departed_on, destination, event = row
     return PastFact(parse_date(departed_on), event, destination, kind="departed"), PersonState(
-        title, "active", None, ""
+        (Post(title),), "active", None, ""
     )
 
 

@@ -9,17 +9,17 @@ import sqlite3
 from datetime import date
 
 FOREVER = "9999-12-31"
-FORMAT = 6  # the layout of the tables' contents: a model of another format is stale (rebuilt)
+FORMAT = 7  # the layout of the tables' contents: a model of another format is stale (rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS orgsim_rm_rows (
     org_id TEXT NOT NULL, person TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
-    tenure INTEGER NOT NULL, title TEXT, status TEXT NOT NULL, reports_to TEXT, since TEXT,
+    tenure INTEGER NOT NULL, title TEXT, posts TEXT NOT NULL, status TEXT NOT NULL, reports_to TEXT, since TEXT,
     leave_since TEXT, leave_until TEXT, n_events INTEGER NOT NULL, n_touched INTEGER NOT NULL);
 DROP INDEX IF EXISTS orgsim_rm_rows_when;
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_day ON orgsim_rm_rows (
-    org_id, valid_to, valid_from, person, tenure, title, status, reports_to, since, leave_since, leave_until,
+    org_id, valid_to, valid_from, person, tenure, title, posts, status, reports_to, since, leave_since, leave_until,
     n_events, n_touched);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_person ON orgsim_rm_rows (org_id, person);
 CREATE INDEX IF NOT EXISTS orgsim_rm_rows_reports ON orgsim_rm_rows (org_id, reports_to) WHERE valid_to = '9999-12-31';

@@ -29,7 +29,7 @@ class SeededStates(Tables):
             return s
 
         select = (
-            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "SELECT r.person, r.tenure, r.posts, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
             "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
             f"WHERE r.org_id = ? AND r.valid_to = '{FOREVER}'"
@@ -86,7 +86,7 @@ class SeededStates(Tables):
         fold, tenure_of, later = ChartState(self.people), TenureOf(), {}
         rows, reports = fold.rows, fold.reports
         for person, *row in conn.execute(
-            "SELECT r.person, r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+            "SELECT r.person, r.tenure, r.posts, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
             "r.n_events, r.n_touched, t.events, t.opens FROM orgsim_rm_rows r "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
             "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from <= ?",
@@ -123,7 +123,7 @@ class SeededStates(Tables):
         does, and nobody else's row is read or exact)."""
         conn, oid = self.conn, self.org_id
         select = (
-            "SELECT r.tenure, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
+            "SELECT r.tenure, r.posts, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, r.n_events, "
             "r.n_touched, t.events, t.opens FROM orgsim_rm_rows r INDEXED BY orgsim_rm_rows_person "
             "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
             "WHERE r.org_id = ? AND r.person = ? AND r.valid_from < ? AND r.valid_to >= ?"

@@ -197,7 +197,7 @@ class ModelFile:
                 for name, _ in INDEXES:
                     conn.execute(f"DROP INDEX {name}")
             conn.executemany(
-                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in built.rows)
+                "INSERT INTO orgsim_rm_rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in built.rows)
             )
             conn.executemany(
                 "INSERT INTO orgsim_rm_alumni VALUES (?,?,?,?,?,?,?,?,?,?)", ([org_id, *r] for r in built.alumni)

@@ -12,7 +12,8 @@ from typing import Any
 from orgsim.chart import Alumnus, ChartState, OrgChart, Row
 from orgsim.diff import fresh_events
 from orgsim.facts import Fact, Timeline
-from orgsim.readmodel.rows import facts_of
+from orgsim.orgchart import units_on
+from orgsim.readmodel.rows import facts_of, posts_of
 from orgsim.readmodel.schema import FOREVER
 from orgsim.readmodel.states import SeededStates
 
@@ -33,13 +34,13 @@ def cited_by_diff(early: OrgChart, late: OrgChart) -> set[str]:
         a = before.get(pid)
         if a is None:
             out.update(b.events)
-        elif (a.status, a.title, a.reports_to, a.since) != (b.status, b.title, b.reports_to, b.since):
+        elif (a.status, a.posts, a.reports_to, a.since) != (b.status, b.posts, b.reports_to, b.since):
             out.update(fresh_events(a, b))
     return out
 
 
 _ROWS = (  # a day's row versions with their names, events and partly known dates ({events}: or NULL)
-    "SELECT r.person, p.name, r.title, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
+    "SELECT r.person, p.name, r.title, r.posts, r.status, r.reports_to, r.since, r.leave_since, r.leave_until, "
     "r.n_events, r.n_touched, {events}, t.opens FROM orgsim_rm_rows r "
     "JOIN orgsim_rm_tenures t ON t.org_id = r.org_id AND t.tenure = r.tenure "
     "LEFT JOIN orgsim_rm_people p INDEXED BY orgsim_rm_people_name ON p.org_id = r.org_id AND p.person = r.person "
@@ -49,10 +50,24 @@ _ROWS = (  # a day's row versions with their names, events and partly known date
 def _row(found: tuple, day: str) -> Row:
     """A chart's row from a `_ROWS` result on `day` (ISO): uncertain when a partly known date that
     touched this version is open that day."""
-    person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = found
+    person, name, title, posts, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = (
+        found
+    )
     uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
     events = tuple(ids.split(" ", n_events)[:n_events]) if ids else ()
-    return Row(person, name or person, title, status, reports_to, uncertain, since, leave_since, leave_until, events)
+    return Row(
+        person,
+        name or person,
+        title,
+        status,
+        reports_to,
+        uncertain,
+        since,
+        leave_since,
+        leave_until,
+        events,
+        posts_of(posts),
+    )
 
 
 class View(SeededStates):
@@ -93,7 +108,7 @@ class View(SeededStates):
         if keep is not None:
             gone = [a for a in gone if a.id in keep]
         rows.sort(key=lambda r: r.id)
-        return OrgChart(organisation=self.name, at=at, rows=tuple(rows), alumni=tuple(gone))
+        return OrgChart(self.name, at, tuple(rows), tuple(gone), units_on(rows, self.people))
 
     def _alumni(
         self, day: str, left_after: date | None, open_only: bool = False, only: str = "", wanted: Iterable[str] = ()

@@ -14,6 +14,7 @@ import graphviz
 from orgsim.chart import Row
 from orgsim.diff import CHANGE_KINDS, Change, ChartDiff
 from orgsim.facts import Timeline
+from orgsim.orgchart import shown_title
 from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     UNREPORTED,
@@ -125,7 +126,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         row = new or before[pid]  # (the person is in one of the two charts)
         mine = changes.get(pid, [])
         kinds = [c.change for c in mine]
-        lines = [name(pid), row.title or "(title not reported)"]
+        lines = [name(pid), row.title or f"({shown_title(row)})"]
         both = "left" in kinds and ("joined" in kinds or "rejoined" in kinds)  # left and came back in between
         if both:
             went = sorted(str(facts[e].on) for c in mine if c.change == "left" for e in c.events if e in facts)
@@ -154,7 +155,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             lines.append("back from leave")
         if "title_changed" in kinds:
             assert old is not None  # a title changed: in both charts
-            lines.append(f"was: {old.title or '(title not reported)'}")
+            lines.append(f"was: {old.title or f'({shown_title(old)})'}")
         if "on_leave" not in kinds and row.status == "on_leave":  # on leave on both days (or the one it is in)
             lines.append(
                 f"on leave since {row.leave_since}"

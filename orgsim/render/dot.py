@@ -15,6 +15,7 @@ import graphviz
 from orgsim.chart import OrgChart, Row
 from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
+from orgsim.orgchart import shown_title
 from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     UNREPORTED,
@@ -84,7 +85,8 @@ def layout(
             raise UnknownPersonError(f"{root} is not in {chart.organisation} on {chart.at.isoformat()}{why}")
         out = Layout(rows, [root], [])
     else:
-        tops = [r.id for r in chart.rows if r.reports_to is None and r.id in kids]
+        # a unit (the board) tops its tree: the people who report to it below it
+        tops = [u.id for u in chart.units] + [r.id for r in chart.rows if r.reports_to is None and r.id in kids]
         loose = [r.id for r in chart.rows if r.reports_to is None and r.id not in kids]
         out = Layout(rows, tops, loose)
         if max_unreported is not None and len(loose) > max_unreported:
@@ -195,13 +197,27 @@ def chart_graph(
         depth = fits
         lay = layout(chart, root, depth, max_reports)
     names = {r.id: display_name(r.id, r.name, timeline.people, lang) for r in chart.rows}
+    units = {u.id: u for u in chart.units}
+    names.update((u.id, display_name(u.id, u.name, timeline.people, lang)) for u in chart.units)
     g = new_graph("orgchart", _title(chart, timeline, lay, root, depth, lang))
     cited: list[str] = []
 
     def person(container: graphviz.Digraph, pid: str) -> None:
+        if pid in units:  # a unit's box: its name, and the posts held in it
+            members = [f"{names.get(p, p)} — {post}" for p, post in units[pid].members]
+            container.node(
+                pid,
+                label([names[pid], "(unit of the organisation)", *members]),
+                id=f"unit-{pid}",
+                tooltip=label([f"{names[pid]} ({pid}): a unit", *members]),
+                shape="folder",
+                style="filled",
+                fillcolor="#eef2f8",
+            )
+            return
         row = lay.rows[pid]
         cited.extend(row.events)
-        tip = [f"{names[pid]} ({pid})", row.title or "(title not reported)", ""] + event_lines(
+        tip = [f"{names[pid]} ({pid})", row.title or f"({shown_title(row)})", ""] + event_lines(
             row.events, facts, timeline
         )
         container.node(

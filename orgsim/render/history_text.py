@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from orgsim.history import History, LogEntry, Span, Why
+from orgsim.orgchart import shown_title
 from orgsim.render.style import leave_until
 
 __all__ = ["entry_lines", "history_text", "log_text", "short_time", "why_text"]
@@ -133,7 +134,7 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
             else f"on leave since {row.leave_since}" + (f", {leave_until(row, w.at)}" if row.leave_until else "")
         )
         lines.append(f"  status: {status}{cause('status')}")
-        lines.append(f"  title: {row.title or 'not reported'}{cause('title')}")
+        lines.append(f"  title: {row.title or shown_title(row).replace('title ', '')}{cause('title')}")
         boss = w.names.get(row.reports_to, row.reports_to) if row.reports_to else None
         lines.append(
             f"  reports to: {boss + ' [' + row.reports_to + ']' if boss and row.reports_to else 'not reported'}{cause('reports_to')}"

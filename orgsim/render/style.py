@@ -17,6 +17,7 @@ import graphviz
 
 from orgsim.chart import Row
 from orgsim.dates import PartialDate
+from orgsim.orgchart import shown_title
 
 __all__ = [
     "FONT",
@@ -127,7 +128,7 @@ def leave_until(row: Row, at: date | None = None) -> str:
 
 def person_lines(row: Row, name: str, at: date | None = None) -> list[str]:
     """The lines of a person's box: name, title, and the notes that qualify the row on day `at`."""
-    lines = [name, row.title or "(title not reported)"]
+    lines = [name, row.title or f"({shown_title(row)})"]
     if row.status == "on_leave":
         lines.append(f"on leave since {row.leave_since}")
         lines.append(leave_until(row, at) if row.leave_until else "return not reported")

@@ -8,6 +8,7 @@ from datetime import date
 from orgsim.chart import OrgChart, Row
 from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
+from orgsim.orgchart import shown_title
 from orgsim.render.style import leave_until
 
 __all__ = [
@@ -23,7 +24,7 @@ __all__ = [
 
 
 def row_label(row: Row, at: date | None = None) -> str:
-    title = row.title or "title not reported"
+    title = shown_title(row)
     label = f"{row.name} — {title}  [{row.id}]"
     if row.status == "on_leave":
         label += f"  (on leave since {row.leave_since}" + (f", {leave_until(row, at)})" if row.leave_until else ")")
@@ -49,6 +50,13 @@ def chart_tree(chart: OrgChart) -> str:
         for i, kid in enumerate(kids):
             walk(kid, prefix + ("    " if last else "│   "), i == len(kids) - 1)
 
+    names = {r.id: r.name for r in chart.rows}
+    for unit in chart.units:  # a unit first (the board), its members named, the people who report to it below
+        members = ", ".join(f"{names.get(p, p)} ({post})" for p, post in unit.members)
+        lines.append(f"{unit.name} (unit){' — ' + members if members else ''}  [{unit.id}]")
+        kids = reports.get(unit.id, [])
+        for i, kid in enumerate(kids):
+            walk(kid, "", i == len(kids) - 1)
     for top in tops:
         lines.append(row_label(top, chart.at))
         kids = reports.get(top.id, [])
@@ -151,7 +159,7 @@ def _state(
             if row.reports_to
             else "reporting line not reported"
         )
-    title = row.title or "title not reported"
+    title = shown_title(row)
     if change in ("left", "joined", "rejoined"):
         if row.reports_to:
             title += f", reporting to {names.get(row.reports_to, row.reports_to)}"

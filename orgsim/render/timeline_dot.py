@@ -15,6 +15,7 @@ import graphviz
 
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Timeline
+from orgsim.orgchart import shown_title
 from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     add_footer,
@@ -103,7 +104,9 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
         if row is None:  # not in the organisation that day: keeps its place, unseen
             container.node(pid, label(person_lines(shown, name)), style="invis", **common)
             return
-        tip = [f"{name} ({pid})", row.title or "(title not reported)", ""] + event_lines(row.events, facts, timeline)
+        tip = [f"{name} ({pid})", f"({shown_title(row)})" if row.title is None else row.title, ""] + event_lines(
+            row.events, facts, timeline
+        )
         container.node(
             pid,
             label(person_lines(row, name, chart.at)),

@@ -1,0 +1,33 @@
+"""`orgsim holders TITLE`: who held a post, in order, with dates; acting holders marked, gaps as vacancies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from orgsim.application import open_store
+from orgsim.cli.common import AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json
+from orgsim.render.holders import holders_text
+
+
+@app.command()
+def holders(
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="The post's title (any case), e.g. CEO.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Only the post in this unit (its name).")] = None,
+    json_output: JsonOpt = False,
+    as_known_at: AsKnownAtOpt = None,
+    store: StoreOpt = None,
+    org: OrgOpt = None,
+) -> None:
+    """Who held a post, in order: each holder's dates and sources, acting holders marked, and the gaps
+    between holders as vacancies.
+
+    Example: orgsim holders CEO --org OpenAI --json
+    """
+    name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
+    if json_output:
+        facts = timeline.fact_map()
+        print_json({"organisation": name, "title": title, "unit": unit, "holders": [t.as_json(facts) for t in tenures]})
+        return
+    typer.echo(holders_text(name, title, tenures, timeline))

@@ -1,0 +1,27 @@
+"""Succession as text: each holder of a post (or a vacancy) on a line, with dates and sources."""
+
+from __future__ import annotations
+
+from orgsim.facts import Timeline
+from orgsim.render.text import source_line
+from orgsim.succession import Tenure
+
+__all__ = ["holders_text"]
+
+
+def holders_text(organisation: str, title: str, tenures: list[Tenure], timeline: Timeline) -> str:
+    """`OpenAI — who held CEO`, then one line per tenure (`2023-11-17 → 2023-11-20`, acting marked)
+    and the source of the facts that began and ended it."""
+    facts = timeline.fact_map()
+    lines = [f"{organisation} — who held {title}: {sum(t.person is not None for t in tenures)} tenures"]
+    if not tenures:
+        lines.append(f"  no one held a post titled {title!r} (titles are matched without case)")
+    for t in tenures:
+        until = str(t.end.on) if t.end is not None else "still held"
+        if t.person is None:
+            lines.append(f"  {t.start.on} → {until if t.end is not None else 'still vacant'}  vacant")
+            continue
+        acting = "  (acting)" if t.acting else ""
+        lines.append(f"  {t.start.on} → {until}  {t.name} [{t.person}] — {t.post}{acting}")
+        lines.extend(f"      {source_line(facts[e])}" for e in t.events)
+    return "\n".join(lines)

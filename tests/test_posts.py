@@ -1,0 +1,334 @@
+"""Posts (issue 17, item 2): several posts at once (`--also`), acting holders (`--acting`), stepping
+down from one post (`departed --post`), units such as the board (`--unit`, `reports-to --manager UNIT`),
+and succession (`orgsim holders`); each bad input one line, exit 1, the store unchanged.
+
+On a copy of the seeds: the CTO is named acting CEO on 2023-11-17 and stays CTO (the board's
+announcement of that day), then steps down as CEO when an outside interim CEO is named.
+"""
+
+import json
+
+import pytest
+from conftest import stored_events
+
+ANNOUNCEMENT = "https://openai.com/blog/openai-announces-leadership-transition"
+BOARD = "Board of Directors"
+
+
+def ok(result):
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def refused(cli, db, *args):
+    before = stored_events(db)
+    result = cli(*args, "--store", db)
+    assert result.exit_code == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert stored_events(db) == before
+    return lines[0]
+
+
+def dot_of(cli, db, day, tmp_path):
+    out = tmp_path / f"chart-{day}.dot"
+    ok(cli("render", "--at", day, "-o", str(out), "--store", db))
+    return out.read_text(encoding="utf-8")
+
+
+def person(cli, db, day, pid, *extra):
+    people = cli.json("show", "--at", day, "--store", db, *extra)["people"]
+    return next((p for p in people if p["id"] == pid), None)
+
+
+def acting_ceo(cli, db):
+    return ok(
+        cli(
+            "append", "appointed", "mira-murati", "--title", "CEO", "--acting", "--also",
+            "--on", "2023-11-17", "--url", ANNOUNCEMENT, "--store", db,
+        )
+    )  # fmt: skip
+
+
+def test_also_adds_a_post_and_keeps_the_others(cli, db, tmp_path):
+    result = acting_ceo(cli, db)
+    assert "also appointed acting CEO" in result.stdout
+    assert "CTO → CTO and acting CEO" in result.stdout
+    before, after = person(cli, db, "2023-11-16", "mira-murati"), person(cli, db, "2023-11-18", "mira-murati")
+    assert before["title"] == "CTO" and [p["title"] for p in before["posts"]] == ["CTO"]
+    assert after["title"] == "CTO and acting CEO"
+    assert [(p["title"], p["acting"], p["unit"], p["since"]) for p in after["posts"]] == [
+        ("CTO", False, None, "2018"),
+        ("CEO", True, None, "2023-11-17"),
+    ]
+    stored = [r for r in map(json.loads, ok(cli("export", "--store", db)).stdout.splitlines()) if r.get("acting")]
+    assert [(r["person"], r["title"], r.get("also")) for r in stored] == [("mira-murati", "CEO", True)]
+    # the text tree and the picture show both posts in her box
+    assert (
+        "Mira Murati — CTO and acting CEO  [mira-murati]" in ok(cli("show", "--at", "2023-11-18", "--store", db)).stdout
+    )
+    dot = dot_of(cli, db, "2023-11-18", tmp_path)
+    assert "CTO and acting CEO" in dot
+
+
+def test_without_also_the_new_post_replaces_them(cli, db):
+    acting_ceo(cli, db)
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "mira-murati",
+            "--title",
+            "CTO",
+            "--on",
+            "2023-11-29",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    assert [p["title"] for p in person(cli, db, "2023-11-30", "mira-murati")["posts"]] == ["CTO"]
+
+
+def test_also_on_a_post_already_held_is_refused(cli, db):
+    acting_ceo(cli, db)
+    line = refused(
+        cli, db, "append", "appointed", "mira-murati", "--title", "ceo", "--acting", "--also", "--on", "2023-11-18",
+        "--url", ANNOUNCEMENT,
+    )  # fmt: skip
+    assert "already holds the post acting CEO (since 2023-11-17)" in line
+    assert "--title" in refused(
+        cli, db, "append", "appointed", "mira-murati", "--title", "", "--also", "--on", "2023-11-18"
+    )
+
+
+def test_stepping_down_from_one_post_is_not_leaving(cli, db):
+    acting_ceo(cli, db)
+    result = ok(
+        cli(
+            "append",
+            "departed",
+            "mira-murati",
+            "--post",
+            "CEO",
+            "--on",
+            "2023-11-20",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    assert "stepped down as CEO" in result.stdout
+    row = person(cli, db, "2023-11-21", "mira-murati")
+    assert row is not None and row["title"] == "CTO" and [p["title"] for p in row["posts"]] == ["CTO"]
+    # the last post ends: still in the organisation, shown with no post
+    ok(
+        cli(
+            "append",
+            "departed",
+            "mira-murati",
+            "--post",
+            "CTO",
+            "--on",
+            "2023-11-21",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    row = person(cli, db, "2023-11-22", "mira-murati")
+    assert row is not None and row["title"] is None and row["posts"] == []
+    assert "Mira Murati — no post  [mira-murati]" in ok(cli("show", "--at", "2023-11-22", "--store", db)).stdout
+    assert person(cli, db, "2024-09-26", "mira-murati") is None  # her departure (the seeds') still ends her tenure
+
+
+def test_a_post_not_held_is_refused(cli, db):
+    line = refused(
+        cli, db, "append", "departed", "mira-murati", "--post", "CEO", "--on", "2023-11-20", "--url", ANNOUNCEMENT
+    )
+    assert "does not hold the post CEO on that date (holds: CTO)" in line
+    assert "--to" in refused(
+        cli, db, "append", "departed", "mira-murati", "--post", "CTO", "--to", "Anthropic", "--on", "2023-11-20"
+    )
+
+
+def test_a_unit_holds_posts_and_people_report_to_it(cli, db, tmp_path):
+    ok(
+        cli(
+            "append", "appointed", "ilya-sutskever", "--title", "Board member", "--unit", BOARD, "--also",
+            "--on", "2023-11-17", "--url", ANNOUNCEMENT, "--store", db,
+        )
+    )  # fmt: skip
+    ok(
+        cli(
+            "append",
+            "reports-to",
+            "mira-murati",
+            "--manager",
+            BOARD,
+            "--on",
+            "2023-11-17",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    chart = cli.json("show", "--at", "2023-11-18", "--store", db)
+    assert chart["units"] == [
+        {
+            "id": "board-of-directors",
+            "name": BOARD,
+            "members": [{"person": "ilya-sutskever", "post": "Board member"}],
+        }
+    ]
+    ilya = next(p for p in chart["people"] if p["id"] == "ilya-sutskever")
+    assert ilya["title"] == "Co-founder and Board member (Board of Directors)"
+    assert ilya["posts"][1]["unit"] == BOARD
+    mira = next(p for p in chart["people"] if p["id"] == "mira-murati")
+    assert mira["reports_to"] == "board-of-directors"
+    text = ok(cli("show", "--at", "2023-11-18", "--store", db)).stdout
+    assert "Board of Directors (unit) — Ilya Sutskever (Board member)  [board-of-directors]\n└── Mira Murati" in text
+    dot = dot_of(cli, db, "2023-11-18", tmp_path)
+    assert 'id="unit-board-of-directors"' in dot and '"board-of-directors" -> "mira-murati"' in dot
+    # the unit is in the register (and the export) as a unit, not a person
+    units = [r for r in map(json.loads, ok(cli("export", "--store", db)).stdout.splitlines()) if r["kind"] == "unit"]
+    assert [(u["unit"], u["name"]) for u in units] == [("board-of-directors", BOARD)]
+    people = cli.json("people", "--store", db)["people"]
+    assert "board-of-directors" not in {p["id"] for p in people}
+    # a board seat ends by its post, in its unit
+    ok(
+        cli(
+            "append", "departed", "ilya-sutskever", "--post", "board member", "--unit", BOARD, "--on", "2023-11-29",
+            "--url", ANNOUNCEMENT, "--store", db,
+        )
+    )  # fmt: skip
+    assert person(cli, db, "2023-11-30", "ilya-sutskever")["title"] == "Co-founder"
+
+
+def test_a_unit_is_no_person(cli, db):
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ilya-sutskever",
+            "--title",
+            "Board member",
+            "--unit",
+            BOARD,
+            "--also",
+            "--on",
+            "2023-11-17",
+            "--store",
+            db,
+        )
+    )
+    line = refused(cli, db, "append", "reports-to", BOARD, "--manager", BOARD, "--on", "2023-11-18")
+    assert "is a unit of the organisation, not a person" in line
+    assert "not a person" in refused(cli, db, "append", "departed", "board-of-directors", "--on", "2023-11-18")
+    assert "is a person, not a unit" in refused(
+        cli,
+        db,
+        "append",
+        "appointed",
+        "mark-chen",
+        "--title",
+        "Chair",
+        "--unit",
+        "sam-altman",
+        "--also",
+        "--on",
+        "2023-11-18",
+    )
+
+
+def test_posts_round_trip_through_export_and_import(cli, db, tmp_path):
+    acting_ceo(cli, db)
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ilya-sutskever",
+            "--title",
+            "Board member",
+            "--unit",
+            BOARD,
+            "--also",
+            "--on",
+            "2023-11-17",
+            "--store",
+            db,
+        )
+    )
+    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-18", "--store", db))
+    ok(cli("append", "departed", "mira-murati", "--post", "CEO", "--on", "2023-11-20", "--store", db))
+    backup = tmp_path / "backup.jsonl"
+    ok(cli("export", "-o", str(backup), "--store", db))
+    copy = str(tmp_path / "copy.db")
+    ok(cli("import", str(backup), "--store", copy))
+    for day in ("2023-11-17", "2023-11-18", "2023-11-20", "2024-10-15"):
+        assert cli.json("show", "--at", day, "--store", copy) == cli.json("show", "--at", day, "--store", db)
+    assert ok(cli("export", "--store", copy)).stdout == backup.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("day", ["2023-11-17", "2023-11-20", "2023-11-21"])
+def test_the_read_model_and_a_replay_give_the_same_posts(cli, db, day):
+    acting_ceo(cli, db)
+    ok(cli("append", "departed", "mira-murati", "--post", "CEO", "--on", "2023-11-20", "--store", db))
+    model = cli.json("show", "--at", day, "--store", db)
+    replay = cli.json("show", "--at", day, "--as-known-at", "2999-01-01T00:00:00Z", "--store", db)
+    assert model["people"] == replay["people"] and model["units"] == replay["units"]
+
+
+def test_holders_lists_every_holder_in_order_acting_ones_marked(cli, db):
+    acting_ceo(cli, db)
+    ok(
+        cli(
+            "append",
+            "departed",
+            "mira-murati",
+            "--post",
+            "CEO",
+            "--on",
+            "2023-11-20",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "Emmett Shear",
+            "--title",
+            "CEO",
+            "--acting",
+            "--on",
+            "2023-11-20",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+    ok(cli("append", "departed", "emmett-shear", "--on", "2023-11-22", "--url", ANNOUNCEMENT, "--store", db))
+    found = cli.json("holders", "CEO", "--store", db)
+    got = [(h["person"], h["acting"], h["from"], h["to"]) for h in found["holders"]]
+    assert got == [
+        ("sam-altman", False, "2019", "2023-11-17"),
+        ("mira-murati", True, "2023-11-17", "2023-11-20"),
+        ("emmett-shear", True, "2023-11-20", "2023-11-22"),
+        (None, False, "2023-11-22", "2023-11-29"),  # a vacancy: the seeds name the CEO again on 2023-11-29
+        ("sam-altman", False, "2023-11-29", None),
+    ]
+    assert found["holders"][1]["sources"] == [{"url": ANNOUNCEMENT}, {"url": ANNOUNCEMENT}]
+    assert found["holders"][3]["vacant"] is True
+    text = ok(cli("holders", "ceo", "--store", db)).stdout
+    assert "2023-11-17 → 2023-11-20  Mira Murati [mira-murati] — acting CEO  (acting)" in text
+    assert "2023-11-22 → 2023-11-29  vacant" in text
+    assert "no one held" in ok(cli("holders", "Chief Happiness Officer", "--store", db)).stdout
