@@ -199,6 +199,8 @@ def appointed(
 ) -> None:
     """Someone takes a title (joining, or a new title); an unknown PERSON is created.
 
+    A PERSON another organisation of the store knows is copied from there: the same id, name, aliases and source.
+
     Example: orgsim append appointed "Jane Doe" --title COO --reports-to sam-altman --on 2024-11 --source "Press release"
     """
     rec = _record(
