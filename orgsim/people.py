@@ -55,7 +55,8 @@ class StorePeople:
         people = self._read()
         for pid, entry in merged([(organisation, register)]).items():
             if pid in people:
-                people[pid]["organisations"].append(organisation)
+                if organisation not in people[pid]["organisations"]:
+                    people[pid]["organisations"].append(organisation)
                 continue
             people[pid] = entry
             for key, ids in people_keys({pid: entry}).items():
