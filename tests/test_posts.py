@@ -332,3 +332,27 @@ def test_holders_lists_every_holder_in_order_acting_ones_marked(cli, db):
     assert "2023-11-17 → 2023-11-20  Mira Murati [mira-murati] — acting CEO  (acting)" in text
     assert "2023-11-22 → 2023-11-29  vacant" in text
     assert "no one held" in ok(cli("holders", "Chief Happiness Officer", "--store", db)).stdout
+
+
+def test_the_diff_picture_draws_a_unit_people_report_to(cli, db, tmp_path):
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ilya-sutskever",
+            "--title",
+            "Board member",
+            "--unit",
+            BOARD,
+            "--also",
+            "--on",
+            "2023-11-17",
+            "--store",
+            db,
+        )
+    )
+    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+    out = tmp_path / "diff.dot"
+    ok(cli("diff", "2023-11-16", "2023-11-18", "-o", str(out), "--store", db))
+    dot = out.read_text(encoding="utf-8")
+    assert 'id="unit-board-of-directors"' in dot and '"board-of-directors" -> "mira-murati"' in dot

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from orgsim.application.local_model import RecorderLog, model_path
@@ -76,6 +77,16 @@ class Projection(Organisations):
                     raise
                 return None  # the model could not be written: the caller replays
         return None  # the store kept changing: replay
+
+    def register(self, org: str | None = None) -> tuple[str, Mapping[str, dict[str, Any]]]:
+        """The organisation's name and everyone in its register (the fresh read model's, else a
+        replay's): what `people` lists and what a command in another organisation looks people up in."""
+        view = self.view(org)
+        if view is not None:
+            with view:
+                return view.name, dict(view.people)
+        replayed = self.replayed(org)
+        return replayed.name, replayed.people
 
     def _catch_up(self, model: ReadModel, oid: str) -> bool | None:
         """Bring a PostgreSQL store's local model up to the server's log without a replay, when the

@@ -4,7 +4,7 @@ has one, else a replay (and always a replay as the store knew things at an earli
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from orgsim.facts import Timeline
 from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import export_records, history_records, organisation_line
+from orgsim.people import merged
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
 from orgsim.succession import Tenure, holders
 
@@ -75,31 +76,14 @@ class Reading(Projection):
         known = replayed.timeline().as_known_at(as_known_at)
         return chart_at(known, at), known, replayed.resolve(root) if root is not None else None
 
-    def register(self, org: str | None = None) -> tuple[str, Mapping[str, dict[str, Any]]]:
-        """The organisation's name and everyone in its register (the read model's, else a replay's)."""
-        view = self.view(org)
-        if view is not None:
-            with view:
-                return view.name, dict(view.people)
-        replayed = self.replayed(org)
-        return replayed.name, replayed.people
-
     def everyone(self, org: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
         """The people of `org`'s register (or a store of one organisation: its only one), else of every
         organisation's, merged by id (a person keeps their id across organisations), sorted by id:
         the organisations read, and each person's id, name, aliases, source and organisations."""
         names = self.organisations()
         registers = [self.register(org)] if org is not None or len(names) <= 1 else [self.register(n) for n in names]
-        merged: dict[str, dict[str, Any]] = {}
-        for name, people in registers:
-            for pid, p in people.items():
-                if p.get("unit"):  # (a unit of the organisation: in the register, not a person)
-                    continue
-                entry = merged.setdefault(
-                    pid, {"id": pid, "name": p["name"], "aliases": list(p["aliases"]), "source": p.get("source") or {}}
-                )
-                entry.setdefault("organisations", []).append(name)
-        return [name for name, _ in registers], [merged[pid] for pid in sorted(merged)]
+        people = merged(registers)
+        return [name for name, _ in registers], [people[pid] for pid in sorted(people)]
 
     def compare(
         self, a: date, b: date, org: str | None = None, as_known_at: datetime | None = None, whole: bool = False

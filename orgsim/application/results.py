@@ -35,6 +35,7 @@ class Recorded:
     after: OrgChart
     stored: bool
     facts: Mapping[str, Fact] = field(default_factory=dict)  # the facts that count by id, the new one included
+    known_from: str | None = None  # the organisation its person was copied from, when new here and known there
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,4 @@ class LoadReport:
     people_added: int
     events_added: int
     events_already_stored: int
+    known_from: Mapping[str, int] = field(default_factory=dict)  # of the people added, how many copied from where

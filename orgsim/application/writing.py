@@ -1,12 +1,13 @@
 """The use cases that write: load a dataset (all or nothing, in one transaction), record one change,
-retract or correct a stored fact; and how a record of the input becomes the aggregate's command (a new
-person created on the way)."""
+retract or correct a stored fact; and how a record of the input becomes the aggregate's command (a
+person created on the way: copied from another organisation of the store that knows them, else new)."""
 
 from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError, UnknownPersonError
 from orgsim.facts import Fact, Retraction, amended_sources, clean_sources
 from orgsim.interchange import CitationRecord, CorrectionRecord, Dataset, EventRecord, RetractionRecord
+from orgsim.people import StorePeople
 from orgsim.readmodel import ModelRecord
 from orgsim.record import Record, Replayed, amended, around
 
@@ -53,6 +55,7 @@ class Writing(CommandLoop):
         timestamp: datetime | None = None,
         progress: Callable[[int], None] | None = None,
         dry_run: bool = False,
+        known: StorePeople | None = None,
     ) -> LoadReport:
         """Load a dataset all or nothing, in ONE transaction; what is already stored is skipped, so loading
         twice adds nothing. `progress(n)` is called after each of the dataset's events is checked.
@@ -64,7 +67,11 @@ class Writing(CommandLoop):
         broke it. Meanwhile the aggregate's pending events are turned into the
         library's stored events a chunk at a time (its mapper, as `Application.save` does), so a large
         file never holds all its domain events at once; then the recorder's `insert_events` writes
-        them all in one transaction (what `Application.save` calls)."""
+        them all in one transaction (what `Application.save` calls).
+
+        A person the organisation does not know but another of the store does is copied from there
+        (`_ensure_person`); `known`: those people instead, with the parts of the same file checked
+        before (`check_parts`)."""
         stored: list[StoredEvent] = []
         to_stored = self.mapper.to_stored_event
 
@@ -72,13 +79,15 @@ class Writing(CommandLoop):
             stored.clear()
             people = events = skipped = 0
             where_of: dict[str, tuple[str, Fact]] = {}  # fact id → its record's place in the file, the fact
+            others = known if known is not None else self._store_people(dataset.organisation, org.name)
             for p in dataset.people:
                 if p.id not in record.people:
+                    others.check_new(p.id, p.name, p.where)  # (a person line is stored as written)
                     org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp, unit=p.unit)
                     people += 1
             for n, rec in enumerate(dataset.events, start=1):
                 try:
-                    added, done = self._apply_record(org, record, rec, timestamp)
+                    added, done = self._apply_record(org, record, rec, timestamp, others)
                 except OrgsimError as err:  # name the record that failed
                     message = str(err)
                     if rec.where and not message.startswith(rec.where):
@@ -98,7 +107,10 @@ class Writing(CommandLoop):
                     record.settle()
                 except RuleError as err:
                     raise self._located(err, where_of, dataset) from None
-            return LoadReport(org.name, people, events, skipped)
+            if known is not None:
+                known.add(org.name, record.people)
+            copied = Counter(source for into, _, source in others.copied if into == org.name)
+            return LoadReport(org.name, people, events, skipped, dict(copied))
 
         def save(*aggregates: Any) -> None:
             for aggregate in aggregates:
@@ -109,6 +121,21 @@ class Writing(CommandLoop):
                 stored.clear()
 
         return self._command(dataset.organisation, work, dry_run=dry_run, create=True, save=save, batch=True)
+
+    def check_parts(self, datasets: Sequence[Dataset]) -> None:
+        """Check every part of a file (a dataset per organisation) as `load` would store it, storing
+        nothing: each part against the store and the parts before it, whose people it knows as if they
+        were stored (a person the first part adds keeps their id in the next)."""
+        known = StorePeople(lambda: [self.register(name) for name in self.organisations()])
+        for dataset in datasets:
+            self.load(dataset, dry_run=True, known=known)
+
+    def _store_people(self, asked: str | None, here: str) -> StorePeople:
+        """The people of the store's organisations other than `here`, read on first need. None to read
+        when the command named no organisation: the store holds only the one."""
+        if asked is None:
+            return StorePeople(tuple)
+        return StorePeople(lambda: [self.register(n) for n in self.organisations() if n.casefold() != here.casefold()])
 
     @staticmethod
     def _located(err: RuleError, where_of: Mapping[str, tuple[str, Fact]], dataset: Dataset) -> RuleError:
@@ -130,7 +157,7 @@ class Writing(CommandLoop):
         self.recorder.insert_events(stored)
 
     def _apply_record(
-        self, org: Organisation, record: Record, rec: Any, timestamp: datetime | None
+        self, org: Organisation, record: Record, rec: Any, timestamp: datetime | None, others: StorePeople
     ) -> tuple[int, bool]:
         """One command of a dataset → (people added, stored?). Already stored: not stored again."""
         if isinstance(rec, CitationRecord):
@@ -149,7 +176,7 @@ class Writing(CommandLoop):
                 changes = self._replacement(record, target, rec.replacement)
                 org.correct(record, target.id, rec.reason, changes, timestamp=timestamp)
             return 0, True
-        added = self._ensure_person(org, record, rec, timestamp)
+        added = self._ensure_person(org, record, rec, timestamp, others)
         try:
             fact = self._propose(org, record, rec)
         except DuplicateFactError:
@@ -191,11 +218,13 @@ class Writing(CommandLoop):
         """Check one change against the whole timeline and store it (unless `dry_run`)."""
 
         def work(organisation: Organisation, record: Record) -> Recorded:
-            self._ensure_person(organisation, record, rec, timestamp)
+            others = self._store_people(org, organisation.name)
+            self._ensure_person(organisation, record, rec, timestamp, others)
             fact = organisation.record(record, self._propose(organisation, record, rec), timestamp=timestamp)
             assert isinstance(record, ModelRecord | Replayed)
             before, after, facts = record.around(fact) if isinstance(record, ModelRecord) else around(record, fact)
-            return Recorded(fact, before, after, not dry_run, facts)
+            known_from = next((source for _, _, source in others.copied), None)
+            return Recorded(fact, before, after, not dry_run, facts, known_from)
 
         return self._command(org, work, dry_run=dry_run)
 
@@ -298,12 +327,18 @@ class Writing(CommandLoop):
         return Amendment(retraction, target, fact, effects, facts, stored)
 
     @staticmethod
-    def _ensure_person(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
-        """`appointed` with an unknown person creates them, and with an unknown unit, the unit; returns
-        how many it added."""
+    def _ensure_person(
+        org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None, others: StorePeople
+    ) -> int:
+        """`appointed` with a person unknown here adds them, and with an unknown unit, the unit; returns
+        how many it added. A person another organisation of the store knows (by id, name or alias) is
+        copied from there: the same id, name, aliases and source (`others.copied` says from where);
+        anyone else is a new person, under an id no other organisation gives someone else."""
         if rec.kind != "appointed":
             return 0
-        return Writing._ensure_unit(org, record, rec, timestamp) + Writing._ensure_one(org, record, rec, timestamp)
+        return Writing._ensure_unit(org, record, rec, timestamp) + Writing._ensure_one(
+            org, record, rec, timestamp, others
+        )
 
     @staticmethod
     def _ensure_unit(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
@@ -322,41 +357,39 @@ class Writing(CommandLoop):
         return 1
 
     @staticmethod
-    def _ensure_one(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
+    def _ensure_one(
+        org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None, others: StorePeople
+    ) -> int:
         known = _lookup(record, rec.person) if name_key(rec.person) else None
         where = rec.where + ": " if rec.where else ""
         typed = not rec.where  # typed at the command line (not a file's record): the CLI names its options
         if known is not None:
-            name = record.people[known]["name"]
-            if rec.name and name_key(rec.name) != name_key(name):
-                raise RecordError(
-                    f"{where}{rec.person!r} is already {name} ({known}); a name is given only for a new "
-                    f"person: give the new person a new id",
-                    fields=("name",) if typed else (),
-                )
-            mine = {name_key(k) for k in (known, name, *record.people[known]["aliases"])}
-            extra = [a for a in rec.aliases if name_key(a) not in mine]
-            if extra:
-                raise RecordError(
-                    f"{where}{rec.person!r} is already {name} ({known}); aliases are given only for a new "
-                    f"person (not stored: {', '.join(extra)})",
-                    fields=("alias",) if typed else (),
-                )
+            _check_same(rec, known, record.people[known], where, typed)
             return 0
-        if not rec.name and typed:  # typed without a name: a near miss is a typo, not a new person
-            try:
-                record.resolve(rec.person)
-            except UnknownPersonError as err:
-                if "did you mean" in str(err):
-                    raise UnknownPersonError(
-                        f"{where}{err} To add a new person, give their name.", fields=("name",)
-                    ) from None
-        pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
-        if not pid:
-            raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
-        name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
-        aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
-        org.add_person(record, pid, name, aliases, None, timestamp=timestamp)
+        found = others.find(rec.person)
+        if found is None:
+            if not rec.name and typed:  # typed without a name: a near miss is a typo, not a new person
+                for resolve in (record.resolve, others.resolve):
+                    try:
+                        resolve(rec.person)
+                    except UnknownPersonError as err:
+                        if "did you mean" in str(err):
+                            raise UnknownPersonError(
+                                f"{where}{err} To add a new person, give their name.", fields=("name",)
+                            ) from None
+            pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
+            if not pid:
+                raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
+            name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
+            found = others.check_new(pid, name, rec.where)  # the same person under the id their name makes, or none
+            if found is None:
+                aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
+                org.add_person(record, pid, name, aliases, None, timestamp=timestamp)
+                return 1
+        source = found["organisations"][0]
+        _check_same(rec, found["id"], found, where, typed, source)
+        org.add_person(record, found["id"], found["name"], found["aliases"], found["source"], timestamp=timestamp)
+        others.copied.append((org.name, found["id"], source))
         return 1
 
     @staticmethod
@@ -384,6 +417,29 @@ class Writing(CommandLoop):
             acting=rec.acting,
             unit=unit,
             post=rec.post,
+        )
+
+
+def _check_same(
+    rec: EventRecord, pid: str, entry: Mapping[str, Any], where: str, typed: bool, elsewhere: str | None = None
+) -> None:
+    """A person already known (here, or in the organisation `elsewhere`) named by an `appointed`: a
+    name it gives must be theirs, and so must any alias (a name and aliases are given only for a new
+    person)."""
+    name, held = entry["name"], f" in {elsewhere}" if elsewhere else ""
+    if rec.name and name_key(rec.name) != name_key(name):
+        raise RecordError(
+            f"{where}{rec.person!r} is already {name} ({pid}){held}; a name is given only for a new "
+            f"person: give the new person a new id",
+            fields=("name",) if typed else (),
+        )
+    mine = {name_key(k) for k in (pid, name, *entry["aliases"])}
+    extra = [a for a in rec.aliases if name_key(a) not in mine]
+    if extra:
+        raise RecordError(
+            f"{where}{rec.person!r} is already {name} ({pid}){held}; aliases are given only for a new "
+            f"person (not stored: {', '.join(extra)})",
+            fields=("alias",) if typed else (),
         )
 
 

@@ -142,6 +142,13 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
         typer.echo(note, err=True)
     fact = recorded.fact
     d = diff(recorded.before, recorded.after, recorded.facts)
+    known = names_in(recorded.before, recorded.after)
+    if recorded.known_from is not None:
+        typer.echo(
+            f"{who(fact, known)} is known from {recorded.known_from}: {'would be added' if dry_run else 'added'} "
+            f"to {recorded.after.organisation} with the same id, name, aliases and source.",
+            err=True,
+        )
     if json:
         print_json(
             {
@@ -149,10 +156,10 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
                 "stored": recorded.stored,
                 "record": fact.as_record(),
                 "changes": d.as_json()["changes"],
+                "known_from": recorded.known_from,
             }
         )
         return
-    known = names_in(recorded.before, recorded.after)
     verb = "Would record" if dry_run else "Recorded"
     typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on}"))
     if not fact.source:
@@ -200,6 +207,8 @@ def appointed(
     json: JsonOpt = False,
 ) -> None:
     """Someone takes a post (joining, new posts, or with --also one more); an unknown PERSON is created.
+
+    A PERSON another organisation of the store knows is copied from there: the same id, name, aliases and source.
 
     Example: orgsim append appointed "Jane Doe" --title COO --reports-to sam-altman --on 2024-11 --source "Press release"
     Example: orgsim append appointed mira-murati --title CEO --acting --also --on 2023-11-17 --url https://…

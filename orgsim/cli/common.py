@@ -23,6 +23,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from orgsim import __version__
+from orgsim.application import LoadReport
 from orgsim.dates import PartialDate, parse_day, within_reach
 from orgsim.errors import DateError, OrgsimError, RenderError
 
@@ -36,6 +37,7 @@ __all__ = [
     "at_day",
     "fail",
     "json_text",
+    "known_from",
     "moment",
     "partial_date",
     "print_json",
@@ -106,6 +108,13 @@ def unchecked_quotes_note(unchecked: Mapping[str, int], place: str) -> str | Non
         n = unchecked[""]
         parts.append(f"{n} cite{'s' if n == 1 else ''} no document (a web address only, or nothing)")
     return f"Note: {total} quote{'' if total == 1 else 's'} not checked: {'; '.join(parts)}."
+
+
+def known_from(report: LoadReport) -> str:
+    """What `load` and `import` say after "N people added" about those copied from another
+    organisation of the store (`LoadReport.known_from`): ` (2 known from OpenAI)`, or nothing."""
+    found = ", ".join(f"{n} known from {organisation}" for organisation, n in report.known_from.items())
+    return f" ({found})" if found else ""
 
 
 _OPTION_OF = {"destination": "--to"}  # a field whose option has another name

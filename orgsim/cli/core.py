@@ -16,6 +16,7 @@ from orgsim.cli.common import (
     StoreOpt,
     app,
     at_day,
+    known_from,
     moment,
     print_json,
     unchecked_quotes_note,
@@ -52,7 +53,7 @@ def load(
         )
     typer.echo(
         f"Loaded {report.organisation} from {dataset.path}: {report.events_added} events and "
-        f"{report.people_added} people added, {report.events_already_stored} events already stored.",
+        f"{report.people_added} people added{known_from(report)}, {report.events_already_stored} events already stored.",
         err=True,
     )
     note = unchecked_quotes_note(dataset.unchecked_quotes, f"beside {dataset.path}")

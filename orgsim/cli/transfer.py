@@ -18,7 +18,16 @@ from typing import Annotated
 import typer
 
 from orgsim.application import bulk_allocation, open_store, removed_if_failed
-from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json, unchecked_quotes_note, write_output
+from orgsim.cli.common import (
+    JsonOpt,
+    OrgOpt,
+    StoreOpt,
+    app,
+    known_from,
+    print_json,
+    unchecked_quotes_note,
+    write_output,
+)
 from orgsim.errors import RecordError, StoreError
 from orgsim.interchange import Dataset, read_sections
 
@@ -77,8 +86,8 @@ def import_(
                 sections = _for(file, org, sections)
             app_ = open_store(store, create=True)
             known = app_.organisations()
-            for dataset in sections if len(sections) > 1 else ():  # every part checked before any is stored
-                app_.load(dataset, dry_run=True)
+            if len(sections) > 1:  # every part checked before any is stored
+                app_.check_parts(sections)
             reports = []
             for dataset in sections:
                 with _progress(len(dataset.events)) as progress:
@@ -97,7 +106,7 @@ def import_(
     for _, report in reports:
         typer.echo(
             f"Imported {file} into {report.organisation}: {report.events_added} events and {report.people_added} "
-            f"people added, {report.events_already_stored} already stored.",
+            f"people added{known_from(report)}, {report.events_already_stored} already stored.",
             err=True,
         )
         if known and report.organisation not in known:  # (a typo in --org must not pass unnoticed)

@@ -118,8 +118,8 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
     cited: list[str] = []
 
     def name(pid: str) -> str:
-        row = after.get(pid) or before[pid]
-        return display_name(pid, row.name, timeline.people, lang)
+        row = after.get(pid) or before.get(pid)
+        return display_name(pid, row.name if row else timeline.name_of(pid), timeline.people, lang)
 
     def draw(container: graphviz.Digraph, pid: str) -> None:
         old, new = before.get(pid), after.get(pid)
@@ -186,6 +186,9 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
     for pid in people:
         if pid in linked:
             draw(g, pid)
+    units = sorted(linked - before.keys() - after.keys())  # units (the board) that people report to
+    for uid in units:
+        g.node(uid, label([name(uid), "(unit of the organisation)"]), id=f"unit-{uid}", shape="folder")
     for manager, report in edges:
         if (manager, report) in new_lines and (manager, report) in old_lines:
             kind, text = "kept", f"{name(report)} reports to {name(manager)} on both dates"
@@ -201,7 +204,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         ]
         g.edge(manager, report, tooltip=label([text, ""] + event_lines(why, facts, timeline)), **LINE_STYLES[kind])
 
-    levels = _levels([p for p in people if p in linked], edges)
+    levels = _levels(units + [p for p in people if p in linked], edges)
     anchor = middle(sorted(n for n, lv in levels.items() if lv == max(levels.values()))) if levels else None
     loose = [p for p in people if p not in linked]
     if loose:
