@@ -50,7 +50,9 @@ def _row(found: tuple, day: str) -> Row:
     """A chart's row from a `_ROWS` result on `day` (ISO): uncertain when a partly known date that
     touched this version is open that day."""
     person, name, title, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = found
-    uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+    uncertain = opens is not None and any(
+        o[0] < n_touched and o[1] is not None and o[1] <= day <= o[2] for o in json.loads(opens)
+    )
     events = tuple(ids.split(" ", n_events)[:n_events]) if ids else ()
     return Row(person, name or person, title, status, reports_to, uncertain, since, leave_since, leave_until, events)
 
