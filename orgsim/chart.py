@@ -81,8 +81,7 @@ class PersonState:
 
 def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
     name = people.get(fact.person, {}).get("name", fact.person)
-    when = fact.on.shown if fact.on.bound else f"on {fact.on}"  # (`on or before 2024-08-05`)
-    err = RuleError(f"{name} ({fact.person}) {when}: {reason}")
+    err = RuleError(f"{name} ({fact.person}) {fact.on.dated}: {reason}")
     err.fact = fact  # which fact broke the timeline: lets the domain name a later stored event
     return err
 
@@ -184,7 +183,7 @@ class ChartState:
                     "before it; a first arrival is an appointment)",
                 )
             if kind not in ("appointed", "returned"):
-                when = f" (departed {gone[0].on})" if gone else ""
+                when = f" (departed {gone[0].on.shown})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
             if fact.manager is not None:

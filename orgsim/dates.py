@@ -225,6 +225,11 @@ class PartialDate:
             return f"on or after {self._first.isoformat()}"
         return self._text
 
+    @property
+    def dated(self) -> str:
+        """`on 2024-08`, as a sentence says when: an open bound says `on or before 2024-08-05` itself."""
+        return self.shown if self.bound is not None else f"on {self._text}"
+
     def __str__(self) -> str:
         return self._text
 

@@ -81,8 +81,7 @@ def layout(
     if root is not None:
         if root not in rows:
             gone = [a for a in chart.alumni if a.id == root]
-            left = dates.shown(gone[0].departed_on) if gone else ""  # (`on or before …` for an open bound)
-            why = f": {gone[0].name} left {left if left != gone[0].departed_on else 'on ' + left}" if gone else ""
+            why = f": {gone[0].name} left {dates.PartialDate.parse(gone[0].departed_on).dated}" if gone else ""
             raise UnknownPersonError(f"{root} is not in {chart.organisation} on {chart.at.isoformat()}{why}")
         out = Layout(rows, [root], [])
     else:
