@@ -121,7 +121,8 @@ def select(
     """The entries about `person`, of one of `kinds`, whose effective date overlaps [start, end].
 
     A partial date overlaps when any of its days does: `2024-08` is in `--from 2024-08-15`, and
-    `--to 2024` means through 31 December 2024.
+    `--to 2024` means through 31 December 2024. An open bound is listed under its one day, the day it
+    counts from (its open side would put it in every range on that side).
     """
     kinds = tuple(k.strip().lower().replace("-", "_") for k in kinds)  # `on-leave` as the append command spells it
     unknown = [k for k in kinds if k not in KINDS]
@@ -136,7 +137,7 @@ def select(
             continue
         if kinds and f.kind not in kinds:
             continue
-        if start is not None and f.on.end < start.start:
+        if start is not None and f.on.last_named < start.start:
             continue
         if end is not None and f.on.start > end.end:
             continue

@@ -149,7 +149,7 @@ class Writing(CommandLoop):
         mine = [where for where, fact in where_of.values() if fact.person == culprit.person]
         at = (mine[0] + (f" (with {', '.join(mine[1:])})" if mine[1:] else "")) if mine else str(dataset.path)
         return RuleError(
-            f"{at}: would make the stored event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+            f"{at}: would make the stored event {culprit.id} ({culprit.kind}, {culprit.on.shown}) invalid — {err}"
         )
 
     def _insert_all(self, stored: list[StoredEvent]) -> None:

@@ -53,7 +53,9 @@ def _row(found: tuple, day: str) -> Row:
     person, name, title, posts, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = (
         found
     )
-    uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+    uncertain = opens is not None and any(
+        o[0] < n_touched and o[1] is not None and o[1] <= day <= o[2] for o in json.loads(opens)
+    )
     events = tuple(ids.split(" ", n_events)[:n_events]) if ids else ()
     return Row(
         person,
