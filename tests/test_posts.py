@@ -356,3 +356,13 @@ def test_the_diff_picture_draws_a_unit_people_report_to(cli, db, tmp_path):
     ok(cli("diff", "2023-11-16", "2023-11-18", "-o", str(out), "--store", db))
     dot = out.read_text(encoding="utf-8")
     assert 'id="unit-board-of-directors"' in dot and '"board-of-directors" -> "mira-murati"' in dot
+
+
+def test_the_log_says_rejoined_for_an_appointment_after_a_departure(cli, db):
+    # the seeds: Altman departed on 2023-11-17 and was appointed CEO again on 2023-11-29
+    for extra in ((), ("--as-known-at", "2999-01-01T00:00:00Z")):  # the read model's log, and a replay's
+        for selection in (("--person", "sam-altman"), ("--from", "2023-11-20"), ()):
+            entries = cli.json("log", *selection, "--store", db, *extra)
+            summaries = {e["on"]: e["summary"] for e in entries if e["person"] == "sam-altman"}
+            assert summaries["2023-11-29"] == "rejoined as CEO", (selection, extra)
+            assert summaries.get("2019", "appointed CEO") == "appointed CEO"

@@ -230,6 +230,20 @@ class View(SeededStates):
         ).fetchall()
         facts = facts_of(rows) if rows else []
         ids = {f.id for f in facts}
+        # the departures before the range of those who came back in it (what tells a comeback)
+        left = [
+            e
+            for (e,) in self.conn.execute(
+                "SELECT DISTINCT event FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to >= ? AND valid_to <= ? "
+                "AND valid_to < ?",
+                (self.org_id, day, hi, FOREVER),
+            )
+            if e not in ids
+        ]
+        if left:
+            self.facts.fetch(left)
+            facts = sorted([*facts, *(self.facts[e] for e in left)], key=lambda f: f.seq)
+            ids.update(left)
         return Timeline(
             self.name,
             self.people,
