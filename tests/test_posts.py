@@ -366,3 +366,28 @@ def test_the_log_says_rejoined_for_an_appointment_after_a_departure(cli, db):
             summaries = {e["on"]: e["summary"] for e in entries if e["person"] == "sam-altman"}
             assert summaries["2023-11-29"] == "rejoined as CEO", (selection, extra)
             assert summaries.get("2019", "appointed CEO") == "appointed CEO"
+
+
+def test_the_timeline_draws_a_unit_in_the_frames_people_report_to_it(cli, db, tmp_path):
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ilya-sutskever",
+            "--title",
+            "Board member",
+            "--unit",
+            BOARD,
+            "--also",
+            "--on",
+            "2023-11-17",
+            "--store",
+            db,
+        )
+    )
+    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+    page = tmp_path / "timeline.html"
+    ok(cli("timeline", "--from", "2023-11-01", "--to", "2023-11-30", "--at-changes", "-o", str(page), "--store", db))
+    html = page.read_text(encoding="utf-8")
+    assert html.count('id="unit&#45;board&#45;of&#45;directors"') >= 2  # every frame keeps its place
+    assert "(unit of the organisation)" in html
