@@ -50,6 +50,13 @@ def acting_ceo(cli, db):
     )  # fmt: skip
 
 
+def board(cli, db):
+    """Sutskever's seat on the board (and his post at the company kept); the CTO reports to the board."""
+    seat = ("--title", "Board member", "--unit", BOARD, "--also", "--on", "2023-11-17")
+    ok(cli("append", "appointed", "ilya-sutskever", *seat, "--store", db))
+    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+
+
 def test_also_adds_a_post_and_keeps_the_others(cli, db, tmp_path):
     result = acting_ceo(cli, db)
     assert "also appointed acting CEO" in result.stdout
@@ -335,23 +342,7 @@ def test_holders_lists_every_holder_in_order_acting_ones_marked(cli, db):
 
 
 def test_the_diff_picture_draws_a_unit_people_report_to(cli, db, tmp_path):
-    ok(
-        cli(
-            "append",
-            "appointed",
-            "ilya-sutskever",
-            "--title",
-            "Board member",
-            "--unit",
-            BOARD,
-            "--also",
-            "--on",
-            "2023-11-17",
-            "--store",
-            db,
-        )
-    )
-    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+    board(cli, db)
     out = tmp_path / "diff.dot"
     ok(cli("diff", "2023-11-16", "2023-11-18", "-o", str(out), "--store", db))
     dot = out.read_text(encoding="utf-8")
@@ -369,23 +360,7 @@ def test_the_log_says_rejoined_for_an_appointment_after_a_departure(cli, db):
 
 
 def test_the_timeline_draws_a_unit_in_the_frames_people_report_to_it(cli, db, tmp_path):
-    ok(
-        cli(
-            "append",
-            "appointed",
-            "ilya-sutskever",
-            "--title",
-            "Board member",
-            "--unit",
-            BOARD,
-            "--also",
-            "--on",
-            "2023-11-17",
-            "--store",
-            db,
-        )
-    )
-    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+    board(cli, db)
     page = tmp_path / "timeline.html"
     ok(cli("timeline", "--from", "2023-11-01", "--to", "2023-11-30", "--at-changes", "-o", str(page), "--store", db))
     html = page.read_text(encoding="utf-8")
