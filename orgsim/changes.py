@@ -67,7 +67,7 @@ def new_fact(
     if kind == "reports_to" and manager is None:
         raise RecordError("a reports_to change needs a manager")
     if end is not None and end.end < when.start:
-        raise RuleError(f"{people[person]['name']} ({person}) on {when}: leave ends ({end}) before it starts")
+        raise RuleError(f"{people[person]['name']} ({person}) {when.dated}: leave ends ({end.shown}) before it starts")
     post = post.strip() or None if isinstance(post, str) else post
     _check_post_fields(kind, title, destination, also, acting, unit, post)
     sources = clean_sources(source)
@@ -89,7 +89,7 @@ def new_fact(
         details["announced"] = str(told)
     fid = fact_id(kind, person, str(when), details, hashed_sources(sources))
     if record.has_fact(fid):
-        raise DuplicateFactError(f"{people[person]['name']} ({person}) on {when}: already recorded as event {fid}")
+        raise DuplicateFactError(f"{people[person]['name']} ({person}) {when.dated}: already recorded as event {fid}")
     first, more = (sources[0], sources[1:]) if sources else ({}, ())
     return Fact(
         id=fid, kind=kind, person=person, on=when, source=first, seq=seq, more_sources=more, announced=told, **fields

@@ -88,20 +88,23 @@ class PersonState:
 
 def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
     name = people.get(fact.person, {}).get("name", fact.person)
-    err = RuleError(f"{name} ({fact.person}) on {fact.on}: {reason}")
+    err = RuleError(f"{name} ({fact.person}) {fact.on.dated}: {reason}")
     err.fact = fact  # which fact broke the timeline: lets the domain name a later stored event
     return err
 
 
 def _order_unknown(earlier: Any, later: Any) -> bool:
-    """Two dates whose order the calendar cannot settle: they overlap and one is only a month, a year
-    or a range of days (two facts on the same day are ordered by when they were recorded)."""
+    """Two dates whose order the calendar cannot settle: they overlap and one is only a month, a year,
+    a range of days or an open bound, which overlaps every day on its open side (two facts on the same
+    day are ordered by when they were recorded)."""
     if earlier.precision == "day" and later.precision == "day":
         return False
-    return later.start <= earlier.end and earlier.start <= later.end
+    return later.earliest <= earlier.end and earlier.earliest <= later.end
 
 
 def _days(first: date, last: date) -> str:
+    if first == date.min or last == date.max:  # an open side: the bound it would be
+        return f"..{last.isoformat()}" if first == date.min else f"{first.isoformat()}.."
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
 
@@ -109,16 +112,18 @@ def _ambiguous(earlier: Any, fact: Fact, people: Mapping[str, dict[str, Any]]) -
     """Two facts of one person whose order matters and cannot be told from their dates: both named,
     and for the partly dated one the days it would have if it came after the other, or before."""
     name = people.get(fact.person, {}).get("name", fact.person)
-    vague, other = (fact, earlier) if fact.on.precision != "day" else (earlier, fact)
+    # the hint is for the partly dated one, an open bound first (its open side is what overlaps)
+    vague_earlier = fact.on.precision == "day" or (earlier.on.bound is not None and fact.on.bound is None)
+    vague, other = (earlier, fact) if vague_earlier else (fact, earlier)
     options = []
     if other.on.end < vague.on.end:
         options.append(f"{_days(other.on.end + timedelta(days=1), vague.on.end)} if it came after")
-    if vague.on.start < other.on.start:
-        options.append(f"{_days(vague.on.start, other.on.start - timedelta(days=1))} if before")
+    if vague.on.earliest < other.on.start:
+        options.append(f"{_days(vague.on.earliest, other.on.start - timedelta(days=1))} if before")
     hint = f" (event {vague.id}: {', '.join(options)})" if options else ""
     err = RuleError(
         f"{name} ({fact.person}): which came first cannot be told from the dates of event {earlier.id} "
-        f"({earlier.kind}, {earlier.on}) and event {fact.id} ({fact.kind}, {fact.on}): give one of them a "
+        f"({earlier.kind}, {earlier.on.shown}) and event {fact.id} ({fact.kind}, {fact.on.shown}): give one of them a "
         f"more precise date, or a range of days that does not overlap the other's{hint}"
     )
     err.fact = fact  # (as `_fail`)
@@ -196,7 +201,7 @@ class ChartState:
                     "before it; a first arrival is an appointment)",
                 )
             if kind not in ("appointed", "returned"):
-                when = f" (departed {gone[0].on})" if gone else ""
+                when = f" (departed {gone[0].on.shown})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
             held = next((p for p in state.posts if p.same_post(fact.title, fact.unit)), None) if state else None

@@ -29,7 +29,7 @@ class OrgsimError(Exception):
 
 
 class DateError(OrgsimError, ValueError):
-    """A date that is not YYYY, YYYY-MM, YYYY-MM-DD or a range of days, or not a real day."""
+    """A date that is not YYYY, YYYY-MM, YYYY-MM-DD, a range of days or an open bound, or not a real day."""
 
 
 class UnknownPersonError(OrgsimError, LookupError):

@@ -204,9 +204,13 @@ class Fact:
             out["source"] = dict(self.source)
         return out
 
-    def describe(self) -> str:
-        """A short human sentence: `departed → Anthropic`, `appointed CTO`, `rejoined as CEO`."""
+    def describe(self, rejoining: bool = False) -> str:
+        """A short human sentence: `departed → Anthropic`, `appointed CTO`, `rejoined as CEO`
+        (`rejoining`: an appointment that brings back someone who had left, a comeback)."""
         match self.kind:
+            case Kind.APPOINTED if rejoining:
+                text = f"rejoined as {self.post_text()}" if self.title else "rejoined (title not reported)"
+                return text + (f", reporting to {self.manager}" if self.manager else "")
             case Kind.APPOINTED:
                 post = self.post_text()
                 text = f"appointed {post}" if self.title else f"appointed ({post})"
@@ -219,8 +223,8 @@ class Fact:
             case Kind.ON_LEAVE:
                 return f"on leave until {self.until}" if self.until else "on leave"
             case Kind.RETURNED:  # from leave, or a comeback; only a comeback carries a title or a manager
-                if self.title is None and self.manager is None:
-                    return "returned"
+                if self.title is None and self.manager is None and not rejoining:
+                    return "returned"  # (without the timeline, a comeback with neither reads so too)
                 text = f"rejoined as {self.title}" if self.title else "rejoined (title not reported)"
                 return text + (f", reporting to {self.manager}" if self.manager else "")
             case Kind.REPORTS_TO:

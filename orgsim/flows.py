@@ -80,12 +80,13 @@ def _arrival(timeline: Timeline, person: str, after: Fact) -> Fact | None:
 
 def moves(timelines: Mapping[str, Timeline], start: date | None = None, end: date | None = None) -> list[Move]:
     """Every move out of the organisations of `timelines` (name → its timeline, as known), in order of
-    the departures' dates; `start`/`end`: only departures whose date may fall in that range."""
+    the departures' dates; `start`/`end`: only departures whose date may fall in that range (an open
+    bound: whose day does, as `log` lists it)."""
     by_key = {name.casefold(): name for name in timelines}
     out: list[tuple[Any, Move]] = []
     for name, timeline in timelines.items():
         for left, title in _departures(timeline):
-            if (start is not None and left.on.end < start) or (end is not None and left.on.start > end):
+            if (start is not None and left.on.last_named < start) or (end is not None and left.on.start > end):
                 continue
             assert left.destination is not None  # (`_departures` yields only those with one)
             target = by_key.get(left.destination.strip().casefold())

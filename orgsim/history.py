@@ -47,10 +47,24 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _summary(fact: Fact, timeline: Timeline) -> str:
+def _summary(fact: Fact, timeline: Timeline, rejoining: bool = False) -> str:
     """`fact.describe()` with the manager's display name instead of their id."""
     named = replace(fact, manager=timeline.name_of(fact.manager)) if fact.manager else fact
-    return named.describe()
+    return named.describe(rejoining)
+
+
+def comebacks(timeline: Timeline) -> set[str]:
+    """The appointments that bring back someone who had left (effective order, facts that count): the
+    first joining fact of a person after their departure from the organisation."""
+    gone: set[str] = set()
+    out: set[str] = set()
+    for f in timeline.effective():
+        if f.kind == "departed" and f.post is None:
+            gone.add(f.person)
+        elif f.kind in ("appointed", "returned") and f.person in gone:
+            gone.discard(f.person)
+            out.add(f.id)
+    return out
 
 
 # --- the log ---------------------------------------------------------------------------------------
@@ -93,8 +107,10 @@ class LogEntry:
 
 def _entries(timeline: Timeline) -> dict[str, LogEntry]:
     gone = {r.target: r for r in timeline.retractions}
+    back = comebacks(timeline)
     return {
-        f.id: LogEntry(f, timeline.name_of(f.person), _summary(f, timeline), gone.get(f.id)) for f in timeline.facts
+        f.id: LogEntry(f, timeline.name_of(f.person), _summary(f, timeline, f.id in back), gone.get(f.id))
+        for f in timeline.facts
     }
 
 
@@ -121,7 +137,8 @@ def select(
     """The entries about `person`, of one of `kinds`, whose effective date overlaps [start, end].
 
     A partial date overlaps when any of its days does: `2024-08` is in `--from 2024-08-15`, and
-    `--to 2024` means through 31 December 2024.
+    `--to 2024` means through 31 December 2024. An open bound is listed under its one day, the day it
+    counts from (its open side would put it in every range on that side).
     """
     kinds = tuple(k.strip().lower().replace("-", "_") for k in kinds)  # `on-leave` as the append command spells it
     unknown = [k for k in kinds if k not in KINDS]
@@ -136,7 +153,7 @@ def select(
             continue
         if kinds and f.kind not in kinds:
             continue
-        if start is not None and f.on.end < start.start:
+        if start is not None and f.on.last_named < start.start:
             continue
         if end is not None and f.on.start > end.end:
             continue

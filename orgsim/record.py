@@ -197,13 +197,13 @@ def explained(
         return err  # it names both facts already
     if adding is not None and culprit is not None and culprit.id != adding.id:
         return RuleError(
-            f"{people[adding.person]['name']} ({adding.person}) on {adding.on}: would make the stored "
-            f"event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err} (if another change makes both "
+            f"{people[adding.person]['name']} ({adding.person}) {adding.on.dated}: would make the stored "
+            f"event {culprit.id} ({culprit.kind}, {culprit.on.shown}) invalid — {err} (if another change makes both "
             "valid, record the two together, in one import)"
         )
     if dropping is not None:
         broken = (
-            f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on})"
+            f" (the stored event {culprit.id}, {culprit.kind}, {culprit.on.shown})"
             if culprit is not None and culprit.id != dropping.id
             else ""
         )

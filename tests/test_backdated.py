@@ -550,7 +550,8 @@ def _backdated_record(data, timeline, n: int) -> EventRecord:
     newcomer (under someone there, or no one), a new title, a departure, a leave or a return, a new
     line, a rehire. Many are refused (a later stored event about the person no longer fits)."""
     day = data.draw(st.dates(date(2015, 1, 1), date(2024, 12, 31)), label="day")
-    on = data.draw(st.sampled_from([day.isoformat()] * 3 + [day.isoformat()[:7], day.isoformat()[:4]]), label="on")
+    forms = [day.isoformat()] * 3 + [day.isoformat()[:7], day.isoformat()[:4], f"..{day}", f"{day}.."]
+    on = data.draw(st.sampled_from(forms), label="on")
     chart = chart_at(timeline, PartialDate.parse(on).start)
     rows, alumni, source = chart.rows, chart.alumni, {"note": f"generated news {n}"}
 

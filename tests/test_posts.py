@@ -50,6 +50,13 @@ def acting_ceo(cli, db):
     )  # fmt: skip
 
 
+def board(cli, db):
+    """Sutskever's seat on the board (and his post at the company kept); the CTO reports to the board."""
+    seat = ("--title", "Board member", "--unit", BOARD, "--also", "--on", "2023-11-17")
+    ok(cli("append", "appointed", "ilya-sutskever", *seat, "--store", db))
+    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+
+
 def test_also_adds_a_post_and_keeps_the_others(cli, db, tmp_path):
     result = acting_ceo(cli, db)
     assert "also appointed acting CEO" in result.stdout
@@ -335,24 +342,27 @@ def test_holders_lists_every_holder_in_order_acting_ones_marked(cli, db):
 
 
 def test_the_diff_picture_draws_a_unit_people_report_to(cli, db, tmp_path):
-    ok(
-        cli(
-            "append",
-            "appointed",
-            "ilya-sutskever",
-            "--title",
-            "Board member",
-            "--unit",
-            BOARD,
-            "--also",
-            "--on",
-            "2023-11-17",
-            "--store",
-            db,
-        )
-    )
-    ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
+    board(cli, db)
     out = tmp_path / "diff.dot"
     ok(cli("diff", "2023-11-16", "2023-11-18", "-o", str(out), "--store", db))
     dot = out.read_text(encoding="utf-8")
     assert 'id="unit-board-of-directors"' in dot and '"board-of-directors" -> "mira-murati"' in dot
+
+
+def test_the_log_says_rejoined_for_an_appointment_after_a_departure(cli, db):
+    # the seeds: Altman departed on 2023-11-17 and was appointed CEO again on 2023-11-29
+    for extra in ((), ("--as-known-at", "2999-01-01T00:00:00Z")):  # the read model's log, and a replay's
+        for selection in (("--person", "sam-altman"), ("--from", "2023-11-20"), ()):
+            entries = cli.json("log", *selection, "--store", db, *extra)
+            summaries = {e["on"]: e["summary"] for e in entries if e["person"] == "sam-altman"}
+            assert summaries["2023-11-29"] == "rejoined as CEO", (selection, extra)
+            assert summaries.get("2019", "appointed CEO") == "appointed CEO"
+
+
+def test_the_timeline_draws_a_unit_in_the_frames_people_report_to_it(cli, db, tmp_path):
+    board(cli, db)
+    page = tmp_path / "timeline.html"
+    ok(cli("timeline", "--from", "2023-11-01", "--to", "2023-11-30", "--at-changes", "-o", str(page), "--store", db))
+    html = page.read_text(encoding="utf-8")
+    assert html.count('id="unit&#45;board&#45;of&#45;directors"') >= 2  # every frame keeps its place
+    assert "(unit of the organisation)" in html

@@ -15,7 +15,8 @@ from orgsim.interchange import Dataset, EventRecord, PersonRecord, parse_line
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
 DAYS = st.dates(min_value=date(2020, 1, 1), max_value=date(2020, 12, 31))
-ON = st.one_of(DAYS.map(lambda d: d.isoformat()), DAYS.map(lambda d: d.isoformat()[:7]), st.just("2020"))
+BOUND = st.one_of(DAYS.map(lambda d: ".." + d.isoformat()), DAYS.map(lambda d: d.isoformat() + ".."))  # open bounds
+ON = st.one_of(DAYS.map(lambda d: d.isoformat()), DAYS.map(lambda d: d.isoformat()[:7]), st.just("2020"), BOUND)
 WHO = st.sampled_from(PEOPLE)
 MAYBE_WHO = st.one_of(st.none(), WHO)
 
@@ -88,7 +89,9 @@ def run(commands):
 
 def history(app):
     t = app.timeline()
-    days = sorted({f.on.start for f in t.facts} | {f.on.end + timedelta(days=1) for f in t.facts} | {date(2021, 1, 1)})
+    days = sorted(
+        {f.on.start for f in t.facts} | {f.on.last_named + timedelta(days=1) for f in t.facts} | {date(2021, 1, 1)}
+    )
     return (
         t.people,
         [(f.id, f.kind, f.person, str(f.on), f.title, f.manager, f.destination, f.until, f.source) for f in t.facts],

@@ -28,7 +28,8 @@ def days_of(timeline, step: int = 1) -> list[date]:
     """Every effective start and end, the days around them, and a day long after."""
     found = {date(2100, 1, 1)}
     for f in timeline.facts:
-        for d in (f.on.start, f.on.end) + ((f.until.start, f.until.end) if f.until else ()):
+        # (`last_named`: an open "on or after" ends on no day, so its day and the days around it)
+        for d in (f.on.start, f.on.last_named) + ((f.until.start, f.until.last_named) if f.until else ()):
             found.update((d - timedelta(days=1), d, d + timedelta(days=1)))
     return sorted(found)[::step]
 

@@ -15,10 +15,11 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from orgsim.application.commands import CommandLoop
+from orgsim.application.naming import ensure_named, propose
 from orgsim.application.results import Amendment, Corroboration, LoadReport, Recorded
 from orgsim.dates import PartialDate
-from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
-from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError, UnknownPersonError
+from orgsim.domain import Organisation
+from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError
 from orgsim.facts import Fact, Retraction, amended_sources, clean_sources
 from orgsim.interchange import CitationRecord, CorrectionRecord, Dataset, EventRecord, RetractionRecord
 from orgsim.people import StorePeople
@@ -70,7 +71,7 @@ class Writing(CommandLoop):
         them all in one transaction (what `Application.save` calls).
 
         A person the organisation does not know but another of the store does is copied from there
-        (`_ensure_person`); `known`: those people instead, with the parts of the same file checked
+        (`naming.ensure_named`); `known`: those people instead, with the parts of the same file checked
         before (`check_parts`)."""
         stored: list[StoredEvent] = []
         to_stored = self.mapper.to_stored_event
@@ -149,7 +150,7 @@ class Writing(CommandLoop):
         mine = [where for where, fact in where_of.values() if fact.person == culprit.person]
         at = (mine[0] + (f" (with {', '.join(mine[1:])})" if mine[1:] else "")) if mine else str(dataset.path)
         return RuleError(
-            f"{at}: would make the stored event {culprit.id} ({culprit.kind}, {culprit.on}) invalid — {err}"
+            f"{at}: would make the stored event {culprit.id} ({culprit.kind}, {culprit.on.shown}) invalid — {err}"
         )
 
     def _insert_all(self, stored: list[StoredEvent]) -> None:
@@ -176,9 +177,9 @@ class Writing(CommandLoop):
                 changes = self._replacement(record, target, rec.replacement)
                 org.correct(record, target.id, rec.reason, changes, timestamp=timestamp)
             return 0, True
-        added = self._ensure_person(org, record, rec, timestamp, others)
+        added = ensure_named(org, record, rec, timestamp, others)
         try:
-            fact = self._propose(org, record, rec)
+            fact = propose(org, record, rec)
         except DuplicateFactError:
             return added, False
         org.record(record, fact, timestamp=timestamp)
@@ -219,8 +220,8 @@ class Writing(CommandLoop):
 
         def work(organisation: Organisation, record: Record) -> Recorded:
             others = self._store_people(org, organisation.name)
-            self._ensure_person(organisation, record, rec, timestamp, others)
-            fact = organisation.record(record, self._propose(organisation, record, rec), timestamp=timestamp)
+            ensure_named(organisation, record, rec, timestamp, others)
+            fact = organisation.record(record, propose(organisation, record, rec), timestamp=timestamp)
             assert isinstance(record, ModelRecord | Replayed)
             before, after, facts = record.around(fact) if isinstance(record, ModelRecord) else around(record, fact)
             known_from = next((source for _, _, source in others.copied), None)
@@ -325,127 +326,3 @@ class Writing(CommandLoop):
         else:
             target, effects, facts = amended(record, retraction, fact)
         return Amendment(retraction, target, fact, effects, facts, stored)
-
-    @staticmethod
-    def _ensure_person(
-        org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None, others: StorePeople
-    ) -> int:
-        """`appointed` with a person unknown here adds them, and with an unknown unit, the unit; returns
-        how many it added. A person another organisation of the store knows (by id, name or alias) is
-        copied from there: the same id, name, aliases and source (`others.copied` says from where);
-        anyone else is a new person, under an id no other organisation gives someone else."""
-        if rec.kind != "appointed":
-            return 0
-        return Writing._ensure_unit(org, record, rec, timestamp) + Writing._ensure_one(
-            org, record, rec, timestamp, others
-        )
-
-    @staticmethod
-    def _ensure_unit(org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None) -> int:
-        """An appointment to a post in a unit the register does not know adds the unit (by its name: its
-        id made from it); returns 1 when it did."""
-        if rec.unit is None or _lookup(record, rec.unit) is not None:
-            return 0
-        uid = slugify(rec.unit)
-        if not uid or uid in record.people:
-            raise RecordError(
-                f"{rec.where + ': ' if rec.where else ''}cannot make a unit's id from {rec.unit!r}: "
-                "give the unit a name in ASCII letters (its other spellings as aliases, in an import)",
-                fields=("unit",),
-            )
-        org.add_person(record, uid, rec.unit, (), None, timestamp=timestamp, unit=True)
-        return 1
-
-    @staticmethod
-    def _ensure_one(
-        org: Organisation, record: Record, rec: EventRecord, timestamp: datetime | None, others: StorePeople
-    ) -> int:
-        known = _lookup(record, rec.person) if name_key(rec.person) else None
-        where = rec.where + ": " if rec.where else ""
-        typed = not rec.where  # typed at the command line (not a file's record): the CLI names its options
-        if known is not None:
-            _check_same(rec, known, record.people[known], where, typed)
-            return 0
-        found = others.find(rec.person)
-        if found is None:
-            if not rec.name and typed:  # typed without a name: a near miss is a typo, not a new person
-                for resolve in (record.resolve, others.resolve):
-                    try:
-                        resolve(rec.person)
-                    except UnknownPersonError as err:
-                        if "did you mean" in str(err):
-                            raise UnknownPersonError(
-                                f"{where}{err} To add a new person, give their name.", fields=("name",)
-                            ) from None
-            pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
-            if not pid:
-                raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
-            name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
-            found = others.check_new(pid, name, rec.where)  # the same person under the id their name makes, or none
-            if found is None:
-                aliases = list(rec.aliases) + ([rec.person] if rec.person != pid else [])
-                org.add_person(record, pid, name, aliases, None, timestamp=timestamp)
-                return 1
-        source = found["organisations"][0]
-        _check_same(rec, found["id"], found, where, typed, source)
-        org.add_person(record, found["id"], found["name"], found["aliases"], found["source"], timestamp=timestamp)
-        others.copied.append((org.name, found["id"], source))
-        return 1
-
-    @staticmethod
-    def _propose(org: Organisation, record: Record, rec: EventRecord) -> Fact:
-        person = record.resolve(rec.person)
-        manager = record.resolve(rec.manager) if rec.manager else None
-        unit = None
-        if rec.unit is not None:  # a post's unit: by its name in the fact (what a box shows)
-            entry = record.people[record.resolve(rec.unit)]
-            if not entry.get("unit"):
-                raise RecordError(f"{rec.unit!r} is a person, not a unit of the organisation", fields=("unit",))
-            unit = entry["name"]
-        return org.propose(
-            record,
-            rec.kind,
-            person,
-            rec.on,
-            title=rec.title,
-            manager=manager,
-            destination=rec.destination,
-            until=rec.until,
-            announced=rec.announced,
-            source=rec.sources,
-            also=rec.also,
-            acting=rec.acting,
-            unit=unit,
-            post=rec.post,
-        )
-
-
-def _check_same(
-    rec: EventRecord, pid: str, entry: Mapping[str, Any], where: str, typed: bool, elsewhere: str | None = None
-) -> None:
-    """A person already known (here, or in the organisation `elsewhere`) named by an `appointed`: a
-    name it gives must be theirs, and so must any alias (a name and aliases are given only for a new
-    person)."""
-    name, held = entry["name"], f" in {elsewhere}" if elsewhere else ""
-    if rec.name and name_key(rec.name) != name_key(name):
-        raise RecordError(
-            f"{where}{rec.person!r} is already {name} ({pid}){held}; a name is given only for a new "
-            f"person: give the new person a new id",
-            fields=("name",) if typed else (),
-        )
-    mine = {name_key(k) for k in (pid, name, *entry["aliases"])}
-    extra = [a for a in rec.aliases if name_key(a) not in mine]
-    if extra:
-        raise RecordError(
-            f"{where}{rec.person!r} is already {name} ({pid}){held}; aliases are given only for a new "
-            f"person (not stored: {', '.join(extra)})",
-            fields=("alias",) if typed else (),
-        )
-
-
-def _lookup(record: Record, text: str) -> str | None:
-    """Like `record.resolve`, but None for someone unknown (without looking for close spellings, which
-    costs a scan of every name: an import of thousands of new people must not pay it each time)."""
-    if text.strip() not in record.people and not record.named(name_key(text)):
-        return None
-    return record.resolve(text)

@@ -58,7 +58,9 @@ AnnouncedOpt = Annotated[
 OnOpt = Annotated[
     str,
     typer.Option(
-        "--on", help="Effective date: YYYY, YYYY-MM, YYYY-MM-DD, or some day in a range YYYY-MM-DD..YYYY-MM-DD."
+        "--on",
+        help="Effective date: YYYY, YYYY-MM, YYYY-MM-DD, some day in a range YYYY-MM-DD..YYYY-MM-DD, "
+        "..YYYY-MM-DD (on or before) or YYYY-MM-DD.. (on or after).",
     ),
 ]
 SourceOpt = Annotated[
@@ -161,7 +163,7 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
         )
         return
     verb = "Would record" if dry_run else "Recorded"
-    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on}"))
+    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on.shown}"))
     if not fact.source:
         typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
     typer.echo(f"Event id: {fact.id}" + (" (not stored)" if dry_run else ""))
@@ -170,9 +172,9 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
 
 
 def _record(kind: str, person: str, on: str, sources: list[dict[str, str]], **fields: Any) -> EventRecord:
-    partial_date(on, "--on")  # a malformed date names its option
-    partial_date(fields.get("until"), "--until")
-    partial_date(fields.get("announced"), "--announced")
+    partial_date(on, "--on", bounds=True)  # a malformed date names its option
+    partial_date(fields.get("until"), "--until", bounds=True)
+    partial_date(fields.get("announced"), "--announced", bounds=True)
     first, more = (sources[0], tuple(sources[1:])) if sources else ({}, ())
     return EventRecord(kind=kind, person=person, on=on, source=first, more_sources=more, where="", **fields)
 

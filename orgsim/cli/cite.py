@@ -56,7 +56,7 @@ def cite(
     n, names = len(fact.all_sources), dict(result.names)
     where = citation.source.get("document") or citation.source.get("url")
     typer.echo(
-        f"{verb} {where} for {who(fact, names)}: {said(fact, names)} on {fact.on} [event {fact.id}], "
+        f"{verb} {where} for {who(fact, names)}: {said(fact, names)} {fact.on.dated} [event {fact.id}], "
         f"which has {n} source{'s' if n != 1 else ''} now"
     )
     if dry_run:

@@ -24,7 +24,7 @@ from typer.core import TyperGroup
 
 from orgsim import __version__
 from orgsim.application import LoadReport
-from orgsim.dates import PartialDate, parse_day, within_reach
+from orgsim.dates import PartialDate, asked_about, parse_day, within_reach
 from orgsim.errors import DateError, OrgsimError, RenderError
 
 __all__ = [
@@ -222,12 +222,13 @@ def moment(text: str | None, option: str = "--as-known-at") -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def partial_date(text: str | None, option: str) -> PartialDate | None:
-    """A `--from`/`--to` style option as a partial date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)."""
+def partial_date(text: str | None, option: str, bounds: bool = False) -> PartialDate | None:
+    """A `--from`/`--to` style option as a partial date (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD);
+    `bounds`: a change's date, which may be an open bound too (..YYYY-MM-DD, YYYY-MM-DD..)."""
     if text is None:
         return None
     try:
-        return within_reach(PartialDate.parse(text))
+        return within_reach(PartialDate.parse(text) if bounds else asked_about(text))
     except DateError as err:
         raise DateError(f"{option}: {err}") from None
 

@@ -66,7 +66,7 @@ def retract(
     verb = "Would retract" if dry_run else "Retracted"
     known = names_in(*(chart for _, *charts in result.effects for chart in charts))
     typer.echo(
-        f"{verb} {who(target, known)}: {said(target, known)} on {target.on} [event {target.id}] — {retraction.reason}"
+        f"{verb} {who(target, known)}: {said(target, known)} {target.on.dated} [event {target.id}] — {retraction.reason}"
     )
     for day, d in report:
         typer.echo(diff_text(d, result.facts, heading=f"Effect on the chart on {day}:", two_timelines=True))
@@ -145,7 +145,7 @@ def correct(
     verb = "Would correct" if dry_run else "Corrected"
     known = names_in(*(chart for _, *charts in result.effects for chart in charts))
     typer.echo(
-        f"{verb} {who(old, known)}: {said(old, known)} on {old.on} [event {old.id}] → {said(new, known)} on {new.on} "
+        f"{verb} {who(old, known)}: {said(old, known)} {old.on.dated} [event {old.id}] → {said(new, known)} {new.on.dated} "
         f"[event {new.id}]"
     )
     for day, d in report:

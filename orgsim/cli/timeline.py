@@ -80,7 +80,7 @@ def timeline(
             events = [
                 {
                     "id": f.id,
-                    "on": str(f.on),
+                    "on": f.on.shown,  # (shown: `on or before …`)
                     "person": f.person,
                     "name": name(f.person),
                     "text": fact_text(f, tl),

@@ -121,11 +121,17 @@ def log_hash_of(
 
 
 # --- building -------------------------------------------------------------------------------------
+def _open_days(on: PartialDate) -> list[str | None]:
+    """The first and last day `on` is open (ISO), or two nulls when it never is (`..D`, certain from D)."""
+    days = on.open_days
+    return [days[0].isoformat(), days[1].isoformat()] if days is not None else [None, None]
+
+
 def opens_of(state: PersonState) -> str | None:
-    """The partial-dated facts that touched a tenure: [[index in touched_by, first day, last day, date,
-    id, person, kind]] (the last three: what the ordering rule reads of them)."""
+    """The partial-dated facts that touched a tenure: [[index in touched_by, first day open, last day
+    open, date, id, person, kind]] (the last four: what the ordering rule reads of them)."""
     opens = [
-        [i, f.on.start.isoformat(), f.on.end.isoformat(), str(f.on), f.id, f.person, f.kind]
+        [i, *_open_days(f.on), str(f.on), f.id, f.person, f.kind]
         for i, f in enumerate(state.touched_by)
         if f.on.precision != "day"
     ]
@@ -168,7 +174,7 @@ def row_values(person: str, day: str, tenure: int, s: PersonState) -> list:
 
 
 def alumnus_values(person: str, day: str, f: Departure, s: PersonState) -> list:
-    partial = f.on.precision != "day"
+    partial = f.on.open_days  # (None: never open, a day or an open "on or before")
     return [
         person,
         day,
@@ -177,8 +183,8 @@ def alumnus_values(person: str, day: str, f: Departure, s: PersonState) -> list:
         str(f.on),
         f.destination,
         f.id,
-        f.on.start.isoformat() if partial else None,
-        f.on.end.isoformat() if partial else None,
+        partial[0].isoformat() if partial else None,
+        partial[1].isoformat() if partial else None,
     ]
 
 

@@ -53,7 +53,9 @@ def _row(found: tuple, day: str) -> Row:
     person, name, title, posts, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = (
         found
     )
-    uncertain = opens is not None and any(o[0] < n_touched and o[1] <= day <= o[2] for o in json.loads(opens))
+    uncertain = opens is not None and any(
+        o[0] < n_touched and o[1] is not None and o[1] <= day <= o[2] for o in json.loads(opens)
+    )
     events = tuple(ids.split(" ", n_events)[:n_events]) if ids else ()
     return Row(
         person,
@@ -228,6 +230,20 @@ class View(SeededStates):
         ).fetchall()
         facts = facts_of(rows) if rows else []
         ids = {f.id for f in facts}
+        # the departures before the range of those who came back in it (what tells a comeback)
+        left = [
+            e
+            for (e,) in self.conn.execute(
+                "SELECT DISTINCT event FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to >= ? AND valid_to <= ? "
+                "AND valid_to < ?",
+                (self.org_id, day, hi, FOREVER),
+            )
+            if e not in ids
+        ]
+        if left:
+            self.facts.fetch(left)
+            facts = sorted([*facts, *(self.facts[e] for e in left)], key=lambda f: f.seq)
+            ids.update(left)
         return Timeline(
             self.name,
             self.people,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import graphviz
 
 from orgsim.chart import Row
+from orgsim.dates import shown
 from orgsim.diff import CHANGE_KINDS, Change, ChartDiff
 from orgsim.facts import Timeline
 from orgsim.orgchart import shown_title
@@ -129,14 +130,14 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
         lines = [name(pid), row.title or f"({shown_title(row)})"]
         both = "left" in kinds and ("joined" in kinds or "rejoined" in kinds)  # left and came back in between
         if both:
-            went = sorted(str(facts[e].on) for c in mine if c.change == "left" for e in c.events if e in facts)
+            went = sorted(facts[e].on.shown for c in mine if c.change == "left" for e in c.events if e in facts)
             assert old is not None and new is not None  # left and came back: in both charts
             back = (new if a.at <= b.at else old).since
             lines.append(("left " + ", ".join(went) + "; " if went else "left and ") + f"back {back}")
         elif "left" in kinds:
             alum = gone_by_end.get(pid)
             lines.append(
-                f"left {alum.departed_on}" + (f" → {alum.destination}" if alum.destination else "")
+                f"left {shown(alum.departed_on)}" + (f" → {alum.destination}" if alum.destination else "")
                 if alum
                 else f"not in the organisation on {end}"
             )
@@ -144,12 +145,13 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             if joining in kinds and not both:
                 assert new is not None  # (re)joined: in the second chart
                 lines.append(
-                    f"{joining} {new.since}" if a.at <= b.at and new.since else f"in the organisation on {end}"
+                    f"{joining} {shown(new.since)}" if a.at <= b.at and new.since else f"in the organisation on {end}"
                 )
         if "on_leave" in kinds:
             assert new is not None  # on leave on the second day
             lines.append(
-                f"on leave since {new.leave_since}" + (f", {leave_until(new, b.at)}" if new.leave_until else "")
+                f"on leave since {shown(new.leave_since or '')}"
+                + (f", {leave_until(new, b.at)}" if new.leave_until else "")
             )
         if "returned" in kinds:
             lines.append("back from leave")
@@ -158,7 +160,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             lines.append(f"was: {old.title or f'({shown_title(old)})'}")
         if "on_leave" not in kinds and row.status == "on_leave":  # on leave on both days (or the one it is in)
             lines.append(
-                f"on leave since {row.leave_since}"
+                f"on leave since {shown(row.leave_since or '')}"
                 + (f", {leave_until(row, (b if new else a).at)}" if row.leave_until else "")
             )
         if row.uncertain:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import graphviz
 
+from orgsim import dates
 from orgsim.chart import OrgChart, Row
 from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
@@ -81,7 +82,7 @@ def layout(
     if root is not None:
         if root not in rows:
             gone = [a for a in chart.alumni if a.id == root]
-            why = f": {gone[0].name} left on {gone[0].departed_on}" if gone else ""
+            why = f": {gone[0].name} left {dates.PartialDate.parse(gone[0].departed_on).dated}" if gone else ""
             raise UnknownPersonError(f"{root} is not in {chart.organisation} on {chart.at.isoformat()}{why}")
         out = Layout(rows, [root], [])
     else:
@@ -290,7 +291,7 @@ def chart_graph(
             name = display_name(a.id, a.name, timeline.people, lang)
             where = f" → {a.destination}" if a.destination else " (destination not reported)"
             lines.append(
-                f"{name}, {a.title or 'title not reported'}: left {a.departed_on}{where}"
+                f"{name}, {a.title or 'title not reported'}: left {dates.shown(a.departed_on)}{where}"
                 + (" (date partly known)" if a.uncertain else "")
             )
         cited.extend(a.event for a in gone)

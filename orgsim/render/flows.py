@@ -22,9 +22,9 @@ def _end(end: End) -> str:
 def _dates(move: Move) -> str:
     left = move.origin.fact
     arrived = move.destination.fact
-    out = f"left {left.on}" if left is not None else "left (date not recorded)"
+    out = f"left {left.on.shown}" if left is not None else "left (date not recorded)"
     if move.destination.linked:
-        out += f"; joined {arrived.on}" if arrived is not None else "; no appointment there recorded"
+        out += f"; joined {arrived.on.shown}" if arrived is not None else "; no appointment there recorded"
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from orgsim.dates import shown
 from orgsim.history import History, LogEntry, Span, Why
 from orgsim.orgchart import shown_title
 from orgsim.render.style import leave_until
@@ -39,12 +40,12 @@ def _source_lines(source: dict[str, str], indent: str) -> list[str]:
 def entry_lines(entry: LogEntry, indent: str = "  ", who: bool = True, recorded: bool = True) -> list[str]:
     """One event: effective date, person, what it says (its kind in words), id; then when it was recorded, its source, any retraction."""
     f = entry.fact
-    head = f"{indent}{f.on!s:<10}  "
+    head = f"{indent}{f.on.shown:<10}  "
     head += (f"{entry.name} [{f.person}]: " if who else "") + f"{entry.summary}  [{f.id}]"
     pad = indent + " " * 12
     lines = [head]
     if f.announced is not None:
-        lines.append(f"{pad}announced {f.announced}")
+        lines.append(f"{pad}announced {f.announced.shown}")
     if recorded:
         lines.append(f"{pad}recorded {short_time(f.recorded_at)}")
     sources = f.all_sources
@@ -77,9 +78,9 @@ def log_text(entries: list[LogEntry], order: str = "effective", as_known_at: dat
 
 
 def _span(s: Span, label: str, width: int = 24) -> str:
-    end = str(s.end.on) if s.end is not None else "now"
+    end = s.end.on.shown if s.end is not None else "now"
     ids = ", ".join(s.events)
-    return f"  {str(s.start.on) + ' → ' + end:<{width}} {label}  [{ids}]"
+    return f"  {s.start.on.shown + ' → ' + end:<{width}} {label}  [{ids}]"
 
 
 def history_text(h: History, as_known_at: datetime | None = None) -> str:
@@ -102,7 +103,7 @@ def history_text(h: History, as_known_at: datetime | None = None) -> str:
     ]
     lines.append("Leaves")
     for s in h.leaves:
-        label = "on leave" + (f", expected until {s.start.until}" if s.start.until else "")
+        label = "on leave" + (f", expected until {s.start.until.shown}" if s.start.until else "")
         if s.end is not None:
             label += "; returned" if s.end.kind == "returned" else "; ended by departure"
         lines.append(_span(s, label))
@@ -131,7 +132,8 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
         status = (
             "active"
             if row.status == "active"
-            else f"on leave since {row.leave_since}" + (f", {leave_until(row, w.at)}" if row.leave_until else "")
+            else f"on leave since {shown(row.leave_since or '')}"
+            + (f", {leave_until(row, w.at)}" if row.leave_until else "")
         )
         lines.append(f"  status: {status}{cause('status')}")
         lines.append(f"  title: {row.title or shown_title(row).replace('title ', '')}{cause('title')}")
@@ -143,7 +145,7 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
             lines.append("  * a change on this row has a date known only to its month or year, still open on this day")
     elif gone is not None:
         where = f" → {gone.destination}" if gone.destination else " (destination not reported)"
-        lines.append(f"  status: departed {gone.departed_on}{where}{cause('status')}")
+        lines.append(f"  status: departed {shown(gone.departed_on)}{where}{cause('status')}")
         lines.append(f"  last title: {gone.title or 'not reported'}{cause('title')}")
     else:
         lines.append("  status: not in the organisation on this day (no event known before it)")

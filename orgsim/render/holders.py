@@ -17,11 +17,11 @@ def holders_text(organisation: str, title: str, tenures: list[Tenure], timeline:
     if not tenures:
         lines.append(f"  no one held a post titled {title!r} (titles are matched without case)")
     for t in tenures:
-        until = str(t.end.on) if t.end is not None else "still held"
+        until = t.end.on.shown if t.end is not None else "still held"
         if t.person is None:
-            lines.append(f"  {t.start.on} → {until if t.end is not None else 'still vacant'}  vacant")
+            lines.append(f"  {t.start.on.shown} → {until if t.end is not None else 'still vacant'}  vacant")
             continue
         acting = "  (acting)" if t.acting else ""
-        lines.append(f"  {t.start.on} → {until}  {t.name} [{t.person}] — {t.post}{acting}")
+        lines.append(f"  {t.start.on.shown} → {until}  {t.name} [{t.person}] — {t.post}{acting}")
         lines.extend(f"      {source_line(facts[e])}" for e in t.events)
     return "\n".join(lines)

@@ -44,7 +44,7 @@ def fact_text(fact: Fact, timeline: Timeline) -> str:
 
 def _fact_line(fact: Fact, timeline: Timeline) -> list[str]:
     what = fact_text(fact, timeline)
-    lines = [f"• {fact.on} {what}  [event {fact.id}]"]
+    lines = [f"• {fact.on.shown} {what}  [event {fact.id}]"]
     for src in fact.all_sources:  # every source, each with its quote, document, web address and note
         if src.get("quote"):
             lines.append(f"   “{src['quote']}”")

@@ -16,7 +16,7 @@ from typing import Any
 import graphviz
 
 from orgsim.chart import Row
-from orgsim.dates import PartialDate
+from orgsim.dates import PartialDate, shown
 from orgsim.orgchart import shown_title
 
 __all__ = [
@@ -120,7 +120,7 @@ def display_name(pid: str, name: str, people: Mapping[str, dict[str, Any]], lang
 def leave_until(row: Row, at: date | None = None) -> str:
     """`until 2024-12`; when that date has passed by day `at` and still no return is reported, it says so
     (the row stays on leave: a return is never guessed)."""
-    text = f"until {row.leave_until}"
+    text = f"until {shown(row.leave_until or '')}"
     if at is not None and row.leave_until and PartialDate.parse(row.leave_until).end < at:
         text += ", passed: no return reported"
     return text
@@ -130,7 +130,7 @@ def person_lines(row: Row, name: str, at: date | None = None) -> list[str]:
     """The lines of a person's box: name, title, and the notes that qualify the row on day `at`."""
     lines = [name, row.title or f"({shown_title(row)})"]
     if row.status == "on_leave":
-        lines.append(f"on leave since {row.leave_since}")
+        lines.append(f"on leave since {shown(row.leave_since or '')}")
         lines.append(leave_until(row, at) if row.leave_until else "return not reported")
     if row.uncertain:
         lines.append("date partly known")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from orgsim.chart import OrgChart, Row
+from orgsim.dates import shown
 from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
 from orgsim.orgchart import shown_title
@@ -27,7 +28,9 @@ def row_label(row: Row, at: date | None = None) -> str:
     title = shown_title(row)
     label = f"{row.name} — {title}  [{row.id}]"
     if row.status == "on_leave":
-        label += f"  (on leave since {row.leave_since}" + (f", {leave_until(row, at)})" if row.leave_until else ")")
+        label += f"  (on leave since {shown(row.leave_since or '')}" + (
+            f", {leave_until(row, at)})" if row.leave_until else ")"
+        )
     if row.uncertain:
         label += "  *"
     return label
@@ -69,7 +72,7 @@ def chart_tree(chart: OrgChart) -> str:
     if open_departures:  # gone from the tree, but the date is only a month or year still open today
         lines.append(
             "Left, on a date known only to its month or year (may still be here): "
-            + ", ".join(f"{a.name} ({a.departed_on})" for a in open_departures)
+            + ", ".join(f"{a.name} ({shown(a.departed_on)})" for a in open_departures)
         )
     if any(r.uncertain for r in chart.rows):
         lines.append("* a change on this row has a date known only to its month or year, still open on this day")
@@ -103,10 +106,12 @@ def _excerpt(text: str, width: int = 60) -> str:
 
 def when(fact: Fact) -> str:
     """`on 2024-09-25`, or `between 2024-08-01 and 2024-08-31` for a date known to its month, its year
-    or a range of days."""
+    or a range of days, or `on or before 2024-08-05` (`on or after …`) for an open bound."""
     on = fact.on
     if on.precision == "day":
         return f"on {on}"
+    if on.bound is not None:
+        return on.shown
     return f"between {on.start.isoformat()} and {on.end.isoformat()}"
 
 

@@ -9,7 +9,7 @@ Only reported lines are drawn; a box with no line has no reported reporting line
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import graphviz
 
@@ -41,6 +41,7 @@ class Cast:
     lines: tuple[tuple[str, str], ...]
     size: dict[str, tuple[float, float]]
     first_row: dict[str, Row]
+    units: dict[str, str] = field(default_factory=dict)  # the units people report to in a frame: id → name
 
 
 def _text_width(line: str) -> float:
@@ -52,8 +53,15 @@ def cast_of(charts: list[OrgChart], timeline: Timeline, lang: str = "en") -> Cas
     people: dict[str, Row] = {}
     lines: set[tuple[str, str]] = set()
     size: dict[str, tuple[float, float]] = {}
+    units: dict[str, str] = {}
     for chart in charts:
         ids = chart.ids()
+        for unit in chart.units:  # a unit (the board) people report to: a box of its own, the same in every frame
+            units.setdefault(unit.id, unit.name)
+            w = _text_width(unit.name) + 0.45
+            old = size.get(unit.id, (0.0, 0.0))
+            size[unit.id] = (max(old[0], w, _text_width("(unit of the organisation)") + 0.45), max(old[1], 0.6))
+        ids |= {u.id for u in chart.units}
         for row in chart.rows:
             people.setdefault(row.id, row)
             if row.reports_to in ids:
@@ -63,7 +71,7 @@ def cast_of(charts: list[OrgChart], timeline: Timeline, lang: str = "en") -> Cas
             h = 0.19 * len(text) + 0.22
             old = size.get(row.id, (0.0, 0.0))
             size[row.id] = (max(old[0], w), max(old[1], h))
-    return Cast(tuple(sorted(people)), tuple(sorted(lines)), size, people)
+    return Cast(tuple(sorted(people.keys() | units.keys())), tuple(sorted(lines)), size, people, units)
 
 
 def _deepest(cast: Cast) -> str | None:
@@ -95,8 +103,15 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
         ],
     )
 
+    here = {u.id for u in chart.units}
+
     def person(container: graphviz.Digraph, pid: str) -> None:
         width, height = cast.size[pid]
+        if pid in cast.units:  # a unit's box, unseen on a day no one reports to it or holds a post in it
+            text = label([display_name(pid, cast.units[pid], timeline.people, lang), "(unit of the organisation)"])
+            seen = {"shape": "folder"} if pid in here else {"shape": "folder", "style": "invis"}
+            container.node(pid, text, width=f"{width:.2f}", height=f"{height:.2f}", id=f"unit-{pid}", **seen)
+            return
         row = rows.get(pid)
         shown = row or cast.first_row[pid]
         name = display_name(pid, shown.name, timeline.people, lang)
@@ -121,7 +136,7 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
             person(g, pid)
     for manager, report in cast.lines:
         row = rows.get(report)
-        if row is not None and row.reports_to == manager and manager in rows:
+        if row is not None and row.reports_to == manager and (manager in rows or manager in here):
             g.edge(manager, report)
         else:
             g.edge(manager, report, style="invis")
