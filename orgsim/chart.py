@@ -118,8 +118,8 @@ def _ambiguous(earlier: Any, fact: Fact, people: Mapping[str, dict[str, Any]]) -
     options = []
     if other.on.end < vague.on.end:
         options.append(f"{_days(other.on.end + timedelta(days=1), vague.on.end)} if it came after")
-    if vague.on.earliest < other.on.start:
-        options.append(f"{_days(vague.on.earliest, other.on.start - timedelta(days=1))} if before")
+    if vague.on.earliest < other.on.earliest:  # (none before an open "on or before": it may be any day)
+        options.append(f"{_days(vague.on.earliest, other.on.earliest - timedelta(days=1))} if before")
     hint = f" (event {vague.id}: {', '.join(options)})" if options else ""
     err = RuleError(
         f"{name} ({fact.person}): which came first cannot be told from the dates of event {earlier.id} "

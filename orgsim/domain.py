@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -21,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 from orgsim.changes import corrected_fields, new_fact, source_key
 from orgsim.dates import PartialDate
 from orgsim.errors import DuplicateFactError, RecordError, RuleError
+from orgsim.events import FactEvent
 from orgsim.facts import (
     KINDS,
     Citation,
@@ -47,38 +47,6 @@ __all__ = [
 ]
 
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
-
-
-class FactEvent(Aggregate.Event):
-    """An event that records one cited change; subclasses name its kind."""
-
-    kind: ClassVar[str]
-    fact_id: str
-    person: str
-    on: str
-    source: dict  # the first source ({}: none)
-    more_sources: list  # the others, in order (absent from the events stored before a fact could cite several)
-    _: KW_ONLY  # (so the kinds' own fields, declared after, need no default)
-    #: When it was announced, if reported; an event stored before this field has none (the default).
-    announced: str | None = None
-
-    def fields(self) -> dict[str, Any]:
-        return {}
-
-    def fact(self) -> Fact:
-        """The cited change this event records, at its place in the log."""
-        return Fact(
-            id=self.fact_id,
-            kind=self.kind,
-            person=self.person,
-            on=PartialDate.parse(self.on),
-            source=self.source,
-            seq=self.originator_version,
-            recorded_at=self.timestamp,
-            more_sources=tuple(getattr(self, "more_sources", ())),
-            announced=PartialDate.parse(self.announced) if getattr(self, "announced", None) else None,
-            **self.fields(),
-        )
 
 
 class Organisation(Aggregate):

@@ -1,4 +1,5 @@
-"""Pure: the event log, one person's tenures, and why their row looks the way it does on a day.
+"""Pure: one person's tenures, and why their row looks the way it does on a day (the event log, in
+`eventlog`, is re-exported here).
 
 Everything here reads a `Timeline` — cut to what the store knew with `Timeline.as_known_at` when
 the second clock is asked for — and derives from the chart's own fold (`chart.steps`,
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from orgsim.chart import Alumnus, Row, chart_at, replay, steps
-from orgsim.dates import PartialDate
-from orgsim.errors import DateError, RecordError, UnknownPersonError
-from orgsim.facts import KINDS, Fact, Retraction, Timeline
+from orgsim.errors import UnknownPersonError
+from orgsim.eventlog import ORDERS, LogEntry, iso, log, log_entries, select
+from orgsim.facts import Fact, Timeline
 
 __all__ = [
     "ORDERS",
@@ -33,132 +34,6 @@ __all__ = [
     "select",
     "why",
 ]
-
-#: How the log can be ordered: by effective date (then recording order), or by recording time.
-ORDERS = ("effective", "recorded")
-
-
-def iso(moment: datetime | None) -> str | None:
-    """A recording time as ISO-8601 UTC (`2024-08-01T09:30:00Z`); naive times are taken as UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _summary(fact: Fact, timeline: Timeline, rejoining: bool = False) -> str:
-    """`fact.describe()` with the manager's display name instead of their id."""
-    named = replace(fact, manager=timeline.name_of(fact.manager)) if fact.manager else fact
-    return named.describe(rejoining)
-
-
-def comebacks(timeline: Timeline) -> set[str]:
-    """The appointments that bring back someone who had left (effective order, facts that count): the
-    first joining fact of a person after their departure from the organisation."""
-    gone: set[str] = set()
-    out: set[str] = set()
-    for f in timeline.effective():
-        if f.kind == "departed" and f.post is None:
-            gone.add(f.person)
-        elif f.kind in ("appointed", "returned") and f.person in gone:
-            gone.discard(f.person)
-            out.add(f.id)
-    return out
-
-
-# --- the log ---------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class LogEntry:
-    """One stored fact as the log shows it, with its retraction when one was known."""
-
-    fact: Fact
-    name: str
-    summary: str
-    retraction: Retraction | None = None
-
-    @property
-    def id(self) -> str:
-        return self.fact.id
-
-    @property
-    def retracted(self) -> bool:
-        return self.retraction is not None
-
-    def as_json(self) -> dict[str, Any]:
-        f, r = self.fact, self.retraction
-        return {
-            "id": f.id,
-            "kind": f.kind,
-            "person": f.person,
-            "name": self.name,
-            "summary": self.summary,
-            "details": f.details(),
-            "on": str(f.on),
-            "precision": f.on.precision,
-            "announced": None if f.announced is None else str(f.announced),
-            "recorded_at": iso(f.recorded_at),
-            "source": dict(f.source),
-            "sources": [dict(s) for s in f.all_sources],
-            "retracted": r is not None,
-            "retraction": None if r is None else {"id": r.id, "reason": r.reason, "recorded_at": iso(r.recorded_at)},
-        }
-
-
-def _entries(timeline: Timeline) -> dict[str, LogEntry]:
-    gone = {r.target: r for r in timeline.retractions}
-    back = comebacks(timeline)
-    return {
-        f.id: LogEntry(f, timeline.name_of(f.person), _summary(f, timeline, f.id in back), gone.get(f.id))
-        for f in timeline.facts
-    }
-
-
-def log(timeline: Timeline, order: str = "effective") -> list[LogEntry]:
-    """Every fact the timeline holds, retracted ones included (and marked), in the chosen order."""
-    if order not in ORDERS:
-        raise RecordError(f"unknown order {order!r}: use one of {', '.join(ORDERS)}")
-    entries = list(_entries(timeline).values())
-    if order == "effective":
-        entries.sort(key=lambda e: e.fact.order)
-    else:
-        far = datetime.min.replace(tzinfo=UTC)
-        entries.sort(key=lambda e: (e.fact.recorded_at or far, e.fact.seq))
-    return entries
-
-
-def select(
-    entries: Iterable[LogEntry],
-    person: str | None = None,
-    start: PartialDate | None = None,
-    end: PartialDate | None = None,
-    kinds: Iterable[str] = (),
-) -> list[LogEntry]:
-    """The entries about `person`, of one of `kinds`, whose effective date overlaps [start, end].
-
-    A partial date overlaps when any of its days does: `2024-08` is in `--from 2024-08-15`, and
-    `--to 2024` means through 31 December 2024. An open bound is listed under its one day, the day it
-    counts from (its open side would put it in every range on that side).
-    """
-    kinds = tuple(k.strip().lower().replace("-", "_") for k in kinds)  # `on-leave` as the append command spells it
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise RecordError(f"unknown kind {unknown[0]!r}: use one of {', '.join(KINDS)}")
-    if start is not None and end is not None and end.end < start.start:
-        raise DateError(f"the range ends ({end}) before it starts ({start})")
-    out = []
-    for e in entries:
-        f = e.fact
-        if person is not None and f.person != person:
-            continue
-        if kinds and f.kind not in kinds:
-            continue
-        if start is not None and f.on.last_named < start.start:
-            continue
-        if end is not None and f.on.start > end.end:
-            continue
-        out.append(e)
-    return out
 
 
 # --- one person, fact by fact ------------------------------------------------------------------------
@@ -302,7 +177,7 @@ def history(timeline: Timeline, person: str, folded: Steps | None = None) -> His
                 leaves.append(Span(None, fact))
             else:
                 _close(leaves, fact)
-    entries = _entries(timeline)
+    entries = log_entries(timeline)
     gone = tuple(
         e.id for e in sorted(entries.values(), key=lambda e: e.fact.order) if e.retracted and e.fact.person == person
     )
@@ -409,7 +284,7 @@ def why(
             because["status"] = fact.id
     if status == "not_joined":
         because = {"title": None, "reports_to": None, "status": None}
-    entries = _entries(timeline)
+    entries = log_entries(timeline)
     return Why(
         timeline.organisation,
         person,

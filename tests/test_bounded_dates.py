@@ -505,3 +505,16 @@ def test_the_read_model_answers_open_bounds_as_a_replay_does_in_place_and_backda
     kept = tables(str(tmp_path / "orgsim.db"), "OpenAI"), the_rest(str(tmp_path / "orgsim.db"), "OpenAI")
     seeded_file.rebuild(replace=True)
     assert (tables(str(tmp_path / "orgsim.db"), "OpenAI"), the_rest(str(tmp_path / "orgsim.db"), "OpenAI")) == kept
+
+
+def test_two_bounds_on_or_before_overlap_and_the_hint_gives_no_day_before_the_other(cli, db):
+    """A title on or before 1 June and a departure on or before 5 August, one stint: either came first.
+    Before a title that may be any day up to 1 June there is no day to give."""
+    _append(cli, db, "appointed", "jane-doe", "--name", "Jane Doe", "--title", "COO", "--on", "2015")
+    _append(cli, db, "appointed", "jane-doe", "--title", "CEO", "--on", "..2024-06-01")
+    before = stored_events(db)
+    result = cli("append", "departed", "jane-doe", "--on", "..2024-08-05", "--source", "s", "--store", db)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "(appointed, on or before 2024-06-01) and event" in result.stderr
+    assert result.stderr.endswith(": 2024-06-02..2024-08-05 if it came after)\n")
+    assert stored_events(db) == before
