@@ -9,10 +9,14 @@ STORE ?= orgsim.db
 setup:
 	@scripts/bootstrap.sh
 
+# The seeds, then the public record demo (other organisations too); both skip what is already stored,
+# so a second run on the same store adds nothing. With several organisations, `show` needs --org.
 demo: setup
 	$(RUN) orgsim load --store $(STORE)
-	$(RUN) orgsim show --at 2023-11-20 --store $(STORE)
-	$(RUN) orgsim show --at 2024-10-15 --store $(STORE)
+	$(RUN) orgsim import demo/public-record.jsonl --store $(STORE)
+	$(RUN) orgsim show --at 2023-11-20 --org OpenAI --store $(STORE)
+	$(RUN) orgsim show --at 2024-10-15 --org OpenAI --store $(STORE)
+	$(RUN) orgsim flows --store $(STORE)
 	@$(MAKE) --no-print-directory diagrams
 
 # The seeds' story as pictures in diagrams/ (DOT, SVG, PNG) and the timeline page; commit them.
