@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from orgsim.dates import PartialDate
 from orgsim.errors import RuleError
 from orgsim.facts import Fact, Kind, Timeline
-from orgsim.orgchart import Alumnus, OrgChart, Post, Row, posts_title, units_on
+from orgsim.orgchart import Alumnus, OrgChart, Post, Row, posts_title, unit_names, units_on
 
 __all__ = [
     "Alumnus",
@@ -399,5 +399,5 @@ def chart_at(timeline: Timeline, at: date) -> OrgChart:
         at=at,
         rows=tuple(sorted(out, key=lambda r: r.id)),
         alumni=tuple(sorted(gone, key=lambda a: a.id)),
-        units=units_on(out, timeline.people),
+        units=units_on(out, unit_names(timeline.people)),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Alumnus", "OrgChart", "Post", "Row", "Unit", "posts_title", "shown_title", "units_on"]
+__all__ = ["Alumnus", "OrgChart", "Post", "Row", "Unit", "posts_title", "shown_title", "unit_names", "units_on"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,24 +122,27 @@ class Unit:
         return {"id": self.id, "name": self.name, "members": [{"person": p, "post": t} for p, t in self.members]}
 
 
-def units_on(rows: Iterable[Row], people: Mapping[str, Mapping[str, Any]]) -> tuple[Unit, ...]:
-    """The units a day's rows name, as managers or as the place of a post, sorted by id (the register
-    `people` says which entries are units)."""
+def unit_names(people: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The units of a register, id → name (the entries flagged `unit`)."""
+    return {pid: p["name"] for pid, p in people.items() if p.get("unit")}
+
+
+def units_on(rows: Iterable[Row], units: Mapping[str, str]) -> tuple[Unit, ...]:
+    """The units a day's rows name, as managers or as the place of a post, sorted by id (`units`: the
+    register's units, id → name)."""
+    if not units:
+        return ()
     members: dict[str, list[tuple[str, str]]] = {}
     managers: set[str] = set()
     for r in rows:
-        if r.reports_to is not None and people.get(r.reports_to, {}).get("unit"):
+        if r.reports_to is not None and r.reports_to in units:
             managers.add(r.reports_to)
         for p in r.posts:
             if p.unit is not None:
                 members.setdefault(p.unit, []).append((r.id, Post(p.title, p.acting).text()))
-    if not members and not managers:
-        return ()
-    by_name = {e["name"]: pid for pid, e in people.items() if e.get("unit")} if members else {}
+    by_name = {name: uid for uid, name in units.items()}
     ids = managers | {by_name[name] for name in members if name in by_name}
-    return tuple(
-        Unit(uid, people[uid]["name"], tuple(sorted(members.get(people[uid]["name"], ())))) for uid in sorted(ids)
-    )
+    return tuple(Unit(uid, units[uid], tuple(sorted(members.get(units[uid], ())))) for uid in sorted(ids))
 
 
 @dataclass(frozen=True)

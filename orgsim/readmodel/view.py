@@ -12,8 +12,8 @@ from typing import Any
 from orgsim.chart import Alumnus, ChartState, OrgChart, Row
 from orgsim.diff import fresh_events
 from orgsim.facts import Fact, Timeline
-from orgsim.orgchart import units_on
-from orgsim.readmodel.rows import facts_of, posts_of
+from orgsim.orgchart import Post, units_on
+from orgsim.readmodel.rows import facts_of, posts_of_many
 from orgsim.readmodel.schema import FOREVER
 from orgsim.readmodel.states import SeededStates
 
@@ -47,12 +47,18 @@ _ROWS = (  # a day's row versions with their names, events and partly known date
 )
 
 
-def _row(found: tuple, day: str) -> Row:
+def _rows(found: Iterable[tuple], day: str) -> list[Row]:
+    """Chart rows from `_ROWS` results on `day` (ISO), their posts decoded in one call (many calls
+    cost more: 0.15 → 0.04 s for a 9,400-person chart)."""
+    found = list(found)
+    posts = posts_of_many([f[3] for f in found])
+    return [_row(f, day, p) for f, p in zip(found, posts, strict=True)]
+
+
+def _row(found: tuple, day: str, posts: tuple[Post, ...]) -> Row:
     """A chart's row from a `_ROWS` result on `day` (ISO): uncertain when a partly known date that
     touched this version is open that day."""
-    person, name, title, posts, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = (
-        found
-    )
+    person, name, title, _, status, reports_to, since, leave_since, leave_until, n_events, n_touched, ids, opens = found
     uncertain = opens is not None and any(
         o[0] < n_touched and o[1] is not None and o[1] <= day <= o[2] for o in json.loads(opens)
     )
@@ -68,7 +74,7 @@ def _row(found: tuple, day: str) -> Row:
         leave_since,
         leave_until,
         events,
-        posts_of(posts),
+        posts,
     )
 
 
@@ -101,7 +107,7 @@ class View(SeededStates):
             "AND r.valid_from <= ?" + only,
             (self.org_id, day, day, *wanted),
         )
-        rows = [_row(found_row, day) for found_row in found if keep is None or found_row[0] in keep]
+        rows = _rows((found_row for found_row in found if keep is None or found_row[0] in keep), day)
         gone = (
             self._alumni(day, left_after, alumni == "open", only.replace("r.person", "a.person"), wanted)
             if alumni
@@ -110,7 +116,7 @@ class View(SeededStates):
         if keep is not None:
             gone = [a for a in gone if a.id in keep]
         rows.sort(key=lambda r: r.id)
-        return OrgChart(self.name, at, tuple(rows), tuple(gone), units_on(rows, self.people))
+        return OrgChart(self.name, at, tuple(rows), tuple(gone), units_on(rows, self.units()))
 
     def _alumni(
         self, day: str, left_after: date | None, open_only: bool = False, only: str = "", wanted: Iterable[str] = ()
@@ -132,6 +138,15 @@ class View(SeededStates):
         gone.sort(key=lambda a: a.id)
         return gone
 
+    def units(self) -> dict[str, str]:
+        """The register's units, id → name (`orgchart.unit_names` of the register, in one query)."""
+        return dict(
+            self.conn.execute(
+                "SELECT person, name FROM orgsim_rm_people WHERE org_id = ? AND json_extract(data, '$.unit')",
+                (self.org_id,),
+            )
+        )
+
     def diff_charts(self, a: date, b: date) -> tuple[OrgChart, OrgChart, dict[str, str]]:
         """The parts of the charts on days `a` and `b` that a diff reads, in one set-based query: the row
         versions valid on one day and not the other (a person's row is the same on both days exactly
@@ -141,16 +156,16 @@ class View(SeededStates):
         same changes as of the whole charts; with the names, `diff_text` the same text."""
         early, late = sorted((a, b))
         first, last = early.isoformat(), late.isoformat()
-        sides: tuple[list[Row], list[Row]] = ([], [])
-        days = (first, last)
-        for side, *found in self.conn.execute(
+        found: tuple[list[tuple], list[tuple]] = ([], [])
+        for side, *row in self.conn.execute(
             _ROWS.format(events="t.events").replace("SELECT ", "SELECT 0, ", 1)
             + "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_to <= ? AND r.valid_from <= ? UNION ALL "
             + _ROWS.format(events="t.events").replace("SELECT ", "SELECT 1, ", 1)
             + "WHERE r.org_id = ? AND r.valid_to > ? AND r.valid_from > ? AND r.valid_from <= ?",
             (self.org_id, first, last, first, self.org_id, last, first, last),
         ):
-            sides[side].append(_row(tuple(found), days[side]))
+            found[side].append(tuple(row))
+        sides = (_rows(found[0], first), _rows(found[1], last))
         for rows in sides:
             rows.sort(key=lambda r: r.id)
         charts = [OrgChart(self.name, day, tuple(rows)) for day, rows in zip((early, late), sides, strict=True)]
