@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Alumnus", "OrgChart", "Post", "Row", "Unit", "posts_title", "shown_title", "unit_names", "units_on"]
+__all__ = [
+    "Alumnus",
+    "OrgChart",
+    "Post",
+    "Row",
+    "Unit",
+    "posts_title",
+    "seated_in",
+    "shown_title",
+    "unit_names",
+    "units_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,15 @@ class Row:
             "leave_until": self.leave_until,
             "events": list(self.events),
         }
+
+
+def seated_in(row: Row) -> str | None:
+    """The unit whose member someone only is (every post of theirs sits in it) when they report to no
+    one (an outside director): shown with their unit, not among people with no reported line."""
+    units = {p.unit for p in row.posts}
+    if row.reports_to is not None or len(units) != 1 or None in units:
+        return None
+    return units.pop()
 
 
 def shown_title(row: Row) -> str:

@@ -328,7 +328,7 @@ def test_a_departure_on_or_after_a_day_stays_may_still_be_here(cli, db):
     for day, here in (("2024-09-30", True), ("2024-10-01", False), ("2031-01-01", False)):
         assert (_row(cli, db, "kevin-weil", day) is not None) == here
     assert (
-        "Left, on a date known only to its month or year (may still be here): Kevin Weil (on or after 2024-10-01)"
+        "Left, on a date known only within bounds (may still be here): Kevin Weil (on or after 2024-10-01)"
         in cli("show", "--at", "2031-01-01", "--store", db).stdout
     )
 

@@ -141,7 +141,7 @@ def test_python_dash_m_and_console_script_run(db):
 def test_show_text_names_a_departure_whose_month_is_still_open(cli, db):
     out = cli("show", "--at", "2024-02-15", "--store", db).stdout
     assert "Andrej Karpathy" not in out.split("Left, on a date")[0]  # not in the tree
-    assert "Left, on a date known only to its month or year (may still be here): Andrej Karpathy (2024-02)" in out
+    assert "Left, on a date known only within bounds (may still be here): Andrej Karpathy (2024-02)" in out
     assert "Left, on a date" not in cli("show", "--at", "2024-03-01", "--store", db).stdout
 
 

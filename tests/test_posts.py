@@ -366,3 +366,15 @@ def test_the_timeline_draws_a_unit_in_the_frames_people_report_to_it(cli, db, tm
     html = page.read_text(encoding="utf-8")
     assert html.count('id="unit&#45;board&#45;of&#45;directors"') >= 2  # every frame keeps its place
     assert "(unit of the organisation)" in html
+
+
+def test_an_outside_director_is_shown_with_the_board_not_as_an_unreported_line(cli, db, tmp_path):
+    seat = ("--title", "Board member", "--unit", BOARD, "--on", "2023-11-17", "--url", ANNOUNCEMENT)
+    ok(cli("append", "appointed", "Helen Toner", *seat, "--store", db))
+    text = ok(cli("show", "--at", "2023-11-18", "--store", db)).stdout
+    assert "Board of Directors (unit) — Helen Toner (Board member)  [board-of-directors]" in text
+    unreported = text.split("Reporting line not reported:")[1]
+    assert "Helen Toner" not in unreported and "Mira Murati" in unreported
+    dot = dot_of(cli, db, "2023-11-18", tmp_path)
+    cluster = dot.split("subgraph cluster_unit_0 {")[1].split("}")[0]
+    assert "Board of Directors: members" in cluster and '"helen-toner"' in cluster

@@ -16,7 +16,7 @@ from orgsim import dates
 from orgsim.chart import OrgChart, Row
 from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
-from orgsim.orgchart import shown_title
+from orgsim.orgchart import seated_in, shown_title
 from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
 from orgsim.render.style import (
     UNREPORTED,
@@ -57,6 +57,7 @@ class Layout:
     folded: list[tuple[str, str, list[str], int]] = field(default_factory=list)  # (parent, why, hidden ids, all hidden)
     unreported_hidden: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)  # drawn node → its level below its top
+    seated: dict[str, list[str]] = field(default_factory=dict)  # unit name → its members only, no line, no reports
 
     def deepest(self) -> str | None:
         """The middle node of the trees' lowest level (folded boxes included): what goes below hangs from it."""
@@ -88,8 +89,12 @@ def layout(
     else:
         # a unit (the board) tops its tree: the people who report to it below it
         tops = [u.id for u in chart.units] + [r.id for r in chart.rows if r.reports_to is None and r.id in kids]
-        loose = [r.id for r in chart.rows if r.reports_to is None and r.id not in kids]
+        loose = [r.id for r in chart.rows if r.reports_to is None and r.id not in kids and seated_in(r) is None]
         out = Layout(rows, tops, loose)
+        for r in chart.rows:  # an outside director: drawn with their unit's members
+            unit = seated_in(r) if r.id not in kids else None
+            if unit is not None:
+                out.seated.setdefault(unit, []).append(r.id)
         if max_unreported is not None and len(loose) > max_unreported:
             out.unreported, out.unreported_hidden = loose[: max_unreported - 1], loose[max_unreported - 1 :]
 
@@ -130,7 +135,8 @@ def layout(
 
 def _boxes(lay: Layout) -> int:
     """How many boxes a layout draws: people, "N more"/"N below" boxes and the not-reported group."""
-    return len(lay.drawn) + len(lay.folded) + len(lay.unreported) + bool(lay.unreported_hidden)
+    seated = sum(len(members) for members in lay.seated.values())
+    return len(lay.drawn) + len(lay.folded) + len(lay.unreported) + bool(lay.unreported_hidden) + seated
 
 
 def _subtree(chart: OrgChart, top: Row) -> list[Row]:
@@ -248,6 +254,8 @@ def chart_graph(
     # Below the trees, top to bottom: the "not reported" group, then the legend and alumni, then the
     # footer. Invisible edges stack the bands, so a wide chart grows down, not sideways.
     anchor = lay.deepest()
+    for n, (unit, members) in enumerate(sorted(lay.seated.items())):  # each unit's members, a group apart
+        anchor = add_group_cluster(g, f"cluster_unit_{n}", f"{unit}: members", grid(members), person, anchor)
     if lay.unreported or lay.unreported_hidden:
         members = list(lay.unreported) + (["_unreported_more"] if lay.unreported_hidden else [])
 

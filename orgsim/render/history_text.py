@@ -142,7 +142,9 @@ def why_text(w: Why, as_known_at: datetime | None = None) -> str:
             f"  reports to: {boss + ' [' + row.reports_to + ']' if boss and row.reports_to else 'not reported'}{cause('reports_to')}"
         )
         if row.uncertain:
-            lines.append("  * a change on this row has a date known only to its month or year, still open on this day")
+            lines.append(
+                "  * a change on this row has a date known only within bounds (a month, a year, a range of days), still open on this day"
+            )
     elif gone is not None:
         where = f" → {gone.destination}" if gone.destination else " (destination not reported)"
         lines.append(f"  status: departed {shown(gone.departed_on)}{where}{cause('status')}")

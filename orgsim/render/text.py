@@ -9,7 +9,7 @@ from orgsim.chart import OrgChart, Row
 from orgsim.dates import shown
 from orgsim.diff import CHANGE_KINDS, ChartDiff
 from orgsim.facts import Fact
-from orgsim.orgchart import shown_title
+from orgsim.orgchart import seated_in, shown_title
 from orgsim.render.style import leave_until
 
 __all__ = [
@@ -43,7 +43,8 @@ def chart_tree(chart: OrgChart) -> str:
         if row.reports_to is not None:
             reports.setdefault(row.reports_to, []).append(row)
     tops = [r for r in chart.rows if r.reports_to is None and r.id in reports]
-    loose = [r for r in chart.rows if r.reports_to is None and r.id not in reports]
+    # (someone only a unit's member, with no reports, is named on the unit's line)
+    loose = [r for r in chart.rows if r.reports_to is None and r.id not in reports and seated_in(r) is None]
     n = len(chart.rows)
     lines = [f"{chart.organisation} on {chart.at.isoformat()} — {n} {'person' if n == 1 else 'people'}"]
 
@@ -53,9 +54,11 @@ def chart_tree(chart: OrgChart) -> str:
         for i, kid in enumerate(kids):
             walk(kid, prefix + ("    " if last else "│   "), i == len(kids) - 1)
 
-    names = {r.id: r.name for r in chart.rows}
+    rows = {r.id: r for r in chart.rows}
     for unit in chart.units:  # a unit first (the board), its members named, the people who report to it below
-        members = ", ".join(f"{names.get(p, p)} ({post})" for p, post in unit.members)
+        members = ", ".join(
+            f"{rows[p].name} ({post}){' *' if rows[p].uncertain else ''}" for p, post in unit.members if p in rows
+        )
         lines.append(f"{unit.name} (unit){' — ' + members if members else ''}  [{unit.id}]")
         kids = reports.get(unit.id, [])
         for i, kid in enumerate(kids):
@@ -71,11 +74,13 @@ def chart_tree(chart: OrgChart) -> str:
     open_departures = [a for a in chart.alumni if a.uncertain]
     if open_departures:  # gone from the tree, but the date is only a month or year still open today
         lines.append(
-            "Left, on a date known only to its month or year (may still be here): "
+            "Left, on a date known only within bounds (may still be here): "
             + ", ".join(f"{a.name} ({shown(a.departed_on)})" for a in open_departures)
         )
     if any(r.uncertain for r in chart.rows):
-        lines.append("* a change on this row has a date known only to its month or year, still open on this day")
+        lines.append(
+            "* a change on this row has a date known only within bounds (a month, a year, a range of days), still open on this day"
+        )
     return "\n".join(lines)
 
 
