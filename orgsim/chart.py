@@ -204,8 +204,12 @@ class ChartState:
                 when = f" (departed {gone[0].on.shown})" if gone else ""
                 raise _fail(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
-            held = next((p for p in state.posts if p.same_post(fact.title, fact.unit)), None) if state else None
-            if fact.also and held is not None:
+            held = (
+                next((p for p in state.posts if p.same_post(fact.title, fact.unit)), None)
+                if fact.also and state
+                else None
+            )
+            if held is not None:
                 raise _fail(
                     fact, people, f"already holds the post {held.text()} (since {held.since}): --also adds another post"
                 )

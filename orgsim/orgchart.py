@@ -61,10 +61,13 @@ class Post:
 def posts_title(posts: tuple[Post, ...]) -> str | None:
     """The posts joined as a person would write them (`CTO and acting CEO`; `A, B and C`); None for one
     post whose title is not reported, or for no post."""
-    if not posts or (len(posts) == 1 and posts[0] == Post(None, since=posts[0].since, events=posts[0].events)):
+    if len(posts) == 1:
+        one = posts[0]
+        return None if one.title is None and not one.acting and one.unit is None else one.text()
+    if not posts:
         return None
     texts = [p.text() for p in posts]
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+    return ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
 @dataclass(frozen=True)

@@ -378,3 +378,14 @@ def test_an_outside_director_is_shown_with_the_board_not_as_an_unreported_line(c
     dot = dot_of(cli, db, "2023-11-18", tmp_path)
     cluster = dot.split("subgraph cluster_unit_0 {")[1].split("}")[0]
     assert "Board of Directors: members" in cluster and '"helen-toner"' in cluster
+
+
+def test_an_import_record_with_a_post_field_of_the_wrong_type_is_refused(cli, db, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    line = {"kind": "appointed", "person": "mira-murati", "title": "CEO", "also": "yes", "on": "2023-11-17"}
+    bad.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    message = refused(cli, db, "import", str(bad), "--org", "OpenAI")
+    assert f"{bad}:1: field 'also' must be true or false" in message
+    line = {"kind": "departed", "person": "mira-murati", "post": "CTO", "also": True, "on": "2023-11-17"}
+    bad.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert "do not belong to a departed event" in refused(cli, db, "import", str(bad), "--org", "OpenAI")

@@ -57,7 +57,7 @@ class PersonRecord:
     unit: bool = False  # a unit of the organisation (its board), not a person
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventRecord:
     """One change as a record says it; people are named as the record names them (id, name or alias)."""
 
@@ -215,7 +215,7 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
         raise RecordError(f"{where}: field 'aliases' must be a list of strings")
     sources = _sources(obj, where, documents)
-    for key in ("also", "acting"):
+    for key in ("also", "acting") if "also" in obj or "acting" in obj else ():
         if not isinstance(obj.get(key, False), bool):
             raise RecordError(f"{where}: field {key!r} must be true or false")
     return EventRecord(
@@ -236,8 +236,8 @@ def parse_event(obj: Any, where: str, documents: Documents | None = None) -> Eve
         where=where,
         also=obj.get("also", False),
         acting=obj.get("acting", False),
-        unit=_text(obj, "unit", where),
-        post=_text(obj, "post", where),
+        unit=_text(obj, "unit", where) if "unit" in obj else None,  # (most records have no post fields)
+        post=_text(obj, "post", where) if "post" in obj else None,
     )
 
 

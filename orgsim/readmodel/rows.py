@@ -22,7 +22,7 @@ ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # json.dum
 
 # --- facts as table rows ------------------------------------------------------------------------
 def fact_row(org_id: str, f: Fact) -> tuple:
-    record = [
+    record: list[Any] = [
         f.kind,
         f.person,
         str(f.on),
@@ -35,11 +35,9 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.more_sources,
         f.cited,
         str(f.announced) if f.announced else None,
-        f.also,
-        f.acting,
-        f.unit,
-        f.post,
     ]
+    if f.also or f.acting or f.unit is not None or f.post is not None:  # (a plain fact's record is as ever)
+        record += [f.also, f.acting, f.unit, f.post]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
 
 
@@ -77,10 +75,7 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             tuple(more),
             tuple(cited),
             day(announced) if announced else None,
-            also,
-            acting,
-            unit,
-            post,
+            *posts,  # also, acting, unit, post: when any is set
         )
         for (fid, seq, _), (
             kind,
@@ -95,10 +90,7 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             more,
             cited,
             announced,
-            also,
-            acting,
-            unit,
-            post,
+            *posts,
         ) in zip(rows, records)
     ]
 
