@@ -29,7 +29,7 @@ _REVERSED = {"left": "joined", "joined": "left", "rejoined": "left", "on_leave":
 _CAUSES = {  # which fact kinds can cause which change
     "on_leave": {"on_leave"},
     "returned": {"returned"},
-    "title_changed": {"appointed"},
+    "title_changed": {"appointed", "departed"},  # (a departure from one post changes the posts too)
     "manager_changed": {"reports_to", "appointed", "departed"},
 }
 
@@ -144,7 +144,11 @@ def _forward(early: OrgChart, late: OrgChart, facts: Mapping[str, Fact]) -> list
             continue
         if a.since != b.since and early.at < late.at:  # left and came back in between: say both, not "no change"
             # (on one day, two timelines (a correction's preview) may date a start differently: no leaving)
-            gone = tuple(f.id for f in sorted(departures(pid), key=lambda f: f.seq) if early.at < f.on.start <= late.at)
+            gone = tuple(
+                f.id
+                for f in sorted(departures(pid), key=lambda f: f.seq)
+                if f.post is None and early.at < f.on.start <= late.at  # (stepping down from a post is no leaving)
+            )
             changes.append(Change(pid, a.name, "left", a, None, gone))
             changes.append(Change(pid, b.name, "rejoined", None, b, b.events[:1]))
             continue

@@ -13,6 +13,7 @@ from typing import Any
 
 from orgsim.chart import ChartState
 from orgsim.facts import Fact, Timeline
+from orgsim.orgchart import Post
 
 __all__ = ["Tenure", "holders"]
 
@@ -24,8 +25,7 @@ class Tenure:
 
     person: str | None
     name: str | None
-    post: str  # as the post is written (`acting CEO`, `Chair (Board of Directors)`)
-    acting: bool
+    post: Post  # (a vacancy's: the title asked about)
     start: Fact
     end: Fact | None = None
     events: list[str] = field(default_factory=list)
@@ -35,8 +35,10 @@ class Tenure:
             "person": self.person,
             "name": self.name,
             "vacant": self.person is None,
-            "post": self.post,
-            "acting": self.acting,
+            "title": self.post.title,
+            "acting": self.post.acting,
+            "unit": self.post.unit,
+            "post": self.post.text(),
             "from": str(self.start.on),
             "to": str(self.end.on) if self.end is not None else None,
             "events": self.events,
@@ -44,11 +46,16 @@ class Tenure:
         }
 
 
-def _held(rows: Any, title: str, unit: str | None) -> dict[tuple[str, bool], str]:
-    """{(person, acting): post text} of everyone holding the post in a fold's rows."""
-    return {
-        (pid, p.acting): p.text() for pid, s in rows.items() for p in s.posts if p.same_post(title, unit, any_unit=True)
-    }
+def _held(rows: Any, title: str, unit: str | None) -> dict[tuple[str, bool], Post]:
+    """{(person, acting): post} of everyone holding the post in a fold's rows."""
+    return {(pid, p.acting): p for pid, s in rows.items() for p in s.posts if p.same_post(title, unit, any_unit=True)}
+
+
+def _ending(facts: list[Fact], person: str) -> Fact:
+    """The fact of the day that ended someone's tenure: their departure (from the post or the
+    organisation), else their appointment to other posts, else any fact of theirs that day."""
+    mine = [f for f in facts if f.person == person] or facts
+    return next((f for f in mine if f.kind == "departed"), next((f for f in mine if f.kind == "appointed"), mine[0]))
 
 
 def holders(timeline: Timeline, title: str, unit: str | None = None) -> list[Tenure]:
@@ -66,18 +73,18 @@ def holders(timeline: Timeline, title: str, unit: str | None = None) -> list[Ten
         ended = None
         for key in [k for k in open_ if k not in held]:
             tenure = open_.pop(key)
-            tenure.end = ended = next((f for f in facts if f.person == key[0]), facts[0])
+            tenure.end = ended = _ending(facts, key[0])
             tenure.events.append(ended.id)
         began = None
         for key, post in held.items():
-            if key not in open_:
-                began = next((f for f in facts if f.person == key[0]), facts[0])
-                open_[key] = Tenure(key[0], timeline.name_of(key[0]), post, key[1], began, events=[began.id])
+            if key not in open_:  # began that day, by the appointment that gave the post
+                began = next((f for f in facts if f.id in post.events), facts[0])
+                open_[key] = Tenure(key[0], timeline.name_of(key[0]), post, began, events=[began.id])
                 out.append(open_[key])
         if vacancy is not None and held:
             vacancy.end = began
             vacancy = None
         elif vacancy is None and not held and ended is not None:
-            vacancy = Tenure(None, None, title, False, ended)
+            vacancy = Tenure(None, None, Post(title, unit=unit), ended)
             out.append(vacancy)
     return sorted(out, key=lambda t: (t.start.order, t.person is not None))

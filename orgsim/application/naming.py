@@ -11,6 +11,7 @@ from orgsim.domain import PERSON_ID, Organisation, name_key, slugify
 from orgsim.errors import RecordError, UnknownPersonError
 from orgsim.facts import Fact
 from orgsim.interchange import EventRecord
+from orgsim.orgchart import unit_names
 from orgsim.people import StorePeople
 from orgsim.record import Record
 
@@ -34,6 +35,15 @@ def _ensure_unit(org: Organisation, record: Record, rec: EventRecord, timestamp:
     id made from it); returns 1 when it did."""
     if rec.unit is None or lookup(record, rec.unit) is not None:
         return 0
+    if not rec.where:  # typed: a unit whose name is part of another's, or the other way round, is a typo
+        given = " ".join(rec.unit.split()).casefold()
+        close = [n for n in unit_names(record.people).values() if given in n.casefold() or n.casefold() in given]
+        if close:
+            raise RecordError(
+                f"no unit {rec.unit!r} in {org.name}: did you mean {close[0]!r}? (a new unit's name is not "
+                "part of another's)",
+                fields=("unit",),
+            )
     uid = slugify(rec.unit)
     if not uid or uid in record.people:
         raise RecordError(

@@ -36,6 +36,9 @@ from orgsim.render.style import (
 
 __all__ = ["MAX_NODES", "MAX_REPORTS", "MAX_UNREPORTED", "Layout", "chart_graph", "layout"]
 
+#: How a unit of the organisation (its board) is drawn: a folder, not a person's rounded box.
+UNIT = {"shape": "folder", "style": "filled", "fillcolor": "#eef2f8", "color": "#4A6FA5"}
+
 #: A manager with more direct reports than this shows the first ones and one "N more" box.
 MAX_REPORTS = 12
 #: The "not reported" group shows at most this many people, then one "N more" box.
@@ -210,16 +213,17 @@ def chart_graph(
     cited: list[str] = []
 
     def person(container: graphviz.Digraph, pid: str) -> None:
-        if pid in units:  # a unit's box: its name, and the posts held in it
-            members = [f"{names.get(p, p)} — {post}" for p, post in units[pid].members]
+        if pid in units:  # a unit's box: its name, and the posts held in it (its members only, drawn apart)
+            unit = units[pid]
+            apart = set(lay.seated.get(unit.name, ()))
+            members = [f"{names.get(p, p)} — {post}" for p, post in unit.members]
+            shown = [f"{names.get(p, p)} — {post}" for p, post in unit.members if p not in apart]
             container.node(
                 pid,
-                label([names[pid], "(unit of the organisation)", *members]),
+                label([names[pid], "(unit of the organisation)", *shown]),
                 id=f"unit-{pid}",
                 tooltip=label([f"{names[pid]} ({pid}): a unit", *members]),
-                shape="folder",
-                style="filled",
-                fillcolor="#eef2f8",
+                **UNIT,
             )
             return
         row = lay.rows[pid]
@@ -277,11 +281,13 @@ def chart_graph(
         ("_legend_leave", ["On leave", "since … until …"], person_attrs(True, False)),
         (
             "_legend_uncertain",
-            ["date partly known:", "known only to its month", "or year, still open"],
+            ["date partly known:", "a month, a year or a range", "of days, still open"],
             person_attrs(False, True),
         ),
         ("_legend_more", ["N more reports", "(folded to stay readable)"], collapsed_attrs()),
     ]
+    if chart.units:  # (a chart with none keeps its legend as it was)
+        samples.append(("_legend_unit", ["A unit (the board):", "who reports to it below"], UNIT))
     legend = add_legend_cluster(
         g, samples, "Legend — a line joins a manager (above) to a report; only reported lines are drawn"
     )

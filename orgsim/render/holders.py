@@ -13,15 +13,16 @@ def holders_text(organisation: str, title: str, tenures: list[Tenure], timeline:
     """`OpenAI — who held CEO`, then one line per tenure (`2023-11-17 → 2023-11-20`, acting marked)
     and the source of the facts that began and ended it."""
     facts = timeline.fact_map()
-    lines = [f"{organisation} — who held {title}: {sum(t.person is not None for t in tenures)} tenures"]
+    held = sum(t.person is not None for t in tenures)
+    lines = [f"{organisation} — who held {title}: {held} tenure{'' if held == 1 else 's'}"]
     if not tenures:
         lines.append(f"  no one held a post titled {title!r} (titles are matched without case)")
     for t in tenures:
-        until = t.end.on.shown if t.end is not None else "still held"
+        start = t.start.on.shown
         if t.person is None:
-            lines.append(f"  {t.start.on.shown} → {until if t.end is not None else 'still vacant'}  vacant")
+            lines.append(f"  {start} → {t.end.on.shown if t.end is not None else 'still'}  vacant")
             continue
-        acting = "  (acting)" if t.acting else ""
-        lines.append(f"  {t.start.on.shown} → {until}  {t.name} [{t.person}] — {t.post}{acting}")
+        until = t.end.on.shown if t.end is not None else "still held"
+        lines.append(f"  {start} → {until}  {t.name} [{t.person}] — {t.post.text()}")
         lines.extend(f"      {source_line(facts[e])}" for e in t.events)
     return "\n".join(lines)

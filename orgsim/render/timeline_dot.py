@@ -151,7 +151,7 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
         ("_legend_leave", ["On leave", "since … until …"], person_attrs(True, False)),
         (
             "_legend_uncertain",
-            ["date partly known:", "known only to its month", "or year, still open"],
+            ["date partly known:", "a month, a year or a range", "of days, still open"],
             person_attrs(False, True),
         ),
     ]
