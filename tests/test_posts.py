@@ -468,3 +468,13 @@ def test_a_unit_named_as_part_of_another_is_a_typo_not_a_new_unit(cli, db):
         )
     )
     assert {u["name"] for u in cli.json("show", "--at", "2023-11-19", "--store", db)["units"]} == {BOARD, "Research"}
+
+
+def test_reading_commands_about_a_person_refuse_a_unit_and_org_list_names_the_units(cli, db):
+    board(cli, db)
+    for args in (("why", BOARD, "--at", "2023-11-18"), ("history", BOARD), ("log", "--person", BOARD)):
+        line = refused(cli, db, *args)
+        assert "Board of Directors (board-of-directors) is a unit of OpenAI, not a person" in line, args
+    listed = cli.json("org", "list", "--store", db)["organisations"]
+    assert listed[0]["units"] == {"board-of-directors": BOARD}
+    assert "units: Board of Directors" in ok(cli("org", "list", "--store", db)).stdout

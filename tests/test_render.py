@@ -462,3 +462,20 @@ def test_a_leave_whose_expected_end_has_passed_says_so_and_stays_a_leave(cli, db
     data = cli.json("show", "--at", "2025-03-01", "--store", db)
     brockman = next(p for p in data["people"] if p["id"] == "greg-brockman")
     assert (brockman["status"], brockman["leave_until"]) == ("on_leave", "2024-12")  # the data as reported
+
+
+def test_the_footer_counts_sources_that_are_only_a_note(cli, tmp_path):
+    store = str(tmp_path / "acme.db")
+    assert cli("org", "add", "Acme", "--store", store).exit_code == 0
+    for who, note in (
+        ("Alice Smith", "Acme press release"),
+        ("Bob Jones", "Acme press release"),
+        ("Carol White", "Blog"),
+    ):
+        result = cli(
+            "append", "appointed", who, "--title", "VP", "--on", "2024-01-01", "--source", note, "--store", store
+        )
+        assert result.exit_code == 0, result.stderr
+    out = tmp_path / "acme.dot"
+    assert cli("render", "--at", "2024-02-01", "-o", str(out), "--store", store).exit_code == 0
+    assert "Sources: 2 notes" in out.read_text(encoding="utf-8")  # (the same note twice is one source)

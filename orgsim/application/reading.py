@@ -19,6 +19,7 @@ from orgsim.facts import Timeline
 from orgsim.flows import Move, moves
 from orgsim.history import History, LogEntry, Why, history, log, select, why
 from orgsim.interchange import export_records, history_records, organisation_line
+from orgsim.orgchart import unit_names
 from orgsim.people import merged
 from orgsim.readmodel import StoredTimeline, View, cited_by_diff
 from orgsim.succession import Tenure, holders
@@ -59,7 +60,7 @@ class Reading(Projection):
             view = self.view(org)
             if view is not None:
                 with view:
-                    person = view.resolve(root) if root is not None else None
+                    person = _person(view, root) if root is not None else None
                     chart = view.chart(at)
                     drawn = {e for r in chart.rows for e in r.events} | {a.event for a in chart.alumni}
                     stored = view.timeline(drawn)  # (read now: the picture is drawn after the view is closed)
@@ -74,7 +75,7 @@ class Reading(Projection):
                     return chart, timeline, person
         replayed = self.replayed(org)
         known = replayed.timeline().as_known_at(as_known_at)
-        return chart_at(known, at), known, replayed.resolve(root) if root is not None else None
+        return chart_at(known, at), known, _person(replayed, root) if root is not None else None
 
     def everyone(self, org: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
         """The people of `org`'s register (or a store of one organisation: its only one), else of every
@@ -140,7 +141,7 @@ class Reading(Projection):
             view = self.view(org)
             if view is not None:
                 with view:
-                    pid = view.resolve(person) if person is not None else None
+                    pid = _person(view, person) if person is not None else None
                     found = (
                         view.about(pid)
                         if pid is not None
@@ -150,7 +151,7 @@ class Reading(Projection):
                     )
                     return select(log(found, order), pid, start, end, kinds)
         replayed = self.replayed(org)
-        pid = replayed.resolve(person) if person is not None else None
+        pid = _person(replayed, person) if person is not None else None
         return select(log(replayed.timeline().as_known_at(as_known_at), order), pid, start, end, kinds)
 
     def logs(
@@ -194,10 +195,10 @@ class Reading(Projection):
             view = self.view(org)
             if view is not None:
                 with view:
-                    pid = view.resolve(person)
+                    pid = _person(view, person)
                     return history(view.about(pid), pid, folded=view.steps_of(pid))
         replayed = self.replayed(org)
-        return history(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person))
+        return history(replayed.timeline().as_known_at(as_known_at), _person(replayed, person))
 
     def histories(self, person: str, org: str | None = None, as_known_at: datetime | None = None) -> list[History]:
         """A person's history in every organisation of the store whose register names them (`org`, or a
@@ -212,9 +213,9 @@ class Reading(Projection):
             view = self.view(org)
             if view is not None:
                 with view:
-                    return self._why_in(view, view.resolve(person), at)
+                    return self._why_in(view, _person(view, person), at)
         replayed = self.replayed(org)
-        return why(replayed.timeline().as_known_at(as_known_at), replayed.resolve(person), at)
+        return why(replayed.timeline().as_known_at(as_known_at), _person(replayed, person), at)
 
     @staticmethod
     def _why_in(view: View, pid: str, at: date) -> Why:
@@ -268,12 +269,25 @@ class Reading(Projection):
         return moves({name: self.timeline(name, as_known_at) for name in names}, start, end), names
 
     def organisation_list(self) -> list[dict[str, Any]]:
-        """The organisations the store holds, in the order they were added: name, id, and how many
-        events it has stored (its version, read from its snapshot: no replay)."""
+        """The organisations the store holds, in the order they were added: name, id, how many events
+        it has stored (its version, read from its snapshot: no replay) and its units (id → name)."""
         return [
-            {"name": name, "id": organisation_id(name).hex, "events": self.organisation(name).version}
+            {
+                "name": name,
+                "id": organisation_id(name).hex,
+                "events": self.organisation(name).version,
+                "units": self.units(name),
+            }
             for name in self.organisations()
         ]
+
+    def units(self, org: str | None = None) -> dict[str, str]:
+        """An organisation's units, id → name (from the read model when the store has one)."""
+        view = self.view(org)
+        if view is not None:
+            with view:
+                return view.units()
+        return unit_names(self.replayed(org).people)
 
     def export(self, org: str | None = None) -> Iterator[dict[str, Any]]:
         """A backup: `org`'s history (or, without it, every organisation's in turn), each opened by its
@@ -295,3 +309,16 @@ class Reading(Projection):
             return
         with view:
             yield from history_records(view.people_in_order(), view.every_fact(), view.retractions(), view.citations())
+
+
+def _person(where: Any, text: str) -> str:
+    """The id of the person `text` names in an organisation's view or replay (a unit is no person: a
+    reading command about someone refuses it in one line)."""
+    pid: str = where.resolve(text)
+    entry = where.people.get(pid) or {}
+    if entry.get("unit"):
+        raise UnknownPersonError(
+            f"{entry['name']} ({pid}) is a unit of {where.name}, not a person: `orgsim show` draws it with "
+            "the posts held in it"
+        )
+    return pid

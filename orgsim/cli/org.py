@@ -33,7 +33,7 @@ def add(
 
 @org_app.command("list")
 def list_(store: StoreOpt = None, json_output: JsonOpt = False) -> None:
-    """The organisations the store holds, in the order they were added, with their stored events.
+    """The organisations the store holds, in the order they were added, with their stored events and units.
 
     Example: orgsim org list --json
     """
@@ -42,7 +42,8 @@ def list_(store: StoreOpt = None, json_output: JsonOpt = False) -> None:
         print_json({"organisations": found})
         return
     for entry in found:
-        typer.echo(f"{entry['name']}  ({entry['events']} stored event{'s' if entry['events'] != 1 else ''})")
+        units = f"; units: {', '.join(entry['units'].values())}" if entry["units"] else ""
+        typer.echo(f"{entry['name']}  ({entry['events']} stored event{'s' if entry['events'] != 1 else ''}{units})")
     if not found:
         typer.echo("The store holds no organisation yet: `orgsim org add NAME` adds one.", err=True)
 

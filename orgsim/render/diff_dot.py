@@ -16,7 +16,7 @@ from orgsim.dates import shown
 from orgsim.diff import CHANGE_KINDS, Change, ChartDiff
 from orgsim.facts import Timeline
 from orgsim.orgchart import shown_title
-from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
+from orgsim.render.provenance import event_lines, footer_lines
 from orgsim.render.style import (
     UNREPORTED,
     add_footer,
@@ -233,5 +233,5 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
     )
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
-    add_footer(g, footer_lines(documents(cited, facts), timeline, web_sources(cited, facts)), legend)
+    add_footer(g, footer_lines(cited, facts, timeline), legend)
     return g

@@ -17,7 +17,7 @@ from orgsim.chart import OrgChart, Row
 from orgsim.errors import UnknownPersonError
 from orgsim.facts import Timeline
 from orgsim.orgchart import seated_in, shown_title
-from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
+from orgsim.render.provenance import event_lines, footer_lines
 from orgsim.render.style import (
     UNREPORTED,
     add_footer,
@@ -314,5 +314,5 @@ def chart_graph(
         if anchor is not None:
             g.edge(anchor, "_alumni", style="invis")
 
-    add_footer(g, footer_lines(documents(cited, facts), timeline, web_sources(cited, facts)), legend)
+    add_footer(g, footer_lines(cited, facts, timeline), legend)
     return g

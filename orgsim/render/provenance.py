@@ -83,10 +83,22 @@ def web_sources(event_ids: Iterable[str], facts: dict[str, Fact]) -> int:
     return len(_cited(event_ids, facts, "url"))
 
 
-def footer_lines(docs: list[str], timeline: Timeline, web: int = 0) -> list[str]:
-    """Small print: the documents and a count of web sources (one readable line), and the event
-    log's hash (and how to see each box's quotes)."""
-    cited = docs + ([f"{web} web source{'s' if web != 1 else ''}"] if web else [])
+def footer_lines(event_ids: Iterable[str], facts: dict[str, Fact], timeline: Timeline) -> list[str]:
+    """Small print about the sources the events cite: the documents, a count of web sources and of
+    sources that are only a note (one readable line), and the event log's hash (and how to see each
+    box's quotes)."""
+    ids = list(event_ids)
+    web = web_sources(ids, facts)
+    notes = {
+        tuple(sorted(s.items()))
+        for fid in ids
+        if fid in facts
+        for s in facts[fid].all_sources
+        if not s.get("document") and not s.get("url")
+    }
+    cited = documents(ids, facts) + [
+        f"{n} {what}{'s' if n != 1 else ''}" for n, what in ((web, "web source"), (len(notes), "note")) if n
+    ]
     return [
         "Sources: " + (", ".join(cited) if cited else "none cited"),
         f"Event log sha256 {log_hash(timeline)} · drawn by orgsim · in the SVG, hover a box for its events and quotes",

@@ -16,7 +16,7 @@ import graphviz
 from orgsim.chart import OrgChart, Row
 from orgsim.facts import Timeline
 from orgsim.orgchart import shown_title
-from orgsim.render.provenance import documents, event_lines, footer_lines, web_sources
+from orgsim.render.provenance import event_lines, footer_lines
 from orgsim.render.style import (
     add_footer,
     add_group_cluster,
@@ -164,5 +164,5 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
     if anchor is not None:
         g.edge(anchor, legend, style="invis")
     ids = [f.id for f in timeline.effective()]
-    add_footer(g, footer_lines(documents(ids, facts), timeline, web_sources(ids, facts)), legend)
+    add_footer(g, footer_lines(ids, facts, timeline), legend)
     return g
