@@ -169,7 +169,7 @@ def test_a_unit_holds_posts_and_people_report_to_it(cli, db, tmp_path):
             "--on", "2023-11-17", "--url", ANNOUNCEMENT, "--store", db,
         )
     )  # fmt: skip
-    ok(
+    line = ok(
         cli(
             "append",
             "reports-to",
@@ -184,6 +184,7 @@ def test_a_unit_holds_posts_and_people_report_to_it(cli, db, tmp_path):
             db,
         )
     )
+    assert "Recorded: Mira Murati (mira-murati) reports to Board of Directors, 2023-11-17" in line.stdout
     chart = cli.json("show", "--at", "2023-11-18", "--store", db)
     assert chart["units"] == [
         {

@@ -163,7 +163,10 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
         )
         return
     verb = "Would record" if dry_run else "Recorded"
-    typer.echo(diff_text(d, recorded.facts, heading=f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on.shown}"))
+    if fact.manager is not None and fact.manager not in known:  # a unit (the board): named as the register names it
+        known[fact.manager] = app_.units(recorded.after.organisation).get(fact.manager, fact.manager)
+    heading = f"{verb}: {who(fact, known)} {said(fact, known)}, {fact.on.shown}"
+    typer.echo(diff_text(d, recorded.facts, heading=heading, names=known))
     if not fact.source:
         typer.echo("Warning: no source given (--source, --document/--quote, --url): this fact cites nothing.", err=True)
     typer.echo(f"Event id: {fact.id}" + (" (not stored)" if dry_run else ""))
