@@ -272,7 +272,7 @@ def test_any_commands_on_a_file_store_answer_as_a_replay_and_keep_the_model_a_re
         for app_ in (file_app, memory):
             try:
                 if command[0] == "record":
-                    got = app_.record(EventRecord(**{**command[1].__dict__, "source": label}))
+                    got = app_.record(replace(command[1], source=label))
                     outcomes.append(("recorded", got.fact.id, diff(got.before, got.after, got.facts).as_json()))
                     continue
                 facts = memory.timeline().facts  # (the same on both: the file store's would replay)

@@ -3,6 +3,8 @@ catch-up, and a rebuild by another process landing mid-way (scenarios found by a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from test_readmodel import days_of
 
@@ -27,7 +29,7 @@ def _elsewhere(monkeypatch, url, recs):
     monkeypatch.setenv("ORGSIM_CACHE", "off")
     other = open_store(url)
     for n, rec in enumerate(recs):
-        other.record(rec if rec.source else EventRecord(**{**rec.__dict__, "source": {"note": f"s{n}"}}))
+        other.record(rec if rec.source else replace(rec, source={"note": f"s{n}"}))
     monkeypatch.delenv("ORGSIM_CACHE")
 
 

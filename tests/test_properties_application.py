@@ -2,6 +2,7 @@
 rule, and export → import rebuilds the same history."""
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +65,7 @@ def apply_command(app, command, label: str) -> None:
     before = app.event_count()
     try:
         if command[0] == "record":
-            app.record(EventRecord(**{**command[1].__dict__, "source": {"note": label}}))
+            app.record(replace(command[1], source={"note": label}))
             return
         facts = app.timeline().facts
         if not facts:
