@@ -50,10 +50,53 @@ def acting_ceo(cli, db):
     )  # fmt: skip
 
 
+def steps_down(cli, db):
+    """The CTO steps down as acting CEO on 2023-11-20 (the outside interim CEO is named)."""
+    return ok(
+        cli(
+            "append",
+            "departed",
+            "mira-murati",
+            "--post",
+            "CEO",
+            "--on",
+            "2023-11-20",
+            "--url",
+            ANNOUNCEMENT,
+            "--store",
+            db,
+        )
+    )
+
+
+def chair_in(unit):
+    """The command that names Mark Chen chair of `unit` on 2023-11-18, keeping his other posts."""
+    return ("append", "appointed", "mark-chen", "--title", "Chair", "--unit", unit, "--also", "--on", "2023-11-18")
+
+
+def seat(cli, db):
+    """Sutskever's seat on the board, his post at the company kept."""
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ilya-sutskever",
+            "--title",
+            "Board member",
+            "--unit",
+            BOARD,
+            "--also",
+            "--on",
+            "2023-11-17",
+            "--store",
+            db,
+        )
+    )
+
+
 def board(cli, db):
-    """Sutskever's seat on the board (and his post at the company kept); the CTO reports to the board."""
-    seat = ("--title", "Board member", "--unit", BOARD, "--also", "--on", "2023-11-17")
-    ok(cli("append", "appointed", "ilya-sutskever", *seat, "--store", db))
+    """Sutskever's seat on the board; the CTO reports to the board."""
+    seat(cli, db)
     ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-17", "--store", db))
 
 
@@ -112,21 +155,7 @@ def test_also_on_a_post_already_held_is_refused(cli, db):
 
 def test_stepping_down_from_one_post_is_not_leaving(cli, db):
     acting_ceo(cli, db)
-    result = ok(
-        cli(
-            "append",
-            "departed",
-            "mira-murati",
-            "--post",
-            "CEO",
-            "--on",
-            "2023-11-20",
-            "--url",
-            ANNOUNCEMENT,
-            "--store",
-            db,
-        )
-    )
+    result = steps_down(cli, db)
     assert "stepped down as CEO" in result.stdout
     row = person(cli, db, "2023-11-21", "mira-murati")
     assert row is not None and row["title"] == "CTO" and [p["title"] for p in row["posts"]] == ["CTO"]
@@ -218,59 +247,16 @@ def test_a_unit_holds_posts_and_people_report_to_it(cli, db, tmp_path):
 
 
 def test_a_unit_is_no_person(cli, db):
-    ok(
-        cli(
-            "append",
-            "appointed",
-            "ilya-sutskever",
-            "--title",
-            "Board member",
-            "--unit",
-            BOARD,
-            "--also",
-            "--on",
-            "2023-11-17",
-            "--store",
-            db,
-        )
-    )
+    seat(cli, db)
     line = refused(cli, db, "append", "reports-to", BOARD, "--manager", BOARD, "--on", "2023-11-18")
     assert "is a unit of the organisation, not a person" in line
     assert "not a person" in refused(cli, db, "append", "departed", "board-of-directors", "--on", "2023-11-18")
-    assert "is a person, not a unit" in refused(
-        cli,
-        db,
-        "append",
-        "appointed",
-        "mark-chen",
-        "--title",
-        "Chair",
-        "--unit",
-        "sam-altman",
-        "--also",
-        "--on",
-        "2023-11-18",
-    )
+    assert "is a person, not a unit" in refused(cli, db, *chair_in("sam-altman"))
 
 
 def test_posts_round_trip_through_export_and_import(cli, db, tmp_path):
     acting_ceo(cli, db)
-    ok(
-        cli(
-            "append",
-            "appointed",
-            "ilya-sutskever",
-            "--title",
-            "Board member",
-            "--unit",
-            BOARD,
-            "--also",
-            "--on",
-            "2023-11-17",
-            "--store",
-            db,
-        )
-    )
+    seat(cli, db)
     ok(cli("append", "reports-to", "mira-murati", "--manager", BOARD, "--on", "2023-11-18", "--store", db))
     ok(cli("append", "departed", "mira-murati", "--post", "CEO", "--on", "2023-11-20", "--store", db))
     backup = tmp_path / "backup.jsonl"
@@ -293,21 +279,7 @@ def test_the_read_model_and_a_replay_give_the_same_posts(cli, db, day):
 
 def test_holders_lists_every_holder_in_order_acting_ones_marked(cli, db):
     acting_ceo(cli, db)
-    ok(
-        cli(
-            "append",
-            "departed",
-            "mira-murati",
-            "--post",
-            "CEO",
-            "--on",
-            "2023-11-20",
-            "--url",
-            ANNOUNCEMENT,
-            "--store",
-            db,
-        )
-    )
+    steps_down(cli, db)
     ok(
         cli(
             "append",
@@ -437,20 +409,7 @@ def test_holders_cites_the_appointment_to_the_post_when_two_begin_on_one_day(cli
 
 def test_a_unit_named_as_part_of_another_is_a_typo_not_a_new_unit(cli, db):
     board(cli, db)
-    line = refused(
-        cli,
-        db,
-        "append",
-        "appointed",
-        "mark-chen",
-        "--title",
-        "Chair",
-        "--unit",
-        "board",
-        "--also",
-        "--on",
-        "2023-11-18",
-    )
+    line = refused(cli, db, *chair_in("board"))
     assert "no unit 'board' in OpenAI: did you mean 'Board of Directors'?" in line
     ok(
         cli(
