@@ -438,3 +438,29 @@ def test_reading_commands_about_a_person_refuse_a_unit_and_org_list_names_the_un
     listed = cli.json("org", "list", "--store", db)["organisations"]
     assert listed[0]["units"] == {"board-of-directors": BOARD}
     assert "units: Board of Directors" in ok(cli("org", "list", "--store", db)).stdout
+
+
+def test_a_post_held_in_two_units_needs_its_unit_and_render_root_refuses_a_unit(cli, db, tmp_path):
+    seat(cli, db)
+    ok(cli(*chair_in(BOARD), "--store", db))
+    ok(cli(*chair_in("Research"), "--store", db))
+    line = refused(cli, db, "append", "departed", "mark-chen", "--post", "Chair", "--on", "2023-11-19")
+    assert "holds the post Chair in 2 units" in line and "give its unit" in line
+    ok(
+        cli(
+            "append",
+            "departed",
+            "mark-chen",
+            "--post",
+            "Chair",
+            "--unit",
+            "Research",
+            "--on",
+            "2023-11-19",
+            "--store",
+            db,
+        )
+    )
+    assert [p["unit"] for p in person(cli, db, "2023-11-20", "mark-chen")["posts"] if p["title"] == "Chair"] == [BOARD]
+    out = str(tmp_path / "x.svg")
+    assert "is a unit of OpenAI" in refused(cli, db, "render", "--at", "2023-11-20", "--root", BOARD, "-o", out)
