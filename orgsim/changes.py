@@ -17,10 +17,22 @@ from orgsim.record import Record
 __all__ = ["corrected_fields", "new_fact", "source_key"]
 
 #: The fields a correction may set, and those each kind of fact has (besides its date and sources).
-CORRECTABLE = {"on", "announced", "title", "manager", "destination", "until", "source"}
+CORRECTABLE = {
+    "on",
+    "announced",
+    "title",
+    "manager",
+    "destination",
+    "until",
+    "source",
+    "also",
+    "acting",
+    "unit",
+    "post",
+}
 _FITTING = {
-    "appointed": {"title", "manager"},
-    "departed": {"destination"},
+    "appointed": {"title", "manager", "also", "acting", "unit"},
+    "departed": {"destination", "post", "unit"},
     "on_leave": {"until"},
     "returned": {"title", "manager"},
     "reports_to": {"manager"},
@@ -124,8 +136,8 @@ def _check_post_fields(
 
 def corrected_fields(target: Fact, changes: dict[str, Any]) -> dict[str, Any]:
     """The fields of the fact that corrects `target`: `changes` may set `on`, `announced`, `title`,
-    `manager`, `destination`, `until` and `source` (every source: one, or a list; a key given with
-    None clears that field); the rest is kept, the sources included (those cited since too). A field
+    `manager`, `destination`, `until`, `source` (every source: one, or a list; a key given with
+    None clears that field) and the posts' `also`, `acting`, `unit`, `post`; the rest is kept, the sources included (those cited since too). A field
     the kind has not, or a correction that changes nothing, is refused."""
     unknown = set(changes) - CORRECTABLE
     if unknown:
@@ -138,9 +150,13 @@ def corrected_fields(target: Fact, changes: dict[str, Any]) -> dict[str, Any]:
         "destination": target.destination,
         "until": target.until,
         "source": target.all_sources,  # (a corrected fact keeps every source, those cited since too)
+        "also": target.also,  # (the posts' fields are kept too: a new date keeps a step-down one)
+        "acting": target.acting,
+        "unit": target.unit,
+        "post": target.post,
     }
     fitting = _FITTING.get(target.kind, set()) | {"on", "announced", "source"}
-    misfit = {k for k, v in changes.items() if v is not None} - fitting
+    misfit = {k for k, v in changes.items() if v not in (None, False)} - fitting
     if misfit:
         article = "an" if target.kind[0] in "aeiou" else "a"
         raise RecordError(

@@ -464,3 +464,27 @@ def test_a_post_held_in_two_units_needs_its_unit_and_render_root_refuses_a_unit(
     assert [p["unit"] for p in person(cli, db, "2023-11-20", "mark-chen")["posts"] if p["title"] == "Chair"] == [BOARD]
     out = str(tmp_path / "x.svg")
     assert "is a unit of OpenAI" in refused(cli, db, "render", "--at", "2023-11-20", "--root", BOARD, "-o", out)
+
+
+def test_a_correction_keeps_the_posts_fields_it_does_not_name(cli, db, tmp_path):
+    appointment = acting_ceo(cli, db).stdout.split("Event id: ")[1].split()[0]
+    step_down = steps_down(cli, db).stdout.split("Event id: ")[1].split()[0]
+    for event, day in ((appointment, "2023-11-16"), (step_down, "2023-11-21")):
+        ok(cli("correct", event, "--on", day, "--reason", "the day", "--store", db))
+    row = person(cli, db, "2023-11-20", "mira-murati")  # acting CEO from the 16th, still on the 20th
+    assert [(p["title"], p["acting"], p["since"]) for p in row["posts"]] == [
+        ("CTO", False, "2018"),
+        ("CEO", True, "2023-11-16"),
+    ]
+    row = person(cli, db, "2023-11-22", "mira-murati")  # stepped down on the 21st: CTO still
+    assert row is not None and [p["title"] for p in row["posts"]] == ["CTO"]
+    # the export's correction lines carry the fields, and an import of the backup rebuilds the same charts
+    backup = tmp_path / "backup.jsonl"
+    ok(cli("export", "-o", str(backup), "--store", db))
+    copy = str(tmp_path / "copy.db")
+    ok(cli("import", str(backup), "--store", copy))
+    for day in ("2023-11-16", "2023-11-20", "2023-11-22"):
+        assert (
+            cli.json("show", "--at", day, "--store", copy)["people"]
+            == cli.json("show", "--at", day, "--store", db)["people"]
+        )

@@ -15,7 +15,7 @@ from orgsim.orgchart import unit_names
 from orgsim.people import StorePeople
 from orgsim.record import Record
 
-__all__ = ["ensure_named", "lookup", "propose"]
+__all__ = ["ensure_named", "lookup", "propose", "unit_named"]
 
 
 def ensure_named(
@@ -94,12 +94,7 @@ def _ensure_one(
 def propose(org: Organisation, record: Record, rec: EventRecord) -> Fact:
     person = record.resolve(rec.person)
     manager = record.resolve(rec.manager) if rec.manager else None
-    unit = None
-    if rec.unit is not None:  # a post's unit: by its name in the fact (what a box shows)
-        entry = record.people[record.resolve(rec.unit)]
-        if not entry.get("unit"):
-            raise RecordError(f"{rec.unit!r} is a person, not a unit of the organisation", fields=("unit",))
-        unit = entry["name"]
+    unit = unit_named(record, rec.unit)
     return org.propose(
         record,
         rec.kind,
@@ -139,6 +134,17 @@ def _check_same(
             f"person (not stored: {', '.join(extra)})",
             fields=("alias",) if typed else (),
         )
+
+
+def unit_named(record: Record, text: str | None) -> str | None:
+    """The name of the unit `text` names (its name, id or alias), as a fact keeps it (what a box shows)."""
+    if text is None:
+        return None
+    entry = record.people[record.resolve(text)]
+    if not entry.get("unit"):
+        raise RecordError(f"{text!r} is a person, not a unit of the organisation", fields=("unit",))
+    name: str = entry["name"]
+    return name
 
 
 def lookup(record: Record, text: str) -> str | None:

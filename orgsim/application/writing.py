@@ -15,7 +15,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 
 from orgsim.application.commands import CommandLoop
-from orgsim.application.naming import ensure_named, propose
+from orgsim.application.naming import ensure_named, propose, unit_named
 from orgsim.application.results import Amendment, Corroboration, LoadReport, Recorded
 from orgsim.dates import PartialDate
 from orgsim.domain import Organisation
@@ -200,6 +200,10 @@ class Writing(CommandLoop):
             "destination": rec.destination,
             "until": rec.until,
             "source": rec.sources,
+            "also": rec.also,
+            "acting": rec.acting,
+            "unit": unit_named(record, rec.unit),
+            "post": rec.post,
         }
 
     def add_organisation(self, name: str) -> str:
