@@ -197,6 +197,8 @@ class Organisation(Aggregate):
             raise RuleError(f"{person} is already a person in {self.name}")
         if not name or not name.strip():
             raise RecordError(f"person {person!r} needs a display name")
+        if unit and any(e.get("unit") and name_key(e["name"]) == name_key(name) for e in record.people.values()):
+            raise RuleError(f"{self.name} already has a unit named {name.strip()!r}: a post names its unit by name")
         for alias in aliases:  # names may repeat (homonyms); an alias must not take another's name
             taken = sorted(record.named(name_key(alias))) if alias and alias.strip() else []
             if taken:

@@ -488,3 +488,41 @@ def test_a_correction_keeps_the_posts_fields_it_does_not_name(cli, db, tmp_path)
             cli.json("show", "--at", day, "--store", copy)["people"]
             == cli.json("show", "--at", day, "--store", db)["people"]
         )
+
+
+def test_an_import_names_units_as_append_does(cli, db, tmp_path):
+    board(cli, db)
+    lines = [
+        {
+            "kind": "appointed",
+            "person": "mark-chen",
+            "title": "Chair",
+            "unit": "Board",
+            "also": True,
+            "on": "2023-11-18",
+        },
+    ]
+    bad = tmp_path / "typo.jsonl"
+    bad.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert f"{bad}:1: no unit 'Board' in OpenAI: did you mean 'Board of Directors'?" in refused(
+        cli, db, "import", str(bad), "--org", "OpenAI"
+    )
+    # a unit line declares a unit of its own name; two units of one name are refused, naming the line
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text(json.dumps({"kind": "unit", "unit": "board-2", "name": BOARD}) + "\n", encoding="utf-8")
+    assert f"{twice}:1: OpenAI already has a unit named 'Board of Directors'" in refused(
+        cli, db, "import", str(twice), "--org", "OpenAI"
+    )
+    fine = tmp_path / "fine.jsonl"
+    fine.write_text(
+        json.dumps({"kind": "unit", "unit": "advisory-board-of-directors", "name": "Advisory Board of Directors"})
+        + "\n"
+        + json.dumps({**lines[0], "unit": "Advisory Board of Directors"})
+        + "\n",
+        encoding="utf-8",
+    )
+    ok(cli("import", str(fine), "--org", "OpenAI", "--store", db))
+    assert {u["name"] for u in cli.json("show", "--at", "2023-11-19", "--store", db)["units"]} == {
+        BOARD,
+        "Advisory Board of Directors",
+    }

@@ -35,15 +35,16 @@ def _ensure_unit(org: Organisation, record: Record, rec: EventRecord, timestamp:
     id made from it); returns 1 when it did."""
     if rec.unit is None or lookup(record, rec.unit) is not None:
         return 0
-    if not rec.where:  # typed: a unit whose name is part of another's, or the other way round, is a typo
-        given = " ".join(rec.unit.split()).casefold()
-        close = [n for n in unit_names(record.people).values() if given in n.casefold() or n.casefold() in given]
-        if close:
-            raise RecordError(
-                f"no unit {rec.unit!r} in {org.name}: did you mean {close[0]!r}? (a new unit's name is not "
-                "part of another's)",
-                fields=("unit",),
-            )
+    # a unit whose name is part of another's, or the other way round, is a typo (a file that means both
+    # declares the new one with a unit line first)
+    given = " ".join(rec.unit.split()).casefold()
+    close = [n for n in unit_names(record.people).values() if given in n.casefold() or n.casefold() in given]
+    if close:
+        raise RecordError(
+            f"{rec.where + ': ' if rec.where else ''}no unit {rec.unit!r} in {org.name}: did you mean {close[0]!r}? "
+            "(a new unit's name is not part of another's; a file may declare it with a unit line)",
+            fields=() if rec.where else ("unit",),
+        )
     uid = slugify(rec.unit)
     if not uid or uid in record.people:
         raise RecordError(

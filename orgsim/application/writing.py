@@ -84,7 +84,10 @@ class Writing(CommandLoop):
             for p in dataset.people:
                 if p.id not in record.people:
                     others.check_new(p.id, p.name, p.where)  # (a person line is stored as written)
-                    org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp, unit=p.unit)
+                    try:
+                        org.add_person(record, p.id, p.name, p.aliases, p.source, timestamp=timestamp, unit=p.unit)
+                    except OrgsimError as err:  # name the line
+                        raise type(err)(f"{p.where}: {err}" if p.where else str(err)) from None
                     people += 1
             for n, rec in enumerate(dataset.events, start=1):
                 try:
