@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from itertools import groupby
 from typing import Any
 
+from orgsim.chart import ChartState
 from orgsim.dates import PartialDate
 from orgsim.errors import DateError, RecordError
 from orgsim.facts import KINDS, Fact, Retraction, Timeline
 
-__all__ = ["ORDERS", "LogEntry", "comebacks", "iso", "log", "log_entries", "select"]
+__all__ = ["ORDERS", "LogEntry", "comebacks", "iso", "log", "log_entries", "rejoinings", "select"]
 
 
 #: How the log can be ordered: by effective date (then recording order), or by recording time.
@@ -34,16 +36,31 @@ def _summary(fact: Fact, timeline: Timeline, rejoining: bool = False) -> str:
     return named.describe(rejoining)
 
 
-def comebacks(timeline: Timeline) -> set[str]:
-    """The appointments that bring back someone who had left (effective order, facts that count): the
-    first joining fact of a person after their departure from the organisation."""
-    gone: set[str] = set()
+def rejoinings(timeline: Timeline) -> set[tuple[str, date]]:
+    """(person, day) for each day someone who had left by the end of the day before is back in the
+    organisation at its end: the chart's own fold, read at the end of each day as the charts are (so a
+    departure and a return on one day are no comeback, as no chart shows them gone). The read model
+    keeps the same days as the ends of its alumni intervals (`View.rejoinings`)."""
+    out: set[tuple[str, date]] = set()
+    fold = ChartState(timeline.people)
+    for day, group in groupby(timeline.effective(), key=lambda f: f.on.start):
+        facts = list(group)
+        gone = {f.person for f in facts if f.person in fold.alumni}
+        for fact in facts:
+            fold.apply(fact, checked=True)  # (a stored timeline: every fact was checked when it was stored)
+        out.update((person, day) for person in gone if person in fold.rows)
+    return out
+
+
+def comebacks(facts: Iterable[Fact], rejoined: set[tuple[str, date]]) -> set[str]:
+    """The facts that bring back someone who had left: on each day they rejoined (`rejoinings`), their
+    first appointment or return that counts, in effective order."""
     out: set[str] = set()
-    for f in timeline.effective():
-        if f.kind == "departed" and f.post is None:
-            gone.add(f.person)
-        elif f.kind in ("appointed", "returned") and f.person in gone:
-            gone.discard(f.person)
+    done: set[tuple[str, date]] = set()
+    for f in sorted(facts, key=lambda f: f.order):
+        key = (f.person, f.on.start)
+        if f.kind in ("appointed", "returned") and key in rejoined and key not in done:
+            done.add(key)
             out.add(f.id)
     return out
 
@@ -97,11 +114,17 @@ def log_entries(timeline: Timeline, back: Iterable[str] = ()) -> dict[str, LogEn
     }
 
 
-def log(timeline: Timeline, order: str = "effective") -> list[LogEntry]:
-    """Every fact the timeline holds, retracted ones included (and marked), in the chosen order."""
+def log(timeline: Timeline, order: str = "effective", rejoined: set[tuple[str, date]] | None = None) -> list[LogEntry]:
+    """Every fact the timeline holds, retracted ones included (and marked), in the chosen order; the
+    comebacks said "rejoined" (`rejoined`: the days people rejoined, when the timeline is only a part
+    of the whole, as the read model gives them; else read from the timeline's own fold)."""
     if order not in ORDERS:
         raise RecordError(f"unknown order {order!r}: use one of {', '.join(ORDERS)}")
-    entries = list(log_entries(timeline, comebacks(timeline)).values())
+    if rejoined is None:
+        rejoined = rejoinings(timeline)
+    gone = timeline.retracted_ids()
+    back = comebacks((f for f in timeline.facts if f.id not in gone), rejoined)
+    entries = list(log_entries(timeline, back).values())
     if order == "effective":
         entries.sort(key=lambda e: e.fact.order)
     else:

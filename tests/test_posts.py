@@ -526,3 +526,54 @@ def test_an_import_names_units_as_append_does(cli, db, tmp_path):
         BOARD,
         "Advisory Board of Directors",
     }
+
+
+@pytest.mark.parametrize(
+    "story, day, expected",
+    [
+        # a comeback long after the departure: the range holds the comeback, not the departure
+        (
+            (("appointed", "CEO", "2020-01-01"), ("departed", None, "2023-06-10"), ("appointed", "CTO", "2024-03")),
+            "2024-03-15",
+            "rejoined as CTO",
+        ),
+        # a departure known to its month, a comeback, then another post: the post is no comeback
+        (
+            (
+                ("appointed", "CEO", "2020-01-01"),
+                ("departed", None, "2023-06"),
+                ("appointed", "CTO", "2023-07-10"),
+                ("also", "CFO", "2024-04-02"),
+            ),
+            "2024-03-15",
+            "also appointed CFO",
+        ),
+        # leaving and coming back on one day: no chart shows them gone, so no comeback
+        (
+            (("appointed", "CEO", "2020-01-01"), ("departed", None, "2023-06-10"), ("appointed", "CTO", "2023-06-10")),
+            "2023-06-01",
+            "appointed CTO",
+        ),
+    ],
+)
+def test_the_log_of_a_range_says_rejoined_as_a_replay_does(cli, tmp_path, story, day, expected):
+    store = str(tmp_path / "acme.db")
+    ok(cli("org", "add", "Acme", "--store", store))
+    for kind, title, on in story:
+        args = ("appointed", "Ann A", "--title", title) if kind in ("appointed", "also") else ("departed", "ann-a")
+        ok(
+            cli(
+                "append",
+                *args,
+                *(("--also",) if kind == "also" else ()),
+                "--on",
+                on,
+                "--source",
+                f"{kind} {on}",
+                "--store",
+                store,
+            )
+        )
+    for extra in ((), ("--as-known-at", "2999-01-01T00:00:00Z")):  # the read model's log, and a replay's
+        entries = cli.json("log", "--from", day, "--store", store, *extra)
+        assert entries[-1]["summary"] == expected, extra

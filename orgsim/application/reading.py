@@ -149,7 +149,7 @@ class Reading(Projection):
                             start.start if start is not None else None, end.end if end is not None else None
                         )
                     )
-                    return select(log(found, order), pid, start, end, kinds)
+                    return select(log(found, order, view.rejoinings(pid)), pid, start, end, kinds)
         replayed = self.replayed(org)
         pid = _person(replayed, person) if person is not None else None
         return select(log(replayed.timeline().as_known_at(as_known_at), order), pid, start, end, kinds)

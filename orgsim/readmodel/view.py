@@ -245,26 +245,25 @@ class View(SeededStates):
         ).fetchall()
         facts = facts_of(rows) if rows else []
         ids = {f.id for f in facts}
-        # the departures before the range of those who came back in it (what tells a comeback)
-        left = [
-            e
-            for (e,) in self.conn.execute(
-                "SELECT DISTINCT event FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to >= ? AND valid_to <= ? "
-                "AND valid_to < ?",
-                (self.org_id, day, hi, FOREVER),
-            )
-            if e not in ids
-        ]
-        if left:
-            self.facts.fetch(left)
-            facts = sorted([*facts, *(self.facts[e] for e in left)], key=lambda f: f.seq)
-            ids.update(left)
         return Timeline(
             self.name,
             self.people,
             tuple(facts),
             tuple(r for r in self.retractions() if r.target in ids),
         )
+
+    def rejoinings(self, person: str | None = None) -> set[tuple[str, date]]:
+        """(person, day) for each day someone who had left is back at its end: where an alumni interval
+        ends before for ever (`eventlog.rejoinings` of a replay gives the same days); one person's,
+        or everyone's."""
+        only = " AND person = ?" if person is not None else ""
+        return {
+            (pid, date.fromisoformat(day))
+            for pid, day in self.conn.execute(
+                f"SELECT person, valid_to FROM orgsim_rm_alumni WHERE org_id = ? AND valid_to < ?{only}",
+                (self.org_id, FOREVER, *((person,) if person is not None else ())),
+            )
+        }
 
     def alumnus(self, person: str, at: date) -> tuple[Alumnus, list[str]] | None:
         """`person` as the chart's alumni list has them on day `at`, if they had left by then, with the
