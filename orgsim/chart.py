@@ -163,8 +163,11 @@ def _check_manager(
 
 
 def _ending(state: PersonState, fact: Fact) -> list[Post]:
-    """The posts a departure from one post (`fact.post`, in `fact.unit` or, none given, any) would end."""
-    return [p for p in state.posts if p.same_post(fact.post, fact.unit, any_unit=True)]
+    """The posts a departure from one post (`fact.post`, in `fact.unit` or, none given, any) would end:
+    with no unit given and the title held both in no unit and in units, the one in no unit."""
+    found = [p for p in state.posts if p.same_post(fact.post, fact.unit, any_unit=True)]
+    plain = [p for p in found if p.unit is None]
+    return plain if fact.unit is None and len(found) > 1 and len(plain) == 1 else found
 
 
 class ChartState:

@@ -255,14 +255,12 @@ class Organisation(Aggregate):
         if fresh.announced is not None:
             kwargs["announced"] = str(fresh.announced)
         match fresh.kind:
-            case Kind.APPOINTED:  # (posts' fields only when set: a plain appointment is stored as ever)
-                kwargs.update(title=fresh.title, manager=fresh.manager)
+            case Kind.APPOINTED:
                 kwargs.update(
-                    {k: v for k, v in (("also", fresh.also), ("acting", fresh.acting), ("unit", fresh.unit)) if v}
+                    title=fresh.title, manager=fresh.manager, also=fresh.also, acting=fresh.acting, unit=fresh.unit
                 )
             case Kind.DEPARTED:
-                kwargs.update(destination=fresh.destination)
-                kwargs.update({k: v for k, v in (("post", fresh.post), ("unit", fresh.unit)) if v})
+                kwargs.update(destination=fresh.destination, post=fresh.post, unit=fresh.unit)
             case Kind.ON_LEAVE:
                 kwargs.update(until=str(fresh.until) if fresh.until else None)
             case Kind.RETURNED:

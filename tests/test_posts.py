@@ -577,3 +577,10 @@ def test_the_log_of_a_range_says_rejoined_as_a_replay_does(cli, tmp_path, story,
     for extra in ((), ("--as-known-at", "2999-01-01T00:00:00Z")):  # the read model's log, and a replay's
         entries = cli.json("log", "--from", day, "--store", store, *extra)
         assert entries[-1]["summary"] == expected, extra
+
+
+def test_a_post_held_in_no_unit_and_in_a_unit_ends_in_no_unit_when_none_is_named(cli, db):
+    ok(cli(*chair_in(BOARD), "--store", db))
+    ok(cli("append", "appointed", "mark-chen", "--title", "Chair", "--also", "--on", "2023-11-18", "--store", db))
+    ok(cli("append", "departed", "mark-chen", "--post", "Chair", "--on", "2023-11-19", "--store", db))
+    assert [(p["title"], p["unit"]) for p in person(cli, db, "2023-11-20", "mark-chen")["posts"]] == [("Chair", BOARD)]

@@ -8,7 +8,7 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.cli.common import AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json
-from orgsim.render.holders import holders_text
+from orgsim.render.holders import holders_json, holders_text
 
 
 @app.command()
@@ -27,7 +27,6 @@ def holders(
     """
     name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
     if json_output:
-        facts = timeline.fact_map()
-        print_json({"organisation": name, "title": title, "unit": unit, "holders": [t.as_json(facts) for t in tenures]})
+        print_json(holders_json(name, title, unit, tenures, timeline))
         return
     typer.echo(holders_text(name, title, tenures, timeline))

@@ -35,9 +35,11 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.more_sources,
         f.cited,
         str(f.announced) if f.announced else None,
+        f.also,
+        f.acting,
+        f.unit,
+        f.post,
     ]
-    if f.also or f.acting or f.unit is not None or f.post is not None:  # (a plain fact's record is as ever)
-        record += [f.also, f.acting, f.unit, f.post]
     return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
 
 
@@ -75,7 +77,10 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             tuple(more),
             tuple(cited),
             day(announced) if announced else None,
-            *posts,  # also, acting, unit, post: when any is set
+            also,
+            acting,
+            unit,
+            post,
         )
         for (fid, seq, _), (
             kind,
@@ -90,7 +95,10 @@ def facts_of(rows: list[tuple[str, int, str]]) -> list[Fact]:
             more,
             cited,
             announced,
-            *posts,
+            also,
+            acting,
+            unit,
+            post,
         ) in zip(rows, records)
     ]
 

@@ -9,7 +9,7 @@ import sqlite3
 from datetime import date
 
 FOREVER = "9999-12-31"
-FORMAT = 7  # the layout of the tables' contents: a model of another format is stale (rebuilt)
+FORMAT = 8  # the layout of the tables' contents: a model of another format is stale (rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);

@@ -6,7 +6,13 @@ from orgsim.facts import Timeline
 from orgsim.render.text import source_line
 from orgsim.succession import Tenure
 
-__all__ = ["holders_text"]
+__all__ = ["holders_json", "holders_text"]
+
+
+def holders_json(organisation: str, title: str, unit: str | None, tenures: list[Tenure], timeline: Timeline) -> dict:
+    """`holders --json`: the organisation, the post asked about, and each tenure with its sources."""
+    facts = timeline.fact_map()
+    return {"organisation": organisation, "title": title, "unit": unit, "holders": [t.as_json(facts) for t in tenures]}
 
 
 def holders_text(organisation: str, title: str, tenures: list[Tenure], timeline: Timeline) -> str:
