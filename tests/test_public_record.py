@@ -218,3 +218,14 @@ def test_every_source_is_a_web_page_of_the_public_record_with_a_quote(cli, db):
             assert "public record" in source["note"], record
             assert source["quote"].strip(), record
     assert corrected == ["andrej-karpathy", "ilya-sutskever", "john-schulman"]
+
+
+def test_on_16_november_the_board_has_its_six_members(cli, store):
+    assert board(chart(cli, store, "2023-11-16")) == {
+        "sam-altman": "Board member",
+        "greg-brockman": "Chairman",
+        "ilya-sutskever": "Board member",
+        "adam-d-angelo": "Board member",
+        "tasha-mccauley": "Board member",
+        "helen-toner": "Board member",
+    }
