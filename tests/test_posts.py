@@ -584,3 +584,28 @@ def test_a_post_held_in_no_unit_and_in_a_unit_ends_in_no_unit_when_none_is_named
     ok(cli("append", "appointed", "mark-chen", "--title", "Chair", "--also", "--on", "2023-11-18", "--store", db))
     ok(cli("append", "departed", "mark-chen", "--post", "Chair", "--on", "2023-11-19", "--store", db))
     assert [(p["title"], p["unit"]) for p in person(cli, db, "2023-11-20", "mark-chen")["posts"]] == [("Chair", BOARD)]
+
+
+def test_the_log_of_a_range_lists_a_range_of_days_begun_before_it_as_a_replay_does(cli, tmp_path):
+    store = str(tmp_path / "acme.db")
+    ok(cli("org", "add", "Acme", "--store", store))
+    ok(cli("append", "appointed", "Ann A", "--title", "CEO", "--on", "2020-01-01", "--source", "s1", "--store", store))
+    ok(
+        cli(
+            "append",
+            "appointed",
+            "ann-a",
+            "--title",
+            "CTO",
+            "--on",
+            "2021-03-10..2021-03-15",
+            "--source",
+            "s2",
+            "--store",
+            store,
+        )
+    )
+    for extra in ((), ("--as-known-at", "2999-01-01T00:00:00Z")):  # the read model's log, and a replay's
+        entries = cli.json("log", "--from", "2021-03-15", "--store", store, *extra)
+        assert [e["on"] for e in entries] == ["[2021-03-10..2021-03-15]"], extra
+        assert [e["on"] for e in cli.json("log", "--from", "2021-03-16", "--store", store, *extra)] == [], extra

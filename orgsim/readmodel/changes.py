@@ -118,7 +118,7 @@ class ReadModel(ModelFile):
                 "(SELECT tenure FROM orgsim_rm_rows WHERE org_id = ?)",
                 (org_id, org_id),
             )
-            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             write_people(conn, org_id, people or {})
             retractions = list(retractions)
             meta = {
@@ -220,9 +220,11 @@ class ReadModel(ModelFile):
                     "(SELECT 1 FROM orgsim_rm_rows WHERE org_id = ? AND tenure = ?)",
                     (org_id, tenure, org_id, tenure),
                 )
-            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
+            conn.executemany("INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?,?)", (fact_row(org_id, f) for f in facts))
             cited = list(cited)
-            conn.executemany("REPLACE INTO orgsim_rm_facts VALUES (?,?,?,?,?)", (fact_row(org_id, f) for _, f in cited))
+            conn.executemany(
+                "REPLACE INTO orgsim_rm_facts VALUES (?,?,?,?,?,?)", (fact_row(org_id, f) for _, f in cited)
+            )
             write_people(conn, org_id, people or {})
             meta = {
                 **meta,

@@ -40,7 +40,8 @@ def fact_row(org_id: str, f: Fact) -> tuple:
         f.unit,
         f.post,
     ]
-    return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record))
+    # (`last`: the last day its date names, what `log --from` asks of it)
+    return (org_id, f.id, f.seq, f.on.start.isoformat(), ENCODER.encode(record), f.on.last_named.isoformat())
 
 
 def citation_record(c: Citation) -> list:

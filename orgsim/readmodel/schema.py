@@ -9,7 +9,7 @@ import sqlite3
 from datetime import date
 
 FOREVER = "9999-12-31"
-FORMAT = 8  # the layout of the tables' contents: a model of another format is stale (rebuilt)
+FORMAT = 9  # the layout of the tables' contents: a model of another format is stale (rebuilt)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orgsim_rm_meta (org_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);
@@ -40,8 +40,9 @@ CREATE TABLE IF NOT EXISTS orgsim_rm_names (org_id TEXT NOT NULL, key TEXT NOT N
 CREATE INDEX IF NOT EXISTS orgsim_rm_names_key ON orgsim_rm_names (org_id, key);
 CREATE TABLE IF NOT EXISTS orgsim_rm_facts (
     org_id TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, start TEXT NOT NULL, record TEXT NOT NULL,
-    PRIMARY KEY (org_id, id)) WITHOUT ROWID;
+    last TEXT NOT NULL, PRIMARY KEY (org_id, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS orgsim_rm_facts_start ON orgsim_rm_facts (org_id, start);
+CREATE INDEX IF NOT EXISTS orgsim_rm_facts_last ON orgsim_rm_facts (org_id, last);
 """
 TABLES = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)
 INDEXES = re.findall(r"(CREATE INDEX IF NOT EXISTS (\w+) .*?;)", SCHEMA, re.S)

@@ -207,7 +207,7 @@ class ModelFile:
                 ((org_id, n, events_of(s), opens_of(s)) for n, s in built.tenures.items()),
             )
             conn.executemany(
-                "INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?)",  # by id: the key index grows at its end
+                "INSERT INTO orgsim_rm_facts VALUES (?,?,?,?,?,?)",  # by id: the key index grows at its end
                 (fact_row(org_id, f) for f in sorted(built.facts, key=lambda f: f.id)),
             )
             write_people(conn, org_id, built.people)

@@ -230,18 +230,16 @@ class View(SeededStates):
         )
 
     def between(self, first: date | None, last: date | None) -> Timeline:
-        """A timeline of every fact whose effective date may overlap [first, last] (None: unbounded), for
-        `history.select` to filter exactly: those starting from `first` to `last`, and those starting on
-        the 1st of a month in the year before `first` (a month or a year starts on a 1st and spans at
-        most a year), retracted ones too, with their retractions. Never replayed."""
+        """A timeline of every fact whose effective date overlaps [first, last] (None: unbounded), as
+        `history.select` filters them: its last named day from `first` on, its first day up to `last`
+        (a month, a year or a range of days begun before `first` included), retracted ones too, with
+        their retractions. Never replayed."""
         day = first.isoformat() if first is not None else ""
-        lo = date.fromordinal(max(1, first.toordinal() - 366)).isoformat() if first is not None else ""  # (year 1 too)
         hi = last.isoformat() if last is not None else FOREVER
         rows = self.conn.execute(
-            "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_start "
-            "WHERE org_id = ? AND start >= ? AND start <= ? AND (start >= ? OR substr(start, 9) = '01') "
-            "ORDER BY seq",
-            (self.org_id, lo, hi, day),
+            "SELECT id, seq, record FROM orgsim_rm_facts INDEXED BY orgsim_rm_facts_last "
+            "WHERE org_id = ? AND last >= ? AND start <= ? ORDER BY seq",
+            (self.org_id, day, hi),
         ).fetchall()
         facts = facts_of(rows) if rows else []
         ids = {f.id for f in facts}
