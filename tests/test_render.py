@@ -479,3 +479,13 @@ def test_the_footer_counts_sources_that_are_only_a_note(cli, tmp_path):
     out = tmp_path / "acme.dot"
     assert cli("render", "--at", "2024-02-01", "-o", str(out), "--store", store).exit_code == 0
     assert "Sources: 2 notes" in out.read_text(encoding="utf-8")  # (the same note twice is one source)
+
+
+def test_a_picture_names_who_left_on_a_date_still_open_as_show_does(cli, db, tmp_path):
+    # the seeds: Schulman left in August 2024 (the month only), so on 15 August he may still be there
+    out = tmp_path / "aug.dot"
+    assert cli("render", "--at", "2024-08-15", "-o", str(out), "--store", db).exit_code == 0
+    panel = next(line for line in out.read_text(encoding="utf-8").splitlines() if "_left_open [" in line)
+    assert "Left, on a date known only within bounds (may still be here)" in panel and "John Schulman" in panel
+    shown = cli("show", "--at", "2024-08-15", "--store", db).stdout
+    assert "Left, on a date known only within bounds (may still be here): John Schulman (2024-08)" in shown

@@ -313,6 +313,18 @@ def chart_graph(
         g.node("_alumni", label(lines, align="left"), tooltip=label(tip), **panel_attrs())
         if anchor is not None:
             g.edge(anchor, "_alumni", style="invis")
+    elif any(a.uncertain for a in chart.alumni):  # gone from the chart, on a date still open: say so, as `show` does
+        open_ = sorted((a for a in chart.alumni if a.uncertain), key=lambda a: (a.departed_on, a.id))
+        lines = ["Left, on a date known only within bounds (may still be here):"] + [
+            f"{display_name(a.id, a.name, timeline.people, lang)}, {a.title or 'title not reported'}: "
+            f"left {dates.shown(a.departed_on)}"
+            for a in open_
+        ]
+        cited.extend(a.event for a in open_)
+        tip = ["Departures on a date still open"] + event_lines([a.event for a in open_], facts, timeline)
+        g.node("_left_open", label(lines, align="left"), tooltip=label(tip), **panel_attrs())
+        if anchor is not None:
+            g.edge(anchor, "_left_open", style="invis")
 
     add_footer(g, footer_lines(cited, facts, timeline), legend)
     return g
