@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Protocol
 
 from orgsim.dates import PartialDate
-from orgsim.errors import RuleError
 from orgsim.facts import Fact, Kind, Timeline
 from orgsim.orgchart import Alumnus, OrgChart, Post, Row, posts_title, unit_names, units_on
+from orgsim.refusals import ambiguous, refused
 
 __all__ = [
     "Alumnus",
@@ -86,13 +86,6 @@ class PersonState:
         return posts_title(self.posts)
 
 
-def _fail(fact: Fact, people: Mapping[str, dict[str, Any]], reason: str) -> RuleError:
-    name = people.get(fact.person, {}).get("name", fact.person)
-    err = RuleError(f"{name} ({fact.person}) {fact.on.dated}: {reason}")
-    err.fact = fact  # which fact broke the timeline: lets the domain name a later stored event
-    return err
-
-
 def _order_unknown(earlier: Any, later: Any) -> bool:
     """Two dates whose order the calendar cannot settle: they overlap and one is only a month, a year,
     a range of days or an open bound, which overlaps every day on its open side (two facts on the same
@@ -100,35 +93,6 @@ def _order_unknown(earlier: Any, later: Any) -> bool:
     if earlier.precision == "day" and later.precision == "day":
         return False
     return later.earliest <= earlier.end and earlier.earliest <= later.end
-
-
-def _days(first: date, last: date) -> str:
-    if first == date.min or last == date.max:  # an open side: the bound it would be
-        return f"..{last.isoformat()}" if first == date.min else f"{first.isoformat()}.."
-    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
-
-
-def _ambiguous(earlier: Any, fact: Fact, people: Mapping[str, dict[str, Any]]) -> RuleError:
-    """Two facts of one person whose order matters and cannot be told from their dates: both named,
-    and for the partly dated one the days it would have if it came after the other, or before."""
-    name = people.get(fact.person, {}).get("name", fact.person)
-    # the hint is for the partly dated one, an open bound first (its open side is what overlaps)
-    vague_earlier = fact.on.precision == "day" or (earlier.on.bound is not None and fact.on.bound is None)
-    vague, other = (earlier, fact) if vague_earlier else (fact, earlier)
-    options = []
-    if other.on.end < vague.on.end:
-        options.append(f"{_days(other.on.end + timedelta(days=1), vague.on.end)} if it came after")
-    if vague.on.earliest < other.on.earliest:  # (none before an open "on or before": it may be any day)
-        options.append(f"{_days(vague.on.earliest, other.on.earliest - timedelta(days=1))} if before")
-    hint = f" (event {vague.id}: {', '.join(options)})" if options else ""
-    err = RuleError(
-        f"{name} ({fact.person}): which came first cannot be told from the dates of event {earlier.id} "
-        f"({earlier.kind}, {earlier.on.shown}) and event {fact.id} ({fact.kind}, {fact.on.shown}): give one of them a "
-        f"more precise date, or a range of days that does not overlap the other's{hint}"
-    )
-    err.fact = fact  # (as `_fail`)
-    err.both = (earlier.id, fact.id)  # type: ignore[attr-defined]  # names both: nothing to add (`record.explained`)
-    return err
 
 
 #: The kinds of change that hold both before and after a departure (a new title, or a rehire): one of
@@ -142,12 +106,12 @@ def _check_manager(
     """The manager is someone else, in the organisation, and not below the person (`reports`: the
     fold's index of direct reports; someone nobody reports to is below no one, so no walk is needed)."""
     if manager == fact.person:
-        raise _fail(fact, people, "cannot report to themselves")
+        raise refused(fact, people, "cannot report to themselves")
     if manager not in rows:
         if people.get(manager, {}).get("unit"):
             return  # a unit of the organisation (its board): always there, and below no one
         who = people.get(manager, {}).get("name", manager)
-        raise _fail(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
+        raise refused(fact, people, f"manager {who} ({manager}) is not in the organisation on that date")
     if reports is not None and not reports.get(fact.person):
         return  # a cycle needs someone in the chain above the manager to report to the person
     # `steps` bounds the walk: an existing cycle cannot happen, but never loop forever (not len(rows):
@@ -156,7 +120,7 @@ def _check_manager(
     while boss is not None and steps:
         if boss == person:
             who = people.get(manager, {}).get("name", manager)
-            raise _fail(fact, people, f"reporting to {who} ({manager}) would make a reporting cycle")
+            raise refused(fact, people, f"reporting to {who} ({manager}) would make a reporting cycle")
         above = rows.get(boss)
         boss = above.reports_to if above is not None else None
         steps -= 1
@@ -186,18 +150,18 @@ class ChartState:
         """Raise RuleError when `fact` is impossible on its date in this state; changes nothing."""
         person, kind, rows, people = fact.person, fact.kind, self.rows, self.people
         if person not in people:
-            raise _fail(fact, people, "unknown person")
+            raise refused(fact, people, "unknown person")
         if people[person].get("unit"):
-            raise _fail(
+            raise refused(
                 fact, people, "is a unit of the organisation, not a person: a unit holds no post and reports to no one"
             )
         state = rows.get(person)
         if state is None:
             gone = self.alumni.get(person)
             if gone is not None and _order_unknown(gone[0].on, fact.on):
-                raise _ambiguous(gone[0], fact, people)
+                raise ambiguous(gone[0], fact, people)
             if kind == "returned" and gone is None:
-                raise _fail(
+                raise refused(
                     fact,
                     people,
                     "cannot return: not in the organisation before that date (a comeback needs a departure "
@@ -205,7 +169,7 @@ class ChartState:
                 )
             if kind not in ("appointed", "returned"):
                 when = f" (departed {gone[0].on.shown})" if gone else ""
-                raise _fail(fact, people, f"not in the organisation on that date{when}")
+                raise refused(fact, people, f"not in the organisation on that date{when}")
         if kind == "appointed" or state is None:  # joining (a `returned` after a departure: a comeback) or a new title
             held = (
                 next((p for p in state.posts if p.same_post(fact.title, fact.unit)), None)
@@ -213,7 +177,7 @@ class ChartState:
                 else None
             )
             if held is not None:
-                raise _fail(
+                raise refused(
                     fact, people, f"already holds the post {held.text()} (since {held.since}): --also adds another post"
                 )
             if fact.manager is not None:
@@ -231,37 +195,37 @@ class ChartState:
                     and earlier.kind in _EITHER_SIDE_OF_A_DEPARTURE
                     and _order_unknown(earlier.on, fact.on)
                 ):
-                    raise _ambiguous(earlier, fact, people)
+                    raise ambiguous(earlier, fact, people)
         if kind == "departed" and fact.post is not None:
             ending = _ending(state, fact)
             if len(ending) != 1:
                 holds = "; ".join(p.text() for p in state.posts if p.title) or "no post with a reported title"
                 unit = f" ({fact.unit})" if fact.unit else ""
                 if ending:
-                    raise _fail(
+                    raise refused(
                         fact, people, f"holds the post {fact.post} in {len(ending)} units ({holds}): give its unit"
                     )
-                raise _fail(fact, people, f"does not hold the post {fact.post}{unit} on that date (holds: {holds})")
+                raise refused(fact, people, f"does not hold the post {fact.post}{unit} on that date (holds: {holds})")
         if kind == "on_leave" and state.status == "on_leave":
-            raise _fail(fact, people, f"already on leave since {state.leave_since}")
+            raise refused(fact, people, f"already on leave since {state.leave_since}")
         if kind == "returned" and state.status != "on_leave":
-            raise _fail(
+            raise refused(
                 fact,
                 people,
                 "cannot return: in the organisation and not on leave on that date (a comeback needs a departure before it)",
             )
         if kind == "returned" and (fact.title is not None or fact.manager is not None):
-            raise _fail(
+            raise refused(
                 fact,
                 people,
                 "a return from leave keeps the title and manager they had: record a new title or manager as a change of its own",
             )
         if kind == "reports_to":
             if fact.manager is None:
-                raise _fail(fact, people, "a reporting line needs a manager")
+                raise refused(fact, people, "a reporting line needs a manager")
             _check_manager(fact, fact.manager, rows, people, self.reports)
         if kind not in ("departed", "on_leave", "returned", "reports_to"):
-            raise _fail(fact, people, f"unknown kind of change {kind!r}")
+            raise refused(fact, people, f"unknown kind of change {kind!r}")
 
     def touches(self, fact: Fact) -> set[str]:
         """Whose state `apply(fact)` would change in this state: the person, and a leaver's reports
@@ -325,7 +289,7 @@ class ChartState:
                 self._line(person, state.reports_to, fact.manager)
                 state.reports_to = fact.manager
             case _:
-                raise _fail(fact, self.people, f"unknown kind of change {kind!r}")
+                raise refused(fact, self.people, f"unknown kind of change {kind!r}")
         state.events.append(fact.id)
         state.touched_by.append(fact)
 

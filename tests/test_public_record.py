@@ -212,7 +212,7 @@ def test_every_source_is_a_web_page_of_the_public_record_with_a_quote(cli, db):
             assert sources[0] == seeds[record["corrects"]], record
             corrected.append(record["person"])
             sources = sources[1:]
-        assert 1 <= len(sources) <= 3, record
+        assert len(sources) in (1, 2, 3), record  # one to three web sources of its own
         for source in sources:
             assert source["url"].startswith(("http://", "https://")) and "document" not in source, record
             assert "public record" in source["note"], record
