@@ -226,6 +226,21 @@ class PartialDate:
         return self._text
 
     @property
+    def prefix(self) -> str | None:
+        """The most precise reduced ISO 8601 date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, the prefix dates of
+        FollowTheMoney and Popolo) that holds every day this date may mean: a range's month or year
+        (`[2023-11-21..2023-11-29]`: `2023-11`); None when no such date does (an open bound, a range
+        across two years)."""
+        if self.bound is not None:
+            return None
+        if self.last is None:
+            return self._text
+        first = self._first
+        if (first.year, first.month) == (self.last.year, self.last.month):
+            return f"{first.year:04d}-{first.month:02d}"
+        return f"{first.year:04d}" if first.year == self.last.year else None
+
+    @property
     def dated(self) -> str:
         """`on 2024-08`, as a sentence says when: an open bound says `on or before 2024-08-05` itself."""
         return self.shown if self.bound is not None else f"on {self._text}"

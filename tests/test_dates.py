@@ -68,3 +68,20 @@ def test_the_last_day_orgsim_holds_reads_the_same_from_the_model_and_a_replay(cl
     assert len(chart["people"]) > 5 and "sam-altman" not in {p["id"] for p in chart["people"]}
     refused = cli("show", "--at", "9999-12-31", "--store", db)
     assert refused.exit_code != 0 and "up to 9998-12-31" in refused.stderr and refused.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "prefix"),
+    [
+        ("2024", "2024"),
+        ("2024-05", "2024-05"),
+        ("2024-05-14", "2024-05-14"),
+        ("[2023-11-21..2023-11-29]", "2023-11"),
+        ("[2023-11-21..2023-12-02]", "2023"),
+        ("[2023-12-30..2024-01-02]", None),
+        ("..2023-11-16", None),
+        ("2024-05-14..", None),
+    ],
+)
+def test_the_prefix_date_of_a_partial_date_holds_every_day_it_may_mean(text, prefix):
+    assert PartialDate.parse(text).prefix == prefix
