@@ -7,7 +7,6 @@ the store exactly as it was.
 
 from __future__ import annotations
 
-import json as jsonlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from orgsim.cli.common import (
     write_output,
 )
 from orgsim.errors import RecordError, StoreError
-from orgsim.interchange import Dataset, csv_text, read_csv_sections, read_sections
+from orgsim.interchange import Dataset, csv_text, jsonl_text, read_csv_sections, read_sections
 
 
 class FileFormat(str, Enum):
@@ -41,10 +40,7 @@ class FileFormat(str, Enum):
 
 
 _READ = {FileFormat.jsonl: read_sections, FileFormat.csv: read_csv_sections}
-_WRITE = {
-    FileFormat.jsonl: lambda records: "".join(jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in records),
-    FileFormat.csv: csv_text,
-}
+_WRITE = {FileFormat.jsonl: jsonl_text, FileFormat.csv: csv_text}
 
 
 def _format(fmt: FileFormat | None, file: Path | None) -> FileFormat:

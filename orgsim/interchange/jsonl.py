@@ -28,6 +28,7 @@ __all__ = [
     "ORGANISATION",
     "export_records",
     "history_records",
+    "jsonl_text",
     "organisation_line",
     "parse_line",
     "read_jsonl",
@@ -141,6 +142,11 @@ def sections_from(path: Path, organisation: str | None, records: Iterable[tuple[
         Dataset(name, tuple(people), tuple(events), path, docs.unchecked, docs.place)
         for name, (people, events) in parts.items()
     ]
+
+
+def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
+    """Export records (`export_records`, organisation lines included) as JSON Lines, one a line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def read_jsonl(path: Path, organisation: str) -> Dataset:
