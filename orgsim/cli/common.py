@@ -30,6 +30,7 @@ from orgsim.errors import DateError, OrgsimError, RenderError
 __all__ = [
     "AsKnownAtOpt",
     "AtOpt",
+    "CsvOpt",
     "JsonOpt",
     "OrgOpt",
     "StoreOpt",
@@ -39,7 +40,9 @@ __all__ = [
     "json_text",
     "known_from",
     "moment",
+    "one_table_format",
     "partial_date",
+    "print_csv",
     "print_json",
     "print_json_list",
     "unchecked_quotes_note",
@@ -179,6 +182,9 @@ OrgOpt = Annotated[
     typer.Option("--org", envvar="ORGSIM_ORG", help="The organisation (default: the store's only one)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (a stable, documented schema) instead of text.")]
+CsvOpt = Annotated[
+    bool, typer.Option("--csv", help="Print CSV instead of text: a header row, one row per record of --json (README).")
+]
 AtOpt = Annotated[
     str | None,
     typer.Option("--at", help="The day: YYYY-MM-DD (YYYY or YYYY-MM mean their first day). Default: today."),
@@ -299,6 +305,19 @@ def print_json_list(items: Iterable[Any]) -> None:
         out.write(("[\n  " if first else ",\n  ") + _compact(item))
         first = False
     out.write("[]\n" if first else "\n]\n")
+
+
+def one_table_format(command: str, json: bool, csv: bool) -> None:
+    """`--csv` with `--json` is a usage error (exit 2), said before anything is read."""
+    if json and csv:
+        fail(f"choose --json or --csv, not both. See 'orgsim {command} --help'.", code=2)
+
+
+def print_csv(command: str, records: Iterable[Any]) -> None:
+    """`command`'s `--json` records as CSV to stdout (`render.csv_tables`)."""
+    from orgsim.render.csv_tables import write_csv
+
+    write_csv(sys.stdout, command, records)
 
 
 def write_lines(lines: Iterable[str]) -> None:

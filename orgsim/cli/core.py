@@ -11,6 +11,7 @@ from orgsim.application import open_store, removed_if_failed
 from orgsim.cli.common import (
     AsKnownAtOpt,
     AtOpt,
+    CsvOpt,
     JsonOpt,
     OrgOpt,
     StoreOpt,
@@ -18,6 +19,8 @@ from orgsim.cli.common import (
     at_day,
     known_from,
     moment,
+    one_table_format,
+    print_csv,
     print_json,
     unchecked_quotes_note,
     with_as_known_at,
@@ -68,19 +71,24 @@ def show(
     org: OrgOpt = None,
     as_known_at: AsKnownAtOpt = None,
     json: JsonOpt = False,
+    csv: CsvOpt = False,
 ) -> None:
     """The organisation on a day: a tree, or JSON {organisation, at, as_known_at, people[id, name, title, status, reports_to, uncertain]}.
 
-    With --as-known-at, the chart on that day as the store knew it then (a bitemporal query).
+    With --as-known-at, the chart on that day as the store knew it then (a bitemporal query). --csv: a row per person.
 
     Example: orgsim show --at 2024-06-01 --as-known-at 2024-08-01 --json
     """
+    one_table_format("show", json, csv)
     known = moment(as_known_at)
     app_ = open_store(store)
+    data = json or csv
     chart = app_.chart(
-        at_day(at), org, as_known_at=known, alumni=False if json else "open", events=json
+        at_day(at), org, as_known_at=known, alumni=False if data else "open", events=data
     )  # the tree names departures still open that day, and no event ids
-    if json:
+    if csv:
+        print_csv("show", ({"organisation": chart.organisation, **p} for p in chart.as_json()["people"]))
+    elif json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:
         typer.echo(chart_tree(chart))
@@ -91,13 +99,19 @@ def show(
 
 
 @app.command()
-def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False) -> None:
+def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False, csv: CsvOpt = False) -> None:
     """Everyone the store knows, with ids, names and aliases (any of which names them in every command).
+
+    --csv: a row per person, with the organisations that name them.
 
     Example: orgsim people --json
     """
+    one_table_format("people", json, csv)
     organisations, rows = open_store(store).everyone(org)
     several = len(organisations) > 1
+    if csv:
+        print_csv("people", rows)  # (each with the organisations that name them, as with several)
+        return
     if json:
         if several:
             print_json({"organisations": organisations, "people": rows})

@@ -10,11 +10,14 @@ import typer
 from orgsim.application import open_store
 from orgsim.cli.common import (
     AsKnownAtOpt,
+    CsvOpt,
     JsonOpt,
     OrgOpt,
     StoreOpt,
     app,
     moment,
+    one_table_format,
+    print_csv,
     print_json,
     with_as_known_at,
     write_output,
@@ -52,18 +55,21 @@ def diff(
         Lang, typer.Option("--lang", help="Names in the picture: en, or ja (the Japanese alias).")
     ] = Lang.en,
     as_known_at: AsKnownAtOpt = None,
+    csv: CsvOpt = False,
 ) -> None:
     """What changed between two days: left, joined, on leave, returned, new title, new manager.
 
     JSON: {organisation, from, to, changes[person, name, change, before, after, events], sources{event id: record}}.
+    --csv: a row per change.
 
     With --format or -o: one picture of both days (who left, joined, went on leave or returned, new
     titles, moved reporting lines), with a legend.
 
     Example: orgsim diff 2024-09-01 2024-10-15 --format png -o shakeup.png
     """
-    if json and (output is not None or fmt is not None):
-        raise OrgsimError("choose --json (the changes as data) or --format/-o (a picture), not both")
+    one_table_format("diff", json, csv)
+    if (json or csv) and (output is not None or fmt is not None):
+        raise OrgsimError("choose --json or --csv (the changes as data) or --format/-o (a picture), not both")
     a, b = _day(from_, "FROM"), _day(to, "TO")
     known = moment(as_known_at)
     picture = output is not None or fmt is not None
@@ -77,6 +83,8 @@ def diff(
         write_output(picture_bytes(diff_graph(d, compared.timeline, lang=lang.value), kind), output, kind)
         if output is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
+    elif csv:
+        print_csv("diff", ({"organisation": d.organisation, **c.as_json()} for c in d.changes))
     elif json:
         cited = sorted({e for c in d.changes for e in c.events if e in facts})
         data = {"organisation": d.organisation, "from": a.isoformat(), "to": b.isoformat()}

@@ -8,7 +8,19 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
-from orgsim.cli.common import AsKnownAtOpt, JsonOpt, StoreOpt, app, moment, partial_date, print_json, write_output
+from orgsim.cli.common import (
+    AsKnownAtOpt,
+    CsvOpt,
+    JsonOpt,
+    StoreOpt,
+    app,
+    moment,
+    one_table_format,
+    partial_date,
+    print_csv,
+    print_json,
+    write_output,
+)
 from orgsim.cli.render import Format, output_format, picture_bytes
 from orgsim.render.flows import flows_dot, flows_text
 
@@ -24,16 +36,18 @@ def flows(
     ] = None,
     fmt: Annotated[Format | None, typer.Option("--format", help="The picture's format (default: from -o).")] = None,
     json_output: JsonOpt = False,
+    csv: CsvOpt = False,
     as_known_at: AsKnownAtOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Every move between organisations: who left which post for which, when, and the sources.
 
     A departure's destination (`--to`) links to an organisation the store holds, and to the person's
-    first post there; one it does not hold is shown as written. Needs no --org.
+    first post there; one it does not hold is shown as written. Needs no --org. --csv: a row per move.
 
     Example: orgsim flows --from 2024 --json
     """
+    one_table_format("flows", json_output, csv)
     start, end = partial_date(from_, "--from"), partial_date(to, "--to")
     found, organisations = open_store(store).flows(
         start.start if start is not None else None, end.end if end is not None else None, moment(as_known_at)
@@ -41,6 +55,9 @@ def flows(
     if output is not None or fmt is not None:
         kind = output_format(fmt, output)
         write_output(picture_bytes(flows_dot(found, organisations), kind), output, kind)
+        return
+    if csv:
+        print_csv("flows", (m.as_json() for m in found))
         return
     if json_output:
         print_json({"organisations": organisations, "moves": [m.as_json() for m in found]})

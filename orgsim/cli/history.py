@@ -14,19 +14,23 @@ from orgsim.application import open_store
 from orgsim.cli.common import (
     AsKnownAtOpt,
     AtOpt,
+    CsvOpt,
     JsonOpt,
     OrgOpt,
     StoreOpt,
     app,
     at_day,
     moment,
+    one_table_format,
     partial_date,
+    print_csv,
     print_json,
     print_json_list,
     with_as_known_at,
     write_lines,
 )
 from orgsim.facts import KINDS
+from orgsim.render.csv_tables import history_rows
 from orgsim.render.history_text import history_text, log_lines, why_text
 
 PersonArg = Annotated[str, typer.Argument(help="The person: an id, a name or an alias, in any case (ミラ・ムラティ).")]
@@ -54,13 +58,16 @@ def log_command(
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
+    csv: CsvOpt = False,
 ) -> None:
     """The stored events, retracted ones marked, each with its dates (effective and recorded), source and quote.
 
     JSON: a list of {id, kind, person, name, summary, details, on, precision, recorded_at, source, retracted, retraction}.
+    --csv: a row per event, its organisation first.
 
     Example: orgsim log --person ミラ・ムラティ --from 2024-08 --to 2024-09 --json
     """
+    one_table_format("log", json, csv)
     order = "recorded" if recorded else "effective"
     known = moment(as_known_at)
     logs = open_store(store).logs(
@@ -72,6 +79,9 @@ def log_command(
         end=partial_date(to, "--to"),
         kinds=tuple(kind or ()),
     )
+    if csv:
+        print_csv("log", ({"organisation": name, **e.as_json()} for name, entries in logs.items() for e in entries))
+        return
     if len(logs) == 1:  # one organisation: today's output
         (entries,) = logs.values()
         if json:
@@ -102,17 +112,23 @@ def history_command(
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
+    csv: CsvOpt = False,
 ) -> None:
     """A person's tenures: each time in the organisation (departure and destination, re-joins), each title, manager and leave with from/to, every line with the events and quotes behind it.
 
     JSON: {organisation, person, name, aliases, as_known_at, stints, titles, managers, leaves, events, retracted};
     on a store of several organisations, without --org, every organisation whose register names the
     person: {person, name, as_known_at, histories: [one such object each]}.
+    --csv: a row per stint, title, manager and leave line (column `line`), in each organisation.
 
     Example: orgsim history john-schulman
     """
+    one_table_format("history", json, csv)
     known = moment(as_known_at)
     found = open_store(store).histories(person, org, as_known_at=known)
+    if csv:
+        print_csv("history", (row for h in found for row in history_rows(h.as_json())))
+        return
     if len(found) == 1:
         h = found[0]
         if json:

@@ -1,4 +1,4 @@
-"""`orgsim import FILE` and `orgsim export`: the store's history as JSON Lines, in and out.
+"""`orgsim import FILE` and `orgsim export`: the store's history as JSON Lines (or CSV), in and out.
 
 Import is all or nothing: every line is parsed and checked against the whole timeline first, then
 every event is written in ONE transaction (`OrgsimApp.load`), so a bad line, Ctrl-C or a kill leaves
@@ -7,11 +7,11 @@ the store exactly as it was.
 
 from __future__ import annotations
 
-import json as jsonlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,7 +29,31 @@ from orgsim.cli.common import (
     write_output,
 )
 from orgsim.errors import RecordError, StoreError
-from orgsim.interchange import Dataset, read_sections
+from orgsim.interchange import Dataset, csv_text, jsonl_text, read_csv_sections, read_sections
+
+
+class FileFormat(str, Enum):
+    """The formats `import` reads and `export` writes (default: from the file's extension, else jsonl)."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+_READ = {FileFormat.jsonl: read_sections, FileFormat.csv: read_csv_sections}
+_WRITE = {FileFormat.jsonl: jsonl_text, FileFormat.csv: csv_text}
+
+
+def _format(fmt: FileFormat | None, file: Path | None) -> FileFormat:
+    """`--format`, else the file's extension (`.csv`), else JSON Lines."""
+    if fmt is not None:
+        return fmt
+    return FileFormat.csv if file is not None and file.suffix.lower() == ".csv" else FileFormat.jsonl
+
+
+FormatOpt = Annotated[
+    FileFormat | None,
+    typer.Option("--format", help="jsonl or csv (default: csv for a .csv file, else jsonl).", show_default=False),
+]
 
 
 @contextmanager
@@ -61,12 +85,15 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON Lines file: one event a line (see README).")],
+    file: Annotated[Path, typer.Argument(help="A JSON Lines file (one event a line) or a CSV file (see README).")],
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
-    """Import events from JSON Lines, all or nothing: a bad line rejects the file (FILE:LINE: reason).
+    """Import events from JSON Lines or CSV, all or nothing: a bad line rejects the file (FILE:LINE: reason).
+
+    --format csv (the default for a .csv FILE): a spreadsheet whose header names JSON Lines fields (source.document, source.quote, source.url, source.note for a source), a change a row; errors count the header as row 1.
 
     A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note).
 
@@ -81,7 +108,7 @@ def import_(
                 held = []
             default = held[0] if len(held) == 1 else None
         with bulk_allocation():
-            sections = read_sections(file, default)
+            sections = _READ[_format(fmt, file)](file, default)
             if org is not None:  # this organisation's part of a file that names several; one part: imported as it
                 sections = _for(file, org, sections)
             app_ = open_store(store, create=True)
@@ -136,13 +163,19 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
+    --format csv (the default for -o FILE.csv): the same records as rows of a spreadsheet, which `import` reads back too.
+
     Example: orgsim export -o history.jsonl
     """
-    lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
-    write_output("".join(lines).encode("utf-8"), output, "jsonl")  # atomic: a crash never leaves half a file
+    kind = _format(fmt, output)
+    records = list(open_store(store).export(org))
+    text = _WRITE[kind](records)
+    write_output(text.encode("utf-8"), output, kind.value)  # atomic: a crash never leaves half a file
     if output is None:
         return
-    typer.echo(f"Exported {len(lines)} lines to {output}.", err=True)
+    what = "lines" if kind is FileFormat.jsonl else "rows, after the header,"
+    typer.echo(f"Exported {len(records)} {what} to {output}.", err=True)

@@ -2,14 +2,16 @@
 
 `records`: the records and their parsing (errors name `FILE:LINE: field: reason`); `documents`:
 where a cited document is found and the check of its quote; `seed_yaml`: seed files; `jsonl`:
-JSON Lines import and export. The names below are the package's public ones.
+JSON Lines import and export; `csv_rows`: CSV import and export, the same records as rows. The names below are the package's public ones.
 """
 
+from orgsim.interchange.csv_rows import csv_text, read_csv_sections
 from orgsim.interchange.documents import Documents, bundled_seeds, command_documents, file_documents
 from orgsim.interchange.jsonl import (
     ORGANISATION,
     export_records,
     history_records,
+    jsonl_text,
     organisation_line,
     parse_line,
     read_jsonl,
@@ -40,13 +42,16 @@ __all__ = [
     "RetractionRecord",
     "bundled_seeds",
     "command_documents",
+    "csv_text",
     "export_records",
     "file_documents",
     "history_records",
+    "jsonl_text",
     "organisation_line",
     "parse_event",
     "parse_line",
     "parse_person",
+    "read_csv_sections",
     "read_jsonl",
     "read_sections",
     "read_yaml",

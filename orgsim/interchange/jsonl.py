@@ -28,10 +28,13 @@ __all__ = [
     "ORGANISATION",
     "export_records",
     "history_records",
+    "jsonl_text",
     "organisation_line",
     "parse_line",
     "read_jsonl",
     "read_sections",
+    "read_text",
+    "sections_from",
 ]
 
 #: The kind of the line that starts an organisation's part of a file.
@@ -72,31 +75,47 @@ def organisation_line(name: str) -> dict[str, str]:
     return {"kind": ORGANISATION, "name": name}
 
 
-def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
-    """A JSON Lines file, every line checked before anything is stored, as one dataset per organisation:
-    an `organisation` line starts an organisation's part (an export writes one before each); records
-    before any such line belong to `organisation` (None: the file must name its organisations). Blank
-    lines are skipped. A quote whose document lies beside the file must occur in it; other quotes are
-    counted as not checked."""
-    path = Path(path)
+def read_text(path: Path, newline: str | None = None) -> str:
+    """An import file's text (UTF-8; a byte-order mark from a Windows editor is fine), or one line
+    saying why not. `newline=""`: line ends kept as written (what the `csv` module reads)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark from a Windows editor is fine
+        with Path(path).open(encoding="utf-8-sig", newline=newline) as fh:
+            return fh.read()
     except FileNotFoundError:
         raise RecordError(f"{path}: no such file") from None
     except UnicodeDecodeError as err:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+
+
+def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
+    """A JSON Lines file, every line checked before anything is stored, as one dataset per organisation
+    (`sections_from`). Blank lines are skipped."""
+    path = Path(path)
+    text = read_text(path)
     hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
+
+    def lines() -> Iterator[tuple[str, Any]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                yield where, json.loads(line)
+            except json.JSONDecodeError as err:
+                raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
+
+    return sections_from(path, organisation, lines())
+
+
+def sections_from(path: Path, organisation: str | None, records: Iterable[tuple[str, Any]]) -> list[Dataset]:
+    """An import file's records — each a JSON Lines object with where it is (`FILE:LINE`) — every one checked before anything is stored, as one dataset per organisation: an
+    `organisation` record starts an organisation's part (an export writes one before each); records
+    before any such one belong to `organisation` (None: the file must name its organisations). A quote
+    whose document lies beside the file must occur in it; other quotes are counted as not checked."""
     docs = file_documents(path)
     parts: dict[str, tuple[list[PersonRecord], list[Command]]] = {}
     current = organisation
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
+    for where, obj in records:
         if isinstance(obj, dict) and obj.get("kind") == ORGANISATION:
             unknown = set(obj) - {"kind", "name"}
             if unknown:
@@ -123,6 +142,11 @@ def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
         Dataset(name, tuple(people), tuple(events), path, docs.unchecked, docs.place)
         for name, (people, events) in parts.items()
     ]
+
+
+def jsonl_text(records: Iterable[Mapping[str, Any]]) -> str:
+    """Export records (`export_records`, organisation lines included) as JSON Lines, one a line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def read_jsonl(path: Path, organisation: str) -> Dataset:
