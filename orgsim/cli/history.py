@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     AtOpt,
@@ -24,7 +25,6 @@ from orgsim.cli.common import (
     print_json,
     print_json_list,
     with_as_known_at,
-    write_lines,
 )
 from orgsim.facts import KINDS
 from orgsim.render.history_text import history_text, log_lines, why_text
@@ -63,26 +63,27 @@ def log_command(
     """
     order = "recorded" if recorded else "effective"
     known = moment(as_known_at)
-    logs = open_store(store).logs(
-        org,
-        as_known_at=known,
-        order=order,
-        person=person,
-        start=partial_date(from_, "--from"),
-        end=partial_date(to, "--to"),
-        kinds=tuple(kind or ()),
-    )
+    with terminal.busy("Reading the log"):
+        logs = open_store(store).logs(
+            org,
+            as_known_at=known,
+            order=order,
+            person=person,
+            start=partial_date(from_, "--from"),
+            end=partial_date(to, "--to"),
+            kinds=tuple(kind or ()),
+        )
     if len(logs) == 1:  # one organisation: today's output
         (entries,) = logs.values()
         if json:
             print_json_list(e.as_json() for e in entries)
         else:
-            write_lines(log_lines(entries, order, known))
+            terminal.show(log_lines(entries, order, known))
         return
     if json:  # several: every entry names its organisation
         print_json_list({**e.as_json(), "organisation": name} for name, entries in logs.items() for e in entries)
         return
-    write_lines(_each_log(logs, order, known))
+    terminal.show(_each_log(logs, order, known))
 
 
 def _each_log(logs: dict[str, list[Any]], order: str, known: Any) -> Iterator[str]:
@@ -112,13 +113,14 @@ def history_command(
     Example: orgsim history john-schulman
     """
     known = moment(as_known_at)
-    found = open_store(store).histories(person, org, as_known_at=known)
+    with terminal.busy("Reading the history"):
+        found = open_store(store).histories(person, org, as_known_at=known)
     if len(found) == 1:
         h = found[0]
         if json:
             print_json(with_as_known_at(h.as_json(), known, after="aliases"))
         else:
-            typer.echo(history_text(h, known))
+            terminal.show(history_text(h, known))
         return
     if json:
         each = [with_as_known_at(h.as_json(), known, after="aliases") for h in found]
@@ -126,7 +128,7 @@ def history_command(
             {"person": found[0].person, "name": found[0].name, "as_known_at": each[0]["as_known_at"], "histories": each}
         )
     else:
-        typer.echo("\n\n".join(history_text(h, known) for h in found))
+        terminal.show("\n\n".join(history_text(h, known) for h in found))
 
 
 @app.command("why")
@@ -145,8 +147,9 @@ def why_command(
     Example: orgsim why greg-brockman --at 2024-09-01
     """
     known = moment(as_known_at)
-    w = open_store(store).why(person, at_day(at), org, as_known_at=known)
+    with terminal.busy("Tracing the row"):
+        w = open_store(store).why(person, at_day(at), org, as_known_at=known)
     if json:
         print_json(with_as_known_at(w.as_json(), known))
     else:
-        typer.echo(why_text(w, known))
+        terminal.show(why_text(w, known))

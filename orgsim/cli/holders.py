@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import AsKnownAtOpt, JsonOpt, OrgOpt, StoreOpt, app, moment, print_json
 from orgsim.render.holders import holders_json, holders_text
 
@@ -25,8 +26,9 @@ def holders(
 
     Example: orgsim holders CEO --org OpenAI --json
     """
-    name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
+    with terminal.busy("Reading the post's holders"):
+        name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
     if json_output:
         print_json(holders_json(name, title, unit, tenures, timeline))
         return
-    typer.echo(holders_text(name, title, tenures, timeline))
+    terminal.show(holders_text(name, title, tenures, timeline))

@@ -24,6 +24,7 @@ from orgsim.cli.common import (
     StoreOpt,
     app,
     known_from,
+    output_file,
     print_json,
     unchecked_quotes_note,
     write_output,
@@ -133,7 +134,9 @@ def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
 
 @app.command()
 def export(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default or -: stdout).")
+    ] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
@@ -143,6 +146,6 @@ def export(
     """
     lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
     write_output("".join(lines).encode("utf-8"), output, "jsonl")  # atomic: a crash never leaves half a file
-    if output is None:
+    if output_file(output) is None:
         return
     typer.echo(f"Exported {len(lines)} lines to {output}.", err=True)
