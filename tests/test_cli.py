@@ -66,7 +66,10 @@ def test_bad_input_is_one_line_on_stderr_with_exit_1(cli, db, args, message):
 
 def test_show_without_a_store_says_what_to_do(cli, tmp_path):
     result = cli("show", "--store", tmp_path / "missing.db")
-    assert result.exit_code == 1 and "`orgsim load` for the seeds, `orgsim org add NAME` for your own" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "`orgsim init --org NAME`, or fill one from a file of changes with `orgsim import FILE`" in result.stderr
+    )
     assert not (tmp_path / "missing.db").exists()
 
 

@@ -163,7 +163,10 @@ def test_usage_errors_exit_2(cli, db):
 
 def test_append_to_a_missing_store_is_an_error(cli, tmp_path):
     result = cli("append", "departed", "x", "--on", "2024", "--store", tmp_path / "none.db")
-    assert result.exit_code == 1 and "`orgsim load` for the seeds, `orgsim org add NAME` for your own" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "`orgsim init --org NAME`, or fill one from a file of changes with `orgsim import FILE`" in result.stderr
+    )
     assert not (tmp_path / "none.db").exists()
 
 

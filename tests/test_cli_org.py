@@ -51,5 +51,5 @@ def test_bad_org_commands_fail_in_one_line_and_change_nothing(cli, db):
 
 def test_org_list_on_a_missing_store_says_how_to_make_one(cli, tmp_path):
     done = cli("org", "list", "--store", str(tmp_path / "none.db"))
-    assert done.exit_code == 1 and "`orgsim org add NAME` for your own" in done.stderr
+    assert done.exit_code == 1 and "`orgsim init --org NAME`" in done.stderr
     assert not (tmp_path / "none.db").exists()

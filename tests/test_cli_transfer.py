@@ -198,7 +198,7 @@ def test_export_then_import_rebuilds_an_identical_history(cli, db, tmp_path):
 
 def test_export_of_a_missing_store_is_an_error(cli, tmp_path):
     result = cli("export", "--store", tmp_path / "none.db")
-    assert result.exit_code == 1 and "`orgsim org add NAME` for your own" in result.stderr
+    assert result.exit_code == 1 and "`orgsim init --org NAME`" in result.stderr
 
 
 def test_a_byte_order_mark_is_accepted(cli, db, tmp_path):

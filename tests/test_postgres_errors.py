@@ -115,7 +115,10 @@ def test_a_wrong_password_is_named_and_never_printed(password_server, where):
     # the right password connects, and the failed load wrote nothing: there is still no store
     shown = f"postgresql://{parts.username}:***@{parts.hostname}:{parts.port}/postgres"
     right = _one_line_error(_orgsim("show", "--store", password_server))
-    assert right == f"Error: no store at {shown}: run `orgsim load` on it first (--store)"
+    assert (
+        right
+        == f"Error: no store at {shown}: start one with `orgsim init --org NAME`, or fill one with `orgsim import FILE` (--store)"
+    )
 
 
 def test_a_role_at_its_connection_limit_is_waited_for_not_refused(pg_store):
@@ -161,7 +164,7 @@ def test_a_role_at_its_connection_limit_is_waited_for_not_refused(pg_store):
         assert waited, err  # not refused at once
         assert command.returncode == 1 and out == ""
         assert err in (
-            f"Error: no store at {store}: run `orgsim load` on it first (--store)\n",
+            f"Error: no store at {store}: start one with `orgsim init --org NAME`, or fill one with `orgsim import FILE` (--store)\n",
             f"Error: cannot open the store {store}: couldn't get a connection after 40.00 sec\n",
         ), err
     finally:

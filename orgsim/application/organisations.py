@@ -62,7 +62,8 @@ class Organisations(Application):
         names = self.organisations()
         if not names:
             raise StoreError(
-                "the store holds no organisation yet: load the seeds (`orgsim load`) or add one (`orgsim org add NAME`)"
+                "the store holds no organisation yet: start yours with `orgsim init --org NAME`, or import a file of changes "
+                "(`orgsim import FILE`)"
             )
         if len(names) > 1:
             raise StoreError(f"the store holds several organisations ({', '.join(names)}): say which", fields=("org",))

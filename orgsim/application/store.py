@@ -88,8 +88,8 @@ def open_store(store: str | None = None, create: bool = False) -> OrgsimApp:
     path = env.get(OrgsimApp.name.upper() + "_SQLITE_DBNAME")
     if path and not create and not Path(path).exists():
         raise StoreError(
-            f"no store at {path}: make one (`orgsim load` for the seeds, `orgsim org add NAME` for your own), "
-            "or name another store",
+            f"no store at {path}: start one for your organisation with `orgsim init --org NAME`, or fill one from "
+            "a file of changes with `orgsim import FILE` (or `orgsim load FILE`), or name another store",
             fields=("store",),
         )
     if path and create and not Path(path).parent.exists():
@@ -112,7 +112,10 @@ def _open_server(store: str, env: dict[str, str], create: bool) -> OrgsimApp:
         try:
             app_ = OrgsimApp(env=env)  # a server that cannot be reached: StoreError (see `first_connection`)
             if not create and not app_.has_tables():
-                raise StoreError(f"no store at {shown}: run `orgsim load` on it first", fields=("store",))
+                raise StoreError(
+                    f"no store at {shown}: start one with `orgsim init --org NAME`, or fill one with `orgsim import FILE`",
+                    fields=("store",),
+                )
             return app_
         except StoreError as err:
             raise StoreError(_redacted(str(err), secrets), fields=err.fields) from None
@@ -150,4 +153,7 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     if head == b"SQLite format 3\x00" or (not head and create):
         return
     what = "an empty file" if not head else "not a SQLite file"
-    raise StoreError(f"{path} is {what}, not an orgsim store: name a store made by `orgsim load`", fields=("store",))
+    raise StoreError(
+        f"{path} is {what}, not an orgsim store: name a store made by `orgsim init`, `import` or `load`",
+        fields=("store",),
+    )

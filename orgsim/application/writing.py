@@ -220,6 +220,23 @@ class Writing(CommandLoop):
         self._command(name, lambda organisation, record: None, create=True)
         return name
 
+    def start_organisation(self, name: str) -> tuple[str, bool]:
+        """`init`: the store's one organisation — added (`True`), or already held (`False`, nothing to
+        do). A store that holds another organisation is refused: a second one is `add_organisation`'s."""
+        held, name = self.organisations(), " ".join(name.split())
+        known = next((n for n in held if n.casefold() == name.casefold()), None)
+        if known is not None:
+            return known, False
+        if held:
+            shown = f'"{name}"' if " " in name else name
+            raise StoreError(
+                f"the store already holds {', '.join(held)}: `orgsim init` starts a store for one organisation; "
+                f"add {name} beside {'it' if len(held) == 1 else 'them'} with `orgsim org add {shown}`, "
+                "or name a new store",
+                fields=("store",),
+            )
+        return self.add_organisation(name), True
+
     def record(
         self, rec: EventRecord, org: str | None = None, dry_run: bool = False, timestamp: datetime | None = None
     ) -> Recorded:

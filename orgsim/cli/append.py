@@ -15,6 +15,7 @@ import typer
 
 from orgsim.application import Recorded, open_store
 from orgsim.chart import OrgChart
+from orgsim.cli import terminal
 from orgsim.cli.common import JsonOpt, OrgOpt, OrgsimGroup, StoreOpt, app, partial_date, print_json
 from orgsim.diff import diff
 from orgsim.errors import RecordError
@@ -139,7 +140,8 @@ def _run(rec: EventRecord, store: str | None, org: str | None, dry_run: bool, js
                 "on a store this size)…",
                 err=True,
             )
-    recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
+    with terminal.busy("Checking the change against the history"):
+        recorded: Recorded = app_.record(rec, org, dry_run=dry_run)
     for note in notes:
         typer.echo(note, err=True)
     fact = recorded.fact

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.append import DryRunOpt, said, unchecked_quote_note, who
 from orgsim.cli.common import JsonOpt, OrgOpt, StoreOpt, app, print_json
 from orgsim.cli.correct import EventArg
@@ -37,7 +38,8 @@ def cite(
     """
     source = {k: v for k, v in {"document": document, "quote": quote, "url": url, "note": note}.items() if v}
     check = unchecked_quote_note(source)  # (before anything is stored)
-    result = open_store(store).cite(event_id, source, org, dry_run=dry_run)
+    with terminal.busy("Checking the citation"):
+        result = open_store(store).cite(event_id, source, org, dry_run=dry_run)
     if check:
         typer.echo(check, err=True)
     fact, citation = result.fact, result.citation

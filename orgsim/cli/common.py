@@ -19,11 +19,12 @@ from typing import Annotated, Any
 
 import typer
 from eventsourcing.persistence import PersistenceError
-from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from orgsim import __version__
 from orgsim.application import LoadReport
+from orgsim.cli import terminal
+from orgsim.cli.terminal import write_lines
 from orgsim.dates import PartialDate, asked_about, parse_day, within_reach
 from orgsim.errors import DateError, OrgsimError, RenderError
 
@@ -41,6 +42,7 @@ __all__ = [
     "known_from",
     "moment",
     "one_table_format",
+    "output_file",
     "partial_date",
     "print_csv",
     "print_json",
@@ -59,13 +61,13 @@ class OrgsimGroup(TyperGroup):
     def make_context(self, info_name: str | None, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().make_context(info_name, *args, **kwargs)
-        except UsageError as err:  # (the group's own options)
+        except typer.TyperException as err:  # (the group's own options)
             _usage_failure(err, info_name or "orgsim")
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except UsageError as err:
+        except typer.TyperException as err:
             sub = ctx.invoked_subcommand
             _usage_failure(err, f"{ctx.command_path} {sub}" if sub else ctx.command_path)
         except OrgsimError as err:
@@ -84,13 +86,16 @@ class OrgsimGroup(TyperGroup):
             raise typer.Exit(130) from None
 
 
-def _usage_failure(err: UsageError, command: str) -> None:
-    """A usage error as one line: Typer's message and where to read about the command. (A command
-    given no arguments shows its help, as Typer does: that is no error to report.)"""
-    if isinstance(err, NoArgsIsHelpError):
+def _usage_failure(err: typer.TyperException, command: str) -> None:
+    """A usage error (Typer's exit code 2) as one line: Typer's message and where to read about the
+    command. Any other of Typer's errors is Typer's to show; a command given no arguments shows its
+    help, as Typer does: that is no error to report. (Typer exports no usage error class: its public
+    `TyperException` is the base of them all, and it tells the no-arguments case by the class name.)"""
+    if err.exit_code != 2 or type(err).__name__ == "NoArgsIsHelpError":
         raise err
-    if err.ctx is not None and err.ctx.command_path.count(" ") > command.count(" "):
-        command = err.ctx.command_path  # (a sub-command's own, e.g. `orgsim append departed`)
+    ctx = getattr(err, "ctx", None)
+    if ctx is not None and ctx.command_path.count(" ") > command.count(" "):
+        command = ctx.command_path  # (a sub-command's own, e.g. `orgsim append departed`)
     message = " ".join(err.format_message().split())
     fail(f"{message}{'' if message[-1:] in '.?!' else '.'} See '{command} --help'.", code=err.exit_code)
 
@@ -143,7 +148,8 @@ app = typer.Typer(
     cls=OrgsimGroup,
     name="orgsim",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (Typer's own)
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 
@@ -160,11 +166,20 @@ def _main(
         bool | None,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = None,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour on a terminal either (as NO_COLOR=1 does).")
+    ] = False,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Never page long text on a terminal (default: $PAGER, else less).")
+    ] = False,
 ) -> None:
     """Event-sourced org charts: cited leadership changes, replayed to any date.
 
-    Example: orgsim load && orgsim show --at 2024-10-15
+    Text is plain when piped; on a terminal it is coloured and long text is paged.
+
+    Example: orgsim init --org Acme && orgsim --no-pager log
     """
+    terminal.choose(color=not no_color, pager=not no_pager)
 
 
 StoreOpt = Annotated[
@@ -320,20 +335,14 @@ def print_csv(command: str, records: Iterable[Any]) -> None:
     write_csv(sys.stdout, command, records)
 
 
-def write_lines(lines: Iterable[str]) -> None:
-    """Text lines to stdout, a thousand at a time (the same bytes as echoing them joined)."""
-    out, batch = sys.stdout, []
-    for line in lines:
-        batch.append(line)
-        if len(batch) == 1000:
-            out.write("\n".join(batch) + "\n")
-            batch = []
-    if batch:
-        out.write("\n".join(batch) + "\n")
+def output_file(output: Path | None) -> Path | None:
+    """The file `-o` names, or None for stdout (no -o, or `-o -`)."""
+    return None if output is None or str(output) == "-" else output
 
 
 def write_output(data: bytes, output: Path | None, fmt: str) -> None:
-    """Write to the file atomically (a failure leaves no half-written file), or to stdout."""
+    """Write to the file atomically (a failure leaves no half-written file), or to stdout (no -o, or `-o -`)."""
+    output = output_file(output)
     if output is None:
         if fmt in ("png", "pdf") and sys.stdout.isatty():
             raise RenderError(f"not writing {fmt.upper()} bytes to a terminal: pass -o FILE")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from orgsim.application import open_store, removed_if_failed
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     AtOpt,
@@ -43,7 +44,7 @@ def load(
     Example: orgsim load seeds/openai.yaml --store team.db
     """
     dataset = read_yaml(file or bundled_seeds())
-    with removed_if_failed(store):
+    with removed_if_failed(store), terminal.busy("Checking and storing the file"):
         report = open_store(store, create=True).load(dataset)
     if json:
         print_json(
@@ -83,19 +84,21 @@ def show(
     known = moment(as_known_at)
     app_ = open_store(store)
     data = json or csv
-    chart = app_.chart(
-        at_day(at), org, as_known_at=known, alumni=False if data else "open", events=data
-    )  # the tree names departures still open that day, and no event ids
+    with terminal.busy("Reading the chart"):
+        chart = app_.chart(
+            at_day(at), org, as_known_at=known, alumni=False if data else "open", events=data
+        )  # the tree names departures still open that day, and no event ids
     if csv:
         print_csv("show", ({"organisation": chart.organisation, **p} for p in chart.as_json()["people"]))
     elif json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:
-        typer.echo(chart_tree(chart))
+        text = chart_tree(chart)
         if known is not None:
-            typer.echo(f"As known at {iso(known)}: events and retractions recorded later are not counted.")
+            text += f"\nAs known at {iso(known)}: events and retractions recorded later are not counted."
             if not chart.rows and not app_.timeline(org, as_known_at=known).facts:  # (an empty chart, explained)
-                typer.echo(f"Nothing about {chart.organisation} had been recorded by then.")
+                text += f"\nNothing about {chart.organisation} had been recorded by then."
+        terminal.show(text)
 
 
 @app.command()
@@ -107,7 +110,8 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False, cs
     Example: orgsim people --json
     """
     one_table_format("people", json, csv)
-    organisations, rows = open_store(store).everyone(org)
+    with terminal.busy("Reading the register"):
+        organisations, rows = open_store(store).everyone(org)
     several = len(organisations) > 1
     if csv:
         print_csv("people", rows)  # (each with the organisations that name them, as with several)
@@ -118,10 +122,13 @@ def people(store: StoreOpt = None, org: OrgOpt = None, json: JsonOpt = False, cs
         else:
             print_json({"organisation": organisations[0], "people": [_one_register(r) for r in rows]})
         return
-    for r in rows:
-        aliases = ", ".join(r["aliases"])
-        where = f"  [{', '.join(r['organisations'])}]" if several else ""
-        typer.echo(f"{r['id']:<22} {r['name']}" + (f"  ({aliases})" if aliases else "") + where)
+    terminal.show(_register_line(r, several) for r in rows)
+
+
+def _register_line(r: dict[str, Any], several: bool) -> str:
+    aliases = ", ".join(r["aliases"])
+    where = f"  [{', '.join(r['organisations'])}]" if several else ""
+    return f"{r['id']:<22} {r['name']}" + (f"  ({aliases})" if aliases else "") + where
 
 
 def _one_register(entry: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import Amendment, open_store
+from orgsim.cli import terminal
 from orgsim.cli.append import (
     DocumentOpt,
     DryRunOpt,
@@ -49,7 +50,8 @@ def retract(
 
     Example: orgsim retract 4e78e425a366 --reason "wrong person"
     """
-    result = open_store(store).retract(event_id, reason, org, dry_run=dry_run)
+    with terminal.busy("Checking the retraction against the history"):
+        result = open_store(store).retract(event_id, reason, org, dry_run=dry_run)
     retraction, target = result.retraction, result.target
     report = _changes(result)
     if json:
@@ -115,15 +117,16 @@ def correct(
     if cited:
         changes["source"] = cited
     notes: list[str | None] = []
-    result = open_store(store).correct(
-        event_id,
-        reason,
-        changes,
-        org,
-        dry_run=dry_run,
-        check_source=lambda one: notes.append(unchecked_quote_note(one)),
-        replace_sources=replace_sources,
-    )
+    with terminal.busy("Checking the correction against the history"):
+        result = open_store(store).correct(
+            event_id,
+            reason,
+            changes,
+            org,
+            dry_run=dry_run,
+            check_source=lambda one: notes.append(unchecked_quote_note(one)),
+            replace_sources=replace_sources,
+        )
     for note in dict.fromkeys(notes):  # (once, though a retried command checks again)
         if note:
             typer.echo(note, err=True)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     CsvOpt,
@@ -17,6 +18,7 @@ from orgsim.cli.common import (
     app,
     moment,
     one_table_format,
+    output_file,
     print_csv,
     print_json,
     with_as_known_at,
@@ -46,7 +48,8 @@ def diff(
     org: OrgOpt = None,
     json: JsonOpt = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write the diff picture here (format from the extension).")
+        Path | None,
+        typer.Option("-o", "--output", help="Write the diff picture here (format from the extension; -: stdout)."),
     ] = None,
     fmt: Annotated[
         Format | None, typer.Option("--format", help="Draw a picture of both days: svg, png, pdf or dot.")
@@ -73,15 +76,18 @@ def diff(
     a, b = _day(from_, "FROM"), _day(to, "TO")
     known = moment(as_known_at)
     picture = output is not None or fmt is not None
-    compared = open_store(store).compare(a, b, org, as_known_at=known, whole=picture)
+    with terminal.busy("Comparing the two days"):
+        compared = open_store(store).compare(a, b, org, as_known_at=known, whole=picture)
     d, facts = compared.diff, compared.facts
     if picture:
         from orgsim.render.diff_dot import diff_graph
 
         assert compared.timeline is not None  # (asked for with whole=True)
         kind = output_format(fmt, output)
-        write_output(picture_bytes(diff_graph(d, compared.timeline, lang=lang.value), kind), output, kind)
-        if output is not None:
+        with terminal.busy("Drawing the diff"):
+            drawn = picture_bytes(diff_graph(d, compared.timeline, lang=lang.value), kind)
+        write_output(drawn, output, kind)
+        if output_file(output) is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
     elif csv:
         print_csv("diff", ({"organisation": d.organisation, **c.as_json()} for c in d.changes))
@@ -93,6 +99,7 @@ def diff(
         data["sources"] = {e: {"id": e, **facts[e].as_record()} for e in cited}
         print_json(data)
     else:
-        typer.echo(diff_text(d, facts, names=compared.names))
+        text = diff_text(d, facts, names=compared.names)
         if known is not None:
-            typer.echo(f"As known at {iso(known)}: events and retractions recorded later are not counted.")
+            text += f"\nAs known at {iso(known)}: events and retractions recorded later are not counted."
+        terminal.show(text)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     CsvOpt,
@@ -32,7 +33,7 @@ def flows(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Only departures whose date overlaps up to here.")] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Draw the moves: a .svg, .png, .pdf or .dot file.")
+        Path | None, typer.Option("-o", "--output", help="Draw the moves: a .svg, .png, .pdf or .dot file (-: stdout).")
     ] = None,
     fmt: Annotated[Format | None, typer.Option("--format", help="The picture's format (default: from -o).")] = None,
     json_output: JsonOpt = False,
@@ -49,12 +50,15 @@ def flows(
     """
     one_table_format("flows", json_output, csv)
     start, end = partial_date(from_, "--from"), partial_date(to, "--to")
-    found, organisations = open_store(store).flows(
-        start.start if start is not None else None, end.end if end is not None else None, moment(as_known_at)
-    )
+    with terminal.busy("Following the moves"):
+        found, organisations = open_store(store).flows(
+            start.start if start is not None else None, end.end if end is not None else None, moment(as_known_at)
+        )
     if output is not None or fmt is not None:
         kind = output_format(fmt, output)
-        write_output(picture_bytes(flows_dot(found, organisations), kind), output, kind)
+        with terminal.busy("Drawing the moves"):
+            data = picture_bytes(flows_dot(found, organisations), kind)
+        write_output(data, output, kind)
         return
     if csv:
         print_csv("flows", (m.as_json() for m in found))
@@ -62,4 +66,4 @@ def flows(
     if json_output:
         print_json({"organisations": organisations, "moves": [m.as_json() for m in found]})
         return
-    typer.echo(flows_text(found, organisations))
+    terminal.show(flows_text(found, organisations))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     AtOpt,
@@ -27,7 +28,6 @@ from orgsim.cli.common import (
     print_json,
     print_json_list,
     with_as_known_at,
-    write_lines,
 )
 from orgsim.facts import KINDS
 from orgsim.render.csv_tables import history_rows
@@ -70,15 +70,16 @@ def log_command(
     one_table_format("log", json, csv)
     order = "recorded" if recorded else "effective"
     known = moment(as_known_at)
-    logs = open_store(store).logs(
-        org,
-        as_known_at=known,
-        order=order,
-        person=person,
-        start=partial_date(from_, "--from"),
-        end=partial_date(to, "--to"),
-        kinds=tuple(kind or ()),
-    )
+    with terminal.busy("Reading the log"):
+        logs = open_store(store).logs(
+            org,
+            as_known_at=known,
+            order=order,
+            person=person,
+            start=partial_date(from_, "--from"),
+            end=partial_date(to, "--to"),
+            kinds=tuple(kind or ()),
+        )
     if csv:
         print_csv("log", ({"organisation": name, **e.as_json()} for name, entries in logs.items() for e in entries))
         return
@@ -87,12 +88,12 @@ def log_command(
         if json:
             print_json_list(e.as_json() for e in entries)
         else:
-            write_lines(log_lines(entries, order, known))
+            terminal.show(log_lines(entries, order, known))
         return
     if json:  # several: every entry names its organisation
         print_json_list({**e.as_json(), "organisation": name} for name, entries in logs.items() for e in entries)
         return
-    write_lines(_each_log(logs, order, known))
+    terminal.show(_each_log(logs, order, known))
 
 
 def _each_log(logs: dict[str, list[Any]], order: str, known: Any) -> Iterator[str]:
@@ -125,7 +126,8 @@ def history_command(
     """
     one_table_format("history", json, csv)
     known = moment(as_known_at)
-    found = open_store(store).histories(person, org, as_known_at=known)
+    with terminal.busy("Reading the history"):
+        found = open_store(store).histories(person, org, as_known_at=known)
     if csv:
         print_csv("history", (row for h in found for row in history_rows(h.as_json())))
         return
@@ -134,7 +136,7 @@ def history_command(
         if json:
             print_json(with_as_known_at(h.as_json(), known, after="aliases"))
         else:
-            typer.echo(history_text(h, known))
+            terminal.show(history_text(h, known))
         return
     if json:
         each = [with_as_known_at(h.as_json(), known, after="aliases") for h in found]
@@ -142,7 +144,7 @@ def history_command(
             {"person": found[0].person, "name": found[0].name, "as_known_at": each[0]["as_known_at"], "histories": each}
         )
     else:
-        typer.echo("\n\n".join(history_text(h, known) for h in found))
+        terminal.show("\n\n".join(history_text(h, known) for h in found))
 
 
 @app.command("why")
@@ -161,8 +163,9 @@ def why_command(
     Example: orgsim why greg-brockman --at 2024-09-01
     """
     known = moment(as_known_at)
-    w = open_store(store).why(person, at_day(at), org, as_known_at=known)
+    with terminal.busy("Tracing the row"):
+        w = open_store(store).why(person, at_day(at), org, as_known_at=known)
     if json:
         print_json(with_as_known_at(w.as_json(), known))
     else:
-        typer.echo(why_text(w, known))
+        terminal.show(why_text(w, known))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     AsKnownAtOpt,
     CsvOpt,
@@ -38,7 +39,8 @@ def holders(
     Example: orgsim holders CEO --org OpenAI --json
     """
     one_table_format("holders", json_output, csv)
-    name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
+    with terminal.busy("Reading the post's holders"):
+        name, tenures, timeline = open_store(store).holders(title, org, unit, moment(as_known_at))
     if csv:
         data = holders_json(name, title, unit, tenures, timeline)
         print_csv("holders", ({"organisation": name, **t} for t in data["holders"]))
@@ -46,4 +48,4 @@ def holders(
     if json_output:
         print_json(holders_json(name, title, unit, tenures, timeline))
         return
-    typer.echo(holders_text(name, title, tenures, timeline))
+    terminal.show(holders_text(name, title, tenures, timeline))

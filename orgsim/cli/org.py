@@ -1,12 +1,13 @@
-"""`orgsim org add` and `orgsim org list`: the organisations a store holds."""
+"""`orgsim init`, `orgsim org add` and `orgsim org list`: the organisations a store holds."""
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated
 
 import typer
 
-from orgsim.application import open_store, removed_if_failed
+from orgsim.application import DEFAULT_STORE, open_store, redact, removed_if_failed
 from orgsim.cli.common import JsonOpt, StoreOpt, app, print_json
 
 org_app = typer.Typer(help="The organisations a store holds: add one, list them.", no_args_is_help=True)
@@ -27,6 +28,34 @@ def add(
     typer.echo(
         f"Added the organisation {added}. Record its news with `orgsim append … --org {_quoted(added)}` "
         f"or `orgsim import FILE --org {_quoted(added)}`.",
+        err=True,
+    )
+
+
+@app.command()
+def init(
+    org: Annotated[
+        str, typer.Option("--org", help="Your organisation's name, as the sources write it.", show_default=False)
+    ],
+    store: StoreOpt = None,
+) -> None:
+    """Start a store for your own organisation: an empty store holding it (as `org add` makes), and what to do next.
+
+    A store that already holds it is left as it is (exit 0); one that holds another organisation is
+    refused (`org add` adds a second one).
+
+    Example: orgsim init --org Acme --store acme.db
+    """
+    with removed_if_failed(store):
+        name, added = open_store(store, create=True).start_organisation(org)
+    flag = f" --store {shlex.quote(redact(store))}" if store else ""
+    shown = redact(store) if store else DEFAULT_STORE
+    said = f"Started {name} in {shown}" if added else f"{shown} already holds {name}: nothing to do"
+    typer.echo(
+        f"{said}. Record its news, each change with its source, then see the chart:\n"
+        f'  orgsim append appointed "Jane Doe" --title CEO --on 2024-05 --url https://example.com/news{flag}\n'
+        f"  orgsim show{flag}\n"
+        f"A file of changes: orgsim import FILE{flag} (JSON Lines: `orgsim import -h`).",
         err=True,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from orgsim.application import open_store
+from orgsim.cli import terminal
 from orgsim.cli.common import OrgOpt, StoreOpt, app
 
 
@@ -17,7 +18,8 @@ def rebuild(store: StoreOpt = None, org: OrgOpt = None) -> None:
 
     Example: orgsim rebuild --store team.db
     """
-    rebuilt = open_store(store).rebuild(org, replace=True)
+    with terminal.busy("Rebuilding the read model"):
+        rebuilt = open_store(store).rebuild(org, replace=True)
     if rebuilt is None:
         typer.echo("This store keeps no read model (a memory store): nothing to rebuild.", err=True)
         return

@@ -14,7 +14,8 @@ import graphviz
 import typer
 
 from orgsim.application import open_store
-from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment, write_output
+from orgsim.cli import terminal
+from orgsim.cli.common import AtOpt, OrgOpt, StoreOpt, app, at_day, moment, output_file, write_output
 from orgsim.errors import RenderError
 from orgsim.render.dot import chart_graph
 
@@ -43,9 +44,10 @@ _EXTENSIONS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv"
 
 
 def output_format(fmt: Format | None, output: Path | None) -> str:
-    """--format when given, else the output file's extension, else DOT."""
+    """--format when given, else the output file's extension, else DOT (stdout: no -o, or `-o -`)."""
     if fmt is not None:
         return fmt.value
+    output = output_file(output)
     if output is None:
         return "dot"
     ext = output.suffix.lower()
@@ -74,7 +76,8 @@ def picture_bytes(graph: graphviz.Digraph, fmt: str) -> bytes:
 def render(
     at: AtOpt = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here (format from the extension); default: stdout.")
+        Path | None,
+        typer.Option("-o", "--output", help="Write here (format from the extension); default or -: stdout."),
     ] = None,
     fmt: Annotated[
         Format | None, typer.Option("--format", help="svg, png, pdf or dot (default: from -o, else dot).")
@@ -106,8 +109,10 @@ def render(
     Example: orgsim render --at 2024-10-15 -o openai.svg --alumni
     """
     kind = output_format(fmt, output)
-    chart, timeline, person = open_store(store).drawing(at_day(at), org, moment(as_known_at), root)
-    graph = chart_graph(chart, timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
-    write_output(picture_bytes(graph, kind), output, kind)
-    if output is not None:
+    with terminal.busy("Drawing the chart"):
+        chart, timeline, person = open_store(store).drawing(at_day(at), org, moment(as_known_at), root)
+        graph = chart_graph(chart, timeline, root=person, depth=depth, lang=lang.value, alumni=alumni)
+        data = picture_bytes(graph, kind)
+    write_output(data, output, kind)
+    if output_file(output) is not None:
         typer.echo(f"Wrote {output} ({kind}).", err=True)

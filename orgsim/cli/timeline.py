@@ -12,7 +12,8 @@ import typer
 
 from orgsim.application import open_store
 from orgsim.chart import chart_at
-from orgsim.cli.common import AsKnownAtOpt, OrgOpt, StoreOpt, app, moment, partial_date, write_output
+from orgsim.cli import terminal
+from orgsim.cli.common import AsKnownAtOpt, OrgOpt, StoreOpt, app, moment, output_file, partial_date, write_output
 from orgsim.cli.render import Lang, picture_bytes
 from orgsim.errors import OrgsimError
 from orgsim.render.provenance import fact_text, log_hash
@@ -37,7 +38,7 @@ MANY_FRAMES = 200
 
 @app.command()
 def timeline(
-    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write (-: stdout).")],
     start: Annotated[str | None, typer.Option("--from", help="First frame's day (default: the first change).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last frame's day (default: the last change).")] = None,
     every: Annotated[Every | None, typer.Option("--every", help="A frame every day, week or month.")] = None,
@@ -58,11 +59,12 @@ def timeline(
     """
     if every is not None and at_changes:
         raise OrgsimError("choose one of --every and --at-changes")
-    if output.suffix.lower() not in (".html", ".htm"):
+    if output_file(output) is not None and output.suffix.lower() not in (".html", ".htm"):
         raise OrgsimError(f"-o {output}: a timeline is an .html file")
     first = partial_date(start, "--from")
     last = partial_date(end, "--to")
-    tl = open_store(store).timeline(org, moment(as_known_at))
+    with terminal.busy("Reading the history"):
+        tl = open_store(store).timeline(org, moment(as_known_at))
     days = frame_days(
         tl, first.start if first else None, last.end if last else None, every.value if every else "changes"
     )
@@ -70,7 +72,8 @@ def timeline(
         typer.echo(
             f"Warning: {len(days)} frames make a large page; a coarser --every or --at-changes is lighter.", err=True
         )
-    charts = [chart_at(tl, day) for day in days]
+    with terminal.busy(f"Folding {len(days)} charts"):
+        charts = [chart_at(tl, day) for day in days]
     cast = cast_of(charts, tl, lang.value)
     name = lambda pid: display_name(pid, tl.name_of(pid), tl.people, lang.value)  # noqa: E731
     page_frames = []
@@ -94,7 +97,8 @@ def timeline(
             advance()
     footer = f"{tl.organisation} · {len(days)} frames · event log sha256 {log_hash(tl)} · drawn by orgsim with Graphviz"
     write_output(timeline_page(tl.organisation, page_frames, footer).encode("utf-8"), output, "html")
-    typer.echo(f"Wrote {output} ({len(days)} frames, {days[0]} → {days[-1]}).", err=True)
+    if output_file(output) is not None:
+        typer.echo(f"Wrote {output} ({len(days)} frames, {days[0]} → {days[-1]}).", err=True)
 
 
 class _progress:

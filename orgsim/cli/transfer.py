@@ -24,6 +24,7 @@ from orgsim.cli.common import (
     StoreOpt,
     app,
     known_from,
+    output_file,
     print_json,
     unchecked_quotes_note,
     write_output,
@@ -160,7 +161,9 @@ def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
 
 @app.command()
 def export(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default or -: stdout).")
+    ] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
     fmt: FormatOpt = None,
@@ -175,7 +178,7 @@ def export(
     records = list(open_store(store).export(org))
     text = _WRITE[kind](records)
     write_output(text.encode("utf-8"), output, kind.value)  # atomic: a crash never leaves half a file
-    if output is None:
+    if output_file(output) is None:
         return
     what = "lines" if kind is FileFormat.jsonl else "rows, after the header,"
     typer.echo(f"Exported {len(records)} {what} to {output}.", err=True)
