@@ -11,7 +11,8 @@ import graphviz
 
 from orgsim.chart import OrgChart
 from orgsim.facts import Timeline
-from orgsim.render.drawing import MAX_REPORTS, Box, Drawing, drawing
+from orgsim.render.drawing import Box, Drawing, drawing
+from orgsim.render.layout import MAX_REPORTS
 from orgsim.render.style import (
     add_footer,
     add_group_cluster,
