@@ -22,7 +22,8 @@ from orgsim.application import open_store
 from orgsim.chart import OrgChart, Row, chart_at
 from orgsim.facts import Timeline
 from orgsim.interchange import EventRecord
-from orgsim.render.dot import chart_graph, layout
+from orgsim.render.dot import chart_graph
+from orgsim.render.layout import layout
 from orgsim.render.provenance import log_hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -420,7 +421,7 @@ def test_diff_picture_of_a_departure_and_return(dataset_app):
 def test_a_chart_past_the_node_budget_draws_the_levels_that_fit():
     """Teams of 12 four levels deep (1,885 people, no team folds): past MAX_NODES boxes the picture
     draws whole levels and folds the rest into 'N reports below' boxes, and the title says so."""
-    from orgsim.render.dot import MAX_NODES
+    from orgsim.render.layout import MAX_NODES
 
     rows, level = [Row("r", "Root", "CEO", "active", None)], ["r"]
     for _ in range(3):
