@@ -74,14 +74,7 @@ def _ending(facts: list[Fact], span: Span) -> Fact:
         SpanKind.LEAVE: ("returned", "departed"),
     }[span.kind]
     for want in wanted:
-        found = next(
-            (
-                f
-                for f in mine
-                if f.kind == want and (want != "appointed" or span.kind is not SpanKind.LINE or f.manager)
-            ),
-            None,
-        )
+        found = next((f for f in mine if f.kind == want and _may_end(f, span)), None)
         if found is not None:
             return found
     if span.kind is SpanKind.LINE:
@@ -89,6 +82,20 @@ def _ending(facts: list[Fact], span: Span) -> Fact:
         if found is not None:
             return found
     return (mine or facts)[-1]
+
+
+def _may_end(fact: Fact, span: Span) -> bool:
+    """Whether a fact of the kind a span looks for may be the one that ended it: a departure from one post
+    ends only that post (stepping down as chair and quitting on one day: the quitting ends the rest), and
+    an appointment ends a line only when it names a manager."""
+    if fact.kind == "departed" and fact.post is not None:
+        post = span.post
+        return (
+            post is not None
+            and (post.title or "").casefold() == fact.post.casefold()
+            and (fact.unit is None or (post.unit or "").casefold() == fact.unit.casefold())
+        )
+    return fact.kind != "appointed" or span.kind is not SpanKind.LINE or fact.manager is not None
 
 
 def _beginning(facts: list[Fact], person: str, kind: SpanKind, post: Post | None) -> Fact:

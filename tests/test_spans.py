@@ -86,3 +86,18 @@ def test_a_line_to_a_leaver_ends_with_the_leavers_departure(cli, db):
 def test_a_leave_is_begun_by_the_leave(demo):
     (leave,) = [s for s in spans(open_store(demo).timeline("OpenAI")) if s.kind is SpanKind.LEAVE]
     assert (leave.person, leave.start.kind, str(leave.start.on)) == ("greg-brockman", "on_leave", "2024-08")
+
+
+def test_stepping_down_from_one_post_ends_only_that_post_and_quitting_the_same_day_ends_the_rest(demo):
+    # 17 November 2023: Brockman steps down as chairman, then quits; each span cites the fact that ended it
+    found = [
+        s
+        for s in spans(open_store(demo).timeline("OpenAI"))
+        if s.person == "greg-brockman" and s.end is not None and str(s.end.on) == "2023-11-17"
+    ]
+    ended = {(s.kind.value, s.post.title if s.post else None): (s.end.kind, s.end.post) for s in found}
+    assert ended == {
+        ("member", None): ("departed", None),
+        ("post", "President"): ("departed", None),
+        ("post", "Chairman"): ("departed", "Chairman"),
+    }  # (the line to Murati set that day ends that day: no span)
