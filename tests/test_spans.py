@@ -100,4 +100,23 @@ def test_stepping_down_from_one_post_ends_only_that_post_and_quitting_the_same_d
         ("member", None): ("departed", None),
         ("post", "President"): ("departed", None),
         ("post", "Chairman"): ("departed", "Chairman"),
-    }  # (the line to Murati set that day ends that day: no span)
+        ("line", None): ("departed", None),  # (to Murati, reported that day: "reporting to the CEO")
+    }
+    (line,) = [s for s in found if s.kind is SpanKind.LINE]
+    assert (line.manager, line.start.kind, str(line.start.on)) == ("mira-murati", "reports_to", "2023-11-17")
+
+
+@pytest.mark.parametrize(
+    ("person", "start", "end", "titled"),
+    [("jan-leike", "[..2024-05-14]", "2024-05-14", True), ("szymon-sidor", "[..2023-11-17]", "2023-11-17", False)],
+)
+def test_a_post_held_on_or_before_a_day_and_left_that_day_is_a_span_as_history_says(
+    cli, demo, person, start, end, titled
+):
+    found = [s for s in spans(open_store(demo).timeline("OpenAI")) if s.person == person]
+    member = [(str(s.start.on), s.end and str(s.end.on)) for s in found if s.kind is SpanKind.MEMBER]
+    assert member[0] == (start, end)
+    posts = [(str(s.start.on), s.end and str(s.end.on)) for s in found if s.kind is SpanKind.POST]
+    assert ((start, end) in posts) == titled  # (Sidor's title is not reported: no post)
+    stints = cli.json("history", person, "--org", "OpenAI", "--store", demo)["stints"]
+    assert [(s["from"], s["to"]) for s in stints] == member
