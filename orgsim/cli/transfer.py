@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from orgsim.cli.common import (
     OrgOpt,
     StoreOpt,
     app,
+    json_text,
     known_from,
     print_json,
     unchecked_quotes_note,
@@ -30,6 +32,7 @@ from orgsim.cli.common import (
 )
 from orgsim.errors import RecordError, StoreError
 from orgsim.interchange import Dataset, read_sections
+from orgsim.interchange.popolo import popolo_document
 
 
 @contextmanager
@@ -131,16 +134,35 @@ def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
     raise RecordError(f"{file} holds no records for {org!r} (it holds: {names})")
 
 
+class ExportFormat(str, Enum):
+    """What `export` writes."""
+
+    JSONL = "jsonl"  # the backup: every record, `import` reads it back
+    POPOLO = "popolo"  # one Popolo JSON document (orgsim.interchange.popolo)
+
+
 @app.command()
 def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="jsonl (the backup `import` reads) or popolo (one Popolo JSON document)."),
+    ] = ExportFormat.JSONL,
     store: StoreOpt = None,
     org: OrgOpt = None,
 ) -> None:
     """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
+    --format popolo writes one Popolo JSON document instead (persons, organizations, posts, memberships; see README): orgsim export --format popolo -o people.json
+
     Example: orgsim export -o history.jsonl
     """
+    if fmt is ExportFormat.POPOLO:
+        document = popolo_document(open_store(store).timelines(org))
+        write_output((json_text(document) + "\n").encode("utf-8"), output, "json")
+        if output is not None:
+            typer.echo(f"Exported {len(document['memberships'])} memberships to {output}.", err=True)
+        return
     lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
     write_output("".join(lines).encode("utf-8"), output, "jsonl")  # atomic: a crash never leaves half a file
     if output is None:
