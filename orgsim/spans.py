@@ -2,18 +2,18 @@
 to the one that ended it — their time in the organisation, each post, each reporting line, each leave.
 
 What interchange formats that think in intervals (FollowTheMoney's occupancies, Popolo's memberships)
-and `holders` read. Pure: a fold of a timeline's facts (`chart.ChartState`, the one rule set), read at
-the end of each day a fact takes effect, so that a change and its undoing on the same day leave no
-span, and a departure and a successor's appointment on the same day leave no gap. Only the people a
-day's facts touch are compared (`ChartState.touches`).
+and `holders` read. Pure: a fold of a timeline's facts (`chart.ChartState`, the one rule set), read
+after each fact, in effective order, so that a span begins with the fact that made it so and ends with
+the one that ended it (a departure from one post ends that post; quitting, the rest), and a stretch that
+began and ended on one day is kept: someone who held a post on or before a day and left that day (Jan
+Leike at OpenAI, 14 May 2024) held it, as `history` says. Only the people a fact touches are compared
+(`ChartState.touches`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import groupby
 
 from orgsim.chart import ChartState, PersonState
 from orgsim.facts import Fact, Timeline
@@ -62,75 +62,23 @@ def _held(state: PersonState | None) -> dict[_Key, tuple[Post | None, str | None
     return out
 
 
-def _ending(facts: list[Fact], span: Span) -> Fact:
-    """The fact of the day that ended a span: the person's departure (from the post or the organisation),
-    return from leave, new appointment or new line; a line's, else its manager's departure (a line to a
-    leaver ends with them); else any fact of the person's that day."""
-    mine = [f for f in facts if f.person == span.person]
-    wanted = {
-        SpanKind.MEMBER: ("departed",),
-        SpanKind.POST: ("departed", "appointed"),
-        SpanKind.LINE: ("reports_to", "appointed", "departed"),
-        SpanKind.LEAVE: ("returned", "departed"),
-    }[span.kind]
-    for want in wanted:
-        found = next(
-            (
-                f
-                for f in mine
-                if f.kind == want and (want != "appointed" or span.kind is not SpanKind.LINE or f.manager)
-            ),
-            None,
-        )
-        if found is not None:
-            return found
-    if span.kind is SpanKind.LINE:
-        found = next((f for f in facts if f.person == span.manager and f.kind == "departed"), None)
-        if found is not None:
-            return found
-    return (mine or facts)[-1]
-
-
-def _beginning(facts: list[Fact], person: str, kind: SpanKind, post: Post | None) -> Fact:
-    """The fact of the day that began a span: the appointment that gave the post, the fact that set the
-    line or the leave, the joining; else the person's first fact that day."""
-    mine = [f for f in facts if f.person == person] or facts
-    if post is not None:
-        return next((f for f in mine if f.id in post.events), mine[0])
-    wanted = {
-        SpanKind.MEMBER: ("appointed", "returned"),
-        SpanKind.LINE: ("reports_to", "appointed", "returned"),
-        SpanKind.LEAVE: ("on_leave",),
-    }[kind]
-    return next((f for want in wanted for f in mine if f.kind == want), mine[0])
-
-
-def _days(timeline: Timeline) -> Iterator[tuple[list[Fact], ChartState, set[str]]]:
-    """Each day a fact takes effect: its facts, the fold at the end of it, and who they touched."""
-    fold = ChartState(timeline.people)
-    for _day, group in groupby(timeline.effective(), key=lambda f: f.on.start):
-        facts, touched = list(group), set()
-        for fact in facts:
-            touched |= fold.touches(fact)
-            fold.apply(fact)
-        yield facts, fold, touched
-
-
 def spans(timeline: Timeline) -> list[Span]:
     """Every span of every person, in order of their start (and of the fact that began them)."""
     out: list[Span] = []
     open_: dict[str, dict[_Key, Span]] = {}
-    for facts, fold, touched in _days(timeline):
+    fold = ChartState(timeline.people)
+    for fact in timeline.effective():
+        touched = fold.touches(fact)
+        fold.apply(fact)
         for person in sorted(touched):
             now = _held(fold.rows.get(person))
             mine = open_.setdefault(person, {})
             for key in [k for k in mine if k not in now]:
                 span = mine.pop(key)
-                span.end = _ending(facts, span)
-                span.events.append(span.end.id)
+                span.end = fact
+                span.events.append(fact.id)
             for key, (post, manager) in now.items():
                 if key not in mine:
-                    start = _beginning(facts, person, key[0], post)
-                    mine[key] = Span(key[0], person, start, post=post, manager=manager, events=[start.id])
+                    mine[key] = Span(key[0], person, fact, post=post, manager=manager, events=[fact.id])
                     out.append(mine[key])
     return sorted(out, key=lambda s: s.start.order)

@@ -86,3 +86,37 @@ def test_a_line_to_a_leaver_ends_with_the_leavers_departure(cli, db):
 def test_a_leave_is_begun_by_the_leave(demo):
     (leave,) = [s for s in spans(open_store(demo).timeline("OpenAI")) if s.kind is SpanKind.LEAVE]
     assert (leave.person, leave.start.kind, str(leave.start.on)) == ("greg-brockman", "on_leave", "2024-08")
+
+
+def test_stepping_down_from_one_post_ends_only_that_post_and_quitting_the_same_day_ends_the_rest(demo):
+    # 17 November 2023: Brockman steps down as chairman, then quits; each span cites the fact that ended it
+    found = [
+        s
+        for s in spans(open_store(demo).timeline("OpenAI"))
+        if s.person == "greg-brockman" and s.end is not None and str(s.end.on) == "2023-11-17"
+    ]
+    ended = {(s.kind.value, s.post.title if s.post else None): (s.end.kind, s.end.post) for s in found}
+    assert ended == {
+        ("member", None): ("departed", None),
+        ("post", "President"): ("departed", None),
+        ("post", "Chairman"): ("departed", "Chairman"),
+        ("line", None): ("departed", None),  # (to Murati, reported that day: "reporting to the CEO")
+    }
+    (line,) = [s for s in found if s.kind is SpanKind.LINE]
+    assert (line.manager, line.start.kind, str(line.start.on)) == ("mira-murati", "reports_to", "2023-11-17")
+
+
+@pytest.mark.parametrize(
+    ("person", "start", "end", "titled"),
+    [("jan-leike", "[..2024-05-14]", "2024-05-14", True), ("szymon-sidor", "[..2023-11-17]", "2023-11-17", False)],
+)
+def test_a_post_held_on_or_before_a_day_and_left_that_day_is_a_span_as_history_says(
+    cli, demo, person, start, end, titled
+):
+    found = [s for s in spans(open_store(demo).timeline("OpenAI")) if s.person == person]
+    member = [(str(s.start.on), s.end and str(s.end.on)) for s in found if s.kind is SpanKind.MEMBER]
+    assert member[0] == (start, end)
+    posts = [(str(s.start.on), s.end and str(s.end.on)) for s in found if s.kind is SpanKind.POST]
+    assert ((start, end) in posts) == titled  # (Sidor's title is not reported: no post)
+    stints = cli.json("history", person, "--org", "OpenAI", "--store", demo)["stints"]
+    assert [(s["from"], s["to"]) for s in stints] == member

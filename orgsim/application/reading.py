@@ -261,6 +261,14 @@ class Reading(Projection):
         timeline = self.timeline(org, as_known_at)
         return timeline.organisation, holders(timeline, title, unit), timeline
 
+    def timelines(self, org: str | None = None) -> list[Timeline]:
+        """The timeline of `org`, or (without it) of every organisation of the store in turn, as known now:
+        what an export in another format (`interchange.popolo`) reads."""
+        names = [self._org_name(org)] if org is not None else self.organisations()
+        if not names:
+            self._org_name(None)  # (raises: the store holds no organisation yet)
+        return [self.timeline(name) for name in names]
+
     def flows(
         self, start: date | None = None, end: date | None = None, as_known_at: datetime | None = None
     ) -> tuple[list[Move], list[str]]:

@@ -23,6 +23,7 @@ from orgsim.cli.common import (
     OrgOpt,
     StoreOpt,
     app,
+    json_text,
     known_from,
     output_file,
     print_json,
@@ -31,30 +32,33 @@ from orgsim.cli.common import (
 )
 from orgsim.errors import RecordError, StoreError
 from orgsim.interchange import Dataset, csv_text, jsonl_text, read_csv_sections, read_sections
+from orgsim.interchange.popolo import popolo_document
 
 
-class FileFormat(str, Enum):
-    """The formats `import` reads and `export` writes (default: from the file's extension, else jsonl)."""
+class ImportFormat(str, Enum):
+    """The formats `import` reads (default: from the file's extension, else jsonl)."""
 
     jsonl = "jsonl"
     csv = "csv"
 
 
-_READ = {FileFormat.jsonl: read_sections, FileFormat.csv: read_csv_sections}
-_WRITE = {FileFormat.jsonl: jsonl_text, FileFormat.csv: csv_text}
+class ExportFormat(str, Enum):
+    """The formats `export` writes (default: from the file's extension, else jsonl)."""
+
+    jsonl = "jsonl"  # the backup: every record, `import` reads it back
+    csv = "csv"  # the same records as rows, `import` reads them back too
+    popolo = "popolo"  # one Popolo JSON document (orgsim.interchange.popolo)
 
 
-def _format(fmt: FileFormat | None, file: Path | None) -> FileFormat:
+_READ = {"jsonl": read_sections, "csv": read_csv_sections}
+_WRITE = {"jsonl": jsonl_text, "csv": csv_text}  # the store's records as the file's text
+
+
+def _format(fmt: ImportFormat | ExportFormat | None, file: Path | None) -> str:
     """`--format`, else the file's extension (`.csv`), else JSON Lines."""
     if fmt is not None:
-        return fmt
-    return FileFormat.csv if file is not None and file.suffix.lower() == ".csv" else FileFormat.jsonl
-
-
-FormatOpt = Annotated[
-    FileFormat | None,
-    typer.Option("--format", help="jsonl or csv (default: csv for a .csv file, else jsonl).", show_default=False),
-]
+        return fmt.value
+    return "csv" if file is not None and file.suffix.lower() == ".csv" else "jsonl"
 
 
 @contextmanager
@@ -90,7 +94,10 @@ def import_(
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
-    fmt: FormatOpt = None,
+    fmt: Annotated[
+        ImportFormat | None,
+        typer.Option("--format", help="jsonl or csv (default: csv for a .csv file, else jsonl).", show_default=False),
+    ] = None,
 ) -> None:
     """Import events from JSON Lines or CSV, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
@@ -166,19 +173,30 @@ def export(
     ] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
-    fmt: FormatOpt = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format", help="jsonl, csv or popolo (default: csv for -o FILE.csv, else jsonl).", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
     --format csv (the default for -o FILE.csv): the same records as rows of a spreadsheet, which `import` reads back too.
+    --format popolo: one Popolo JSON document (persons, organizations, posts, memberships; see README).
 
     Example: orgsim export -o history.jsonl
     """
     kind = _format(fmt, output)
+    if kind == "popolo":
+        document = popolo_document(open_store(store).timelines(org))
+        write_output((json_text(document) + "\n").encode("utf-8"), output, "json")
+        if output_file(output) is not None:
+            typer.echo(f"Exported {len(document['memberships'])} memberships to {output}.", err=True)
+        return
     records = list(open_store(store).export(org))
-    text = _WRITE[kind](records)
-    write_output(text.encode("utf-8"), output, kind.value)  # atomic: a crash never leaves half a file
+    write_output(_WRITE[kind](records).encode("utf-8"), output, kind)  # atomic: a crash never leaves half a file
     if output_file(output) is None:
         return
-    what = "lines" if kind is FileFormat.jsonl else "rows, after the header,"
+    what = "lines" if kind == "jsonl" else "rows, after the header,"
     typer.echo(f"Exported {len(records)} {what} to {output}.", err=True)
