@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,30 @@ from orgsim.cli.common import (
 )
 from orgsim.errors import RecordError, StoreError
 from orgsim.interchange import Dataset, read_sections
+from orgsim.interchange.ftm import ftm_entities
+from orgsim.interchange.ftm_import import read_ftm
+
+
+class Format(str, Enum):
+    """The formats `import` reads and `export` writes."""
+
+    JSONL = "jsonl"
+    FTM = "ftm"
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="jsonl (orgsim's own), ftm (FollowTheMoney entities, one a line).")
+]
+
+
+def _read(fmt: Format, file: Path, default: str | None) -> tuple[list[Dataset], str | None]:
+    """The file's parts, one per organisation, and a note to print after the import (or None)."""
+    if fmt is Format.JSONL:
+        return read_sections(file, default), None
+    if fmt is Format.FTM:
+        read = read_ftm(file, default)
+        return read.sections, read.note()
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 @contextmanager
@@ -65,10 +90,11 @@ def import_(
     store: StoreOpt = None,
     org: OrgOpt = None,
     json: JsonOpt = False,
+    fmt: FormatOpt = Format.JSONL,
 ) -> None:
     """Import events from JSON Lines, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
-    A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note).
+    A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note). --format ftm reads FollowTheMoney entities (an export's, or Person/Position/Occupancy from elsewhere: see README).
 
     Example: orgsim import history.jsonl --org OpenAI
     """
@@ -81,7 +107,7 @@ def import_(
                 held = []
             default = held[0] if len(held) == 1 else None
         with bulk_allocation():
-            sections = read_sections(file, default)
+            sections, format_note = _read(fmt, file, default)
             if org is not None:  # this organisation's part of a file that names several; one part: imported as it
                 sections = _for(file, org, sections)
             app_ = open_store(store, create=True)
@@ -116,8 +142,9 @@ def import_(
                 err=True,
             )
     note = unchecked_quotes_note(sections[0].unchecked_quotes, sections[0].documents_place)
-    if note:
-        typer.echo(note, err=True)
+    for line in (note, format_note):
+        if line:
+            typer.echo(line, err=True)
 
 
 def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
@@ -136,12 +163,21 @@ def export(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")] = None,
     store: StoreOpt = None,
     org: OrgOpt = None,
+    fmt: FormatOpt = Format.JSONL,
 ) -> None:
     """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
+    --format ftm writes FollowTheMoney entities instead (people, organisations, positions, occupancies, employments), one a line.
+
     Example: orgsim export -o history.jsonl
     """
-    lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in open_store(store).export(org)]
+    app_ = open_store(store)
+    if fmt is Format.FTM:
+        names = [org] if org is not None else app_.organisations()
+        records = ftm_entities({n: app_.timeline(n) for n in names})
+    else:
+        records = app_.export(org)
+    lines = [jsonlib.dumps(r, ensure_ascii=False) + "\n" for r in records]
     write_output("".join(lines).encode("utf-8"), output, "jsonl")  # atomic: a crash never leaves half a file
     if output is None:
         return
