@@ -204,3 +204,14 @@ def test_a_bad_ftm_file_is_refused_in_one_line_and_nothing_is_stored(cli, db, tm
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: {path}:")
     assert reason in result.stderr
     assert stored_events(db) == before
+
+
+def test_an_export_whose_carried_records_were_damaged_is_refused_in_one_line(cli, db, tmp_path):
+    path, entities = exported(cli, db, tmp_path)
+    occupancy = next(e for e in entities if e["schema"] == "Occupancy")
+    occupancy["properties"]["description"] = ["orgsim: {not json"]
+    write(path, entities)
+    result = cli("import", "--format", "ftm", path, "--store", str(tmp_path / "copy.db"))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "description: the orgsim records are not valid JSON" in result.stderr
+    assert not (tmp_path / "copy.db").exists()

@@ -25,7 +25,7 @@ from followthemoney import model, registry
 from followthemoney.proxy import EntityProxy
 
 from orgsim.dates import PartialDate
-from orgsim.errors import RecordError
+from orgsim.errors import OrgsimError, RecordError
 from orgsim.interchange.documents import file_documents
 from orgsim.interchange.ftm import MARK
 from orgsim.interchange.jsonl import parse_line
@@ -101,9 +101,13 @@ def _entities(path: Path) -> list[tuple[str, EntityProxy]]:
     return found
 
 
-def _carried(entity: EntityProxy) -> Any:
+def _carried(entity: EntityProxy, where: str) -> Any:
+    """The orgsim records an entity's `description` carries (None: it carries none)."""
     text = next((d for d in entity.get("description") if d.startswith(MARK)), None)
-    return None if text is None else json.loads(text[len(MARK) :])
+    try:
+        return None if text is None else json.loads(text[len(MARK) :])
+    except json.JSONDecodeError as err:
+        raise RecordError(f"{where}: description: the orgsim records are not valid JSON ({err.msg})") from None
 
 
 class _Reading:
@@ -127,7 +131,7 @@ class _Reading:
         return org.caption, None
 
     def person_record(self, entity: EntityProxy, where: str) -> dict[str, Any]:
-        carried = _carried(entity)
+        carried = _carried(entity, where)
         if isinstance(carried, dict) and carried.get("kind") in ("person", "unit"):
             return carried
         pid = slugify(entity.caption) or slugify(entity.id or "")
@@ -144,7 +148,7 @@ class _Reading:
     def read(self) -> None:
         for where, entity in self.entities:
             schema = entity.schema.name
-            carried = _carried(entity) if schema in ("Occupancy", "Employment", "UnknownLink", "Event") else None
+            carried = _carried(entity, where) if schema in ("Occupancy", "Employment", "UnknownLink", "Event") else None
             if isinstance(carried, dict) and "start" in carried:
                 self.carried_interval(where, entity, carried)
             elif schema == "Occupancy":
@@ -172,9 +176,14 @@ class _Reading:
                 self.add_person(org, value)
         for end in (carried.get("start"), carried.get("end")):
             if end is not None:
-                record = end["record"]
+                record = end.get("record") if isinstance(end, dict) else None
+                if not isinstance(record, dict) or not isinstance(end.get("order"), int):
+                    raise RecordError(f"{where}: description: an end must hold its 'order' and 'record'")
                 key = json.dumps(record, sort_keys=True)
-                on = PartialDate.parse(record["on"]).start
+                try:
+                    on = PartialDate.parse(record.get("on")).start
+                except OrgsimError as err:
+                    raise RecordError(f"{where}: on: {err}") from None
                 self.events.setdefault(org, {}).setdefault(key, ((on, end["order"], 0), where, record))
 
     def foreign_occupancies(self) -> None:
