@@ -1,6 +1,6 @@
 #!/bin/sh
 # Everything `make demo` and `make test` need on a fresh Debian or macOS machine with Python >= 3.11
-# and make: uv, the locked Python dependencies, and Graphviz's `dot`; with --tests (for `make
+# and make: uv, the locked Python dependencies (with ICU to build PyICU), and Graphviz's `dot`; with --tests (for `make
 # test`) also PostgreSQL's server (the store tests start a throwaway one) and headless Chromium with
 # its driver (the timeline page's end-to-end test). Safe to run again.
 set -eu
@@ -19,7 +19,29 @@ if ! scripts/uv --version >/dev/null 2>&1; then
   scripts/uv --version >/dev/null 2>&1 || stop "uv installed but not found; add ~/.local/bin to PATH and make again"
 fi
 
-# 2. Python dependencies, exactly as locked
+# 2. Python dependencies, exactly as locked. FollowTheMoney's text library needs PyICU, published as
+# source only: building it once needs ICU's headers, pkg-config and a C++ compiler.
+if ! scripts/uv run --locked --quiet --no-sync python -c "import icu" >/dev/null 2>&1; then
+  if command -v brew >/dev/null 2>&1 && [ "$(uname)" = Darwin ]; then
+    brew list icu4c >/dev/null 2>&1 && command -v pkg-config >/dev/null 2>&1 || {
+      say "installing ICU for PyICU (brew install icu4c pkg-config)"
+      brew install icu4c pkg-config || stop "could not install ICU; run: brew install icu4c pkg-config"
+    }
+    ICU="$(brew --prefix icu4c)"
+    PATH="$ICU/bin:$ICU/sbin:$PATH"; PKG_CONFIG_PATH="$ICU/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+    export PATH PKG_CONFIG_PATH
+  elif ! { pkg-config --exists icu-i18n 2>/dev/null && command -v c++ >/dev/null 2>&1; }; then
+    if command -v apt-get >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+        stop "ICU's headers are missing; run as root: apt-get install -y libicu-dev pkg-config g++"; fi
+      say "installing ICU for PyICU ($SUDO apt-get install libicu-dev pkg-config g++)"
+      { $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null; } \
+        || stop "could not install ICU; run: sudo apt-get install -y libicu-dev pkg-config g++"
+    else
+      stop "ICU's headers, pkg-config and a C++ compiler are needed to build PyICU; install them, then make again"
+    fi
+  fi
+fi
 scripts/uv sync --locked --quiet
 
 # 3. Graphviz's dot

@@ -23,6 +23,7 @@ from orgsim.cli.common import (
     OrgOpt,
     StoreOpt,
     app,
+    compact_json,
     json_text,
     known_from,
     output_file,
@@ -32,14 +33,17 @@ from orgsim.cli.common import (
 )
 from orgsim.errors import RecordError, StoreError
 from orgsim.interchange import Dataset, csv_text, jsonl_text, read_csv_sections, read_sections
+from orgsim.interchange.ftm import ftm_entities
+from orgsim.interchange.ftm_import import read_ftm
 from orgsim.interchange.popolo import popolo_document
 
 
 class ImportFormat(str, Enum):
     """The formats `import` reads (default: from the file's extension, else jsonl)."""
 
-    jsonl = "jsonl"
-    csv = "csv"
+    jsonl = "jsonl"  # orgsim's own
+    csv = "csv"  # a spreadsheet of changes, the JSON Lines fields as columns
+    ftm = "ftm"  # FollowTheMoney entities, one a line (orgsim.interchange.ftm_import)
 
 
 class ExportFormat(str, Enum):
@@ -47,10 +51,10 @@ class ExportFormat(str, Enum):
 
     jsonl = "jsonl"  # the backup: every record, `import` reads it back
     csv = "csv"  # the same records as rows, `import` reads them back too
+    ftm = "ftm"  # FollowTheMoney entities, one a line (orgsim.interchange.ftm)
     popolo = "popolo"  # one Popolo JSON document (orgsim.interchange.popolo)
 
 
-_READ = {"jsonl": read_sections, "csv": read_csv_sections}
 _WRITE = {"jsonl": jsonl_text, "csv": csv_text}  # the store's records as the file's text
 
 
@@ -59,6 +63,14 @@ def _format(fmt: ImportFormat | ExportFormat | None, file: Path | None) -> str:
     if fmt is not None:
         return fmt.value
     return "csv" if file is not None and file.suffix.lower() == ".csv" else "jsonl"
+
+
+def _read(kind: str, file: Path, default: str | None) -> tuple[list[Dataset], str | None]:
+    """The file's parts, one per organisation, and a note to print after the import (or None)."""
+    if kind == "ftm":
+        read = read_ftm(file, default)
+        return read.sections, read.note()
+    return (read_csv_sections if kind == "csv" else read_sections)(file, default), None
 
 
 @contextmanager
@@ -96,14 +108,16 @@ def import_(
     json: JsonOpt = False,
     fmt: Annotated[
         ImportFormat | None,
-        typer.Option("--format", help="jsonl or csv (default: csv for a .csv file, else jsonl).", show_default=False),
+        typer.Option(
+            "--format", help="jsonl, csv or ftm (default: csv for a .csv file, else jsonl).", show_default=False
+        ),
     ] = None,
 ) -> None:
     """Import events from JSON Lines or CSV, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
     --format csv (the default for a .csv FILE): a spreadsheet whose header names JSON Lines fields (source.document, source.quote, source.url, source.note for a source), a change a row; errors count the header as row 1.
 
-    A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note).
+    A quote whose cited document is found (beside FILE, in the current folder, or beside the bundled seeds) must occur in it verbatim; other quotes are imported and counted as not checked. --org naming an organisation the store does not hold adds it beside the others (with a note). --format ftm reads FollowTheMoney entities (an export's, or Person/Position/Occupancy from elsewhere: see README).
 
     Example: orgsim import history.jsonl --org OpenAI
     """
@@ -116,7 +130,7 @@ def import_(
                 held = []
             default = held[0] if len(held) == 1 else None
         with bulk_allocation():
-            sections = _READ[_format(fmt, file)](file, default)
+            sections, format_note = _read(_format(fmt, file), file, default)
             if org is not None:  # this organisation's part of a file that names several; one part: imported as it
                 sections = _for(file, org, sections)
             app_ = open_store(store, create=True)
@@ -151,8 +165,9 @@ def import_(
                 err=True,
             )
     note = unchecked_quotes_note(sections[0].unchecked_quotes, sections[0].documents_place)
-    if note:
-        typer.echo(note, err=True)
+    for line in (note, format_note):
+        if line:
+            typer.echo(line, err=True)
 
 
 def _for(file: Path, org: str, sections: list[Dataset]) -> list[Dataset]:
@@ -176,13 +191,14 @@ def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format", help="jsonl, csv or popolo (default: csv for -o FILE.csv, else jsonl).", show_default=False
+            "--format", help="jsonl, csv, ftm or popolo (default: csv for -o FILE.csv, else jsonl).", show_default=False
         ),
     ] = None,
 ) -> None:
     """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
 
     --format csv (the default for -o FILE.csv): the same records as rows of a spreadsheet, which `import` reads back too.
+    --format ftm: FollowTheMoney entities (people, organisations, positions, occupancies, employments), one a line.
     --format popolo: one Popolo JSON document (persons, organizations, posts, memberships; see README).
 
     Example: orgsim export -o history.jsonl
@@ -193,6 +209,13 @@ def export(
         write_output((json_text(document) + "\n").encode("utf-8"), output, "json")
         if output_file(output) is not None:
             typer.echo(f"Exported {len(document['memberships'])} memberships to {output}.", err=True)
+        return
+    if kind == "ftm":
+        timelines = {t.organisation: t for t in open_store(store).timelines(org)}
+        ftm = [compact_json(e) + "\n" for e in ftm_entities(timelines)]
+        write_output("".join(ftm).encode("utf-8"), output, kind)
+        if output_file(output) is not None:
+            typer.echo(f"Exported {len(ftm)} entities to {output}.", err=True)
         return
     records = list(open_store(store).export(org))
     write_output(_WRITE[kind](records).encode("utf-8"), output, kind)  # atomic: a crash never leaves half a file
