@@ -84,3 +84,19 @@ def test_a_store_that_holds_no_organisation_points_to_init(cli, tmp_path):
         assert result.exit_code == 1 and "the store holds no organisation yet" in result.stderr, args
         assert "`orgsim init --org NAME`" in result.stderr and "seeds" not in result.stderr, args
     assert json.loads(cli("org", "list", "--json", "--store", store).stdout) == {"organisations": []}
+
+
+def test_init_on_a_store_of_several_organisations_suggests_commands_that_name_it(cli, tmp_path):
+    store = str(tmp_path / "two.db")
+    assert cli("org", "add", "Acme", "--store", store).exit_code == 0
+    assert cli("org", "add", "Beta", "--store", store).exit_code == 0
+    result = cli("init", "--org", "Acme", "--store", store)
+    assert result.exit_code == 0, result.stderr
+    show = next(line.split() for line in result.stderr.splitlines() if line.strip().startswith("orgsim show"))
+    assert show[-2:] == ["--org", "Acme"]
+    assert cli(*show[1:]).exit_code == 0  # the suggested command runs as it is
+
+
+def test_init_refuses_a_store_that_lasts_one_command(cli):
+    result = cli("init", "--org", "Acme", "--store", ":memory:")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: a :memory: store lasts one command")

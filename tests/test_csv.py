@@ -27,7 +27,7 @@ def documented_columns(command: str) -> list[str]:
     if command != "diff":
         return names
     row = names[names.index("before.") + 2 : -1]  # (`before.` and `after.` each followed by the row's fields)
-    return names[:4] + [f"{side}{c}" for side in ("before.", "after.") for c in row] + ["events"]
+    return names[: names.index("before.")] + [f"{side}{c}" for side in ("before.", "after.") for c in row] + ["events"]
 
 
 def parsed(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -108,7 +108,8 @@ def test_show_csv_is_its_json(cli, stores, store, at, org):
         assert any(p["posts"] and p["posts"][0]["unit"] for p in people)
         assert any(len(p["posts"]) > 1 for p in people) or at != "2023-11-18"
         assert any(p["uncertain"] for p in people) or at != "2023-11-25"
-    assert_csv_is_json("show", text, [{"organisation": data["organisation"], **p} for p in people])
+    head = {k: data[k] for k in ("organisation", "at", "as_known_at")}
+    assert_csv_is_json("show", text, [{**head, **p} for p in people])
 
 
 @pytest.mark.parametrize("store", ["seeds", "demo"])
@@ -155,7 +156,8 @@ def test_history_csv_is_its_json(cli, stores, person, org):
 def test_diff_csv_is_its_json(cli, stores, store, a, b, org):
     text, data = both(cli, "diff", a, b, "--store", stores[store], *(["--org", org] if org else []))
     assert {c["change"] for c in data["changes"]} >= {"left", "joined"} or store == "seeds"
-    assert_csv_is_json("diff", text, [{"organisation": data["organisation"], **c} for c in data["changes"]])
+    head = {k: data[k] for k in ("organisation", "from", "to", "as_known_at")}
+    assert_csv_is_json("diff", text, [{**head, **c} for c in data["changes"]])
 
 
 def test_flows_csv_is_its_json(cli, stores):
@@ -334,3 +336,29 @@ def test_a_row_longer_than_the_header_is_refused(cli, stores, tmp_path):
     f.write_text("kind,person,on\ndeparted,mark-chen,2024-10,extra\n", encoding="utf-8")
     result = cli("import", f, "--store", stores["seeds"])
     assert result.exit_code == 1 and f"{f}:2: 4 cells, more than the 3 columns" in result.stderr
+
+
+def test_a_spreadsheets_capitalised_header_is_read(cli, tmp_path):
+    store = str(tmp_path / "s.db")
+    assert cli("init", "--org", "Acme", "--store", store).exit_code == 0
+    f = tmp_path / "changes.csv"
+    f.write_text("Kind,Person,Title,On,Source.URL\nappointed,jane-doe,CEO,2024-05,https://example.com/x\n", "utf-8")
+    assert cli("import", f, "--store", store).exit_code == 0
+    (jane,) = cli.json("show", "--at", "2024-06-01", "--store", store)["people"]
+    assert (jane["id"], jane["title"]) == ("jane-doe", "CEO")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("sheet.csv", "kind;person;on\nappointed;jane;2024\n", "separate the columns with commas, not ';'"),
+        ("sheet.txt", "kind,person,on\nappointed,jane,2024\n", "a CSV file? use `orgsim import --format csv FILE`"),
+    ],
+)
+def test_a_spreadsheet_in_another_form_is_named_so(cli, stores, tmp_path, name, content, message):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    before = cli("export", "--store", stores["seeds"]).stdout
+    result = cli("import", f, "--store", stores["seeds"])
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert cli("export", "--store", stores["seeds"]).stdout == before

@@ -265,6 +265,7 @@ ODD = {
     "syntax": ("Eve}; end; p_x --> y", "#35; not a hash code, # a hash, `ticks`"),
     "lines": ("Line one\nLine two", "(brackets) [square] {curly} |pipe|"),
     "yamada": ("山田 太郎", "最高経営責任者"),
+    "directive": ("Dee %% comment", "%%{init: {'theme':'dark'}}%%"),
 }
 
 
@@ -291,6 +292,7 @@ def odd_store(tmp_path, dataset):
 def test_odd_names_come_out_of_mermaid_escaped_and_intact(cli, odd_store):
     text = render(cli, odd_store, "mermaid", "--at", "2024-10-15")
     assert "<script" not in text and "<b>" not in text and '"Bobby"' not in text
+    assert "%%{" not in text and "%% comment" not in text  # a directive or a comment in a label stays text
     picture = mermaid_picture(text)  # every line still one of the forms expected: nothing injected
     for pid, (name, title) in ODD.items():
         assert picture["nodes"][f"p_{pid}"] == ("(", f"{name}\n{title}")

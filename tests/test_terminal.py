@@ -218,12 +218,25 @@ def test_piped_text_is_never_paged(db):
 # shell completion
 
 
-def test_the_completion_script_is_generated(cli):
-    result = cli("--show-completion", "bash")
-    assert result.exit_code == 0
-    assert (
-        "_orgsim_completion()" in result.stdout and "complete -o default -F _orgsim_completion orgsim" in result.stdout
-    )
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o default -F _orgsim_completion orgsim"),
+        ("zsh", "#compdef orgsim"),
+        ("fish", "complete --command orgsim"),
+    ],
+)
+def test_the_completion_script_of_each_shell_is_generated(shell, marker):
+    """Named by the program's completion variable, as the README says (`--show-completion` alone prints
+    the script of the shell it runs in: the machine's, not the test's to choose)."""
+    env = {**os.environ, "_ORGSIM_COMPLETE": f"source_{shell}"}
+    run = subprocess.run([str(ORGSIM)], capture_output=True, text=True, env=env)
+    assert run.returncode == 0 and marker in run.stdout, run.stderr
+
+
+def test_show_completion_prints_the_script_of_the_shell_it_runs_in():
+    run = subprocess.run(["bash", "-c", f"'{ORGSIM}' --show-completion; exit $?"], capture_output=True, text=True)
+    assert run.returncode == 0 and "complete -o default -F _orgsim_completion orgsim" in run.stdout, run.stderr
 
 
 def test_completion_completes_a_command_name():
@@ -243,6 +256,11 @@ def test_a_spinner_on_a_terminal_says_what_runs_and_is_cleared(cli, db):
         and ANSI.sub("", stdout) == cli("show", "--at", "2024-10-15", "--store", db).stdout
     )
     assert cli("show", "--at", "2024-10-15", "--store", db).stderr == ""
+
+
+def test_no_color_leaves_the_spinner_unstyled_too(db):
+    _, stderr = run_on_terminals("show", "--at", "2024-10-15", "--store", db, NO_COLOR="1")
+    assert "Reading the chart" in stderr and not re.search(r"\x1b\[[0-9;]*m", stderr), repr(stderr[:200])
 
 
 def test_load_on_a_terminal_stores_the_seeds(tmp_path):

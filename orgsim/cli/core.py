@@ -89,7 +89,8 @@ def show(
             at_day(at), org, as_known_at=known, alumni=False if data else "open", events=data
         )  # the tree names departures still open that day, and no event ids
     if csv:
-        print_csv("show", ({"organisation": chart.organisation, **p} for p in chart.as_json()["people"]))
+        head = {"organisation": chart.organisation, "at": chart.at.isoformat(), "as_known_at": iso(known)}
+        print_csv("show", ({**head, **p} for p in chart.as_json()["people"]))
     elif json:
         print_json(with_as_known_at(chart.as_json(), known))
     else:

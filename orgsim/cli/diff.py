@@ -90,7 +90,8 @@ def diff(
         if output_file(output) is not None:
             typer.echo(f"Wrote {output} ({kind}).", err=True)
     elif csv:
-        print_csv("diff", ({"organisation": d.organisation, **c.as_json()} for c in d.changes))
+        head = {"organisation": d.organisation, "from": a.isoformat(), "to": b.isoformat(), "as_known_at": iso(known)}
+        print_csv("diff", ({**head, **c.as_json()} for c in d.changes))
     elif json:
         cited = sorted({e for c in d.changes for e in c.events if e in facts})
         data = {"organisation": d.organisation, "from": a.isoformat(), "to": b.isoformat()}

@@ -9,6 +9,7 @@ import typer
 
 from orgsim.application import DEFAULT_STORE, open_store, redact, removed_if_failed
 from orgsim.cli.common import JsonOpt, StoreOpt, app, print_json
+from orgsim.errors import StoreError
 
 org_app = typer.Typer(help="The organisations a store holds: add one, list them.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
@@ -46,16 +47,21 @@ def init(
 
     Example: orgsim init --org Acme --store acme.db
     """
+    if store is not None and store.strip() == ":memory:":
+        raise StoreError("a :memory: store lasts one command: init needs a file (--store NAME.db) or a PostgreSQL URL")
     with removed_if_failed(store):
-        name, added = open_store(store, create=True).start_organisation(org)
+        app_ = open_store(store, create=True)
+        name, added = app_.start_organisation(org)
+        several = len(app_.organisations()) > 1  # (then every command on it needs --org)
     flag = f" --store {shlex.quote(redact(store))}" if store else ""
+    flag += f" --org {shlex.quote(name)}" if several else ""
     shown = redact(store) if store else DEFAULT_STORE
     said = f"Started {name} in {shown}" if added else f"{shown} already holds {name}: nothing to do"
     typer.echo(
         f"{said}. Record its news, each change with its source, then see the chart:\n"
         f'  orgsim append appointed "Jane Doe" --title CEO --on 2024-05 --url https://example.com/news{flag}\n'
         f"  orgsim show{flag}\n"
-        f"A file of changes: orgsim import FILE{flag} (JSON Lines: `orgsim import -h`).",
+        f"A file of changes: orgsim import FILE{flag} (JSON Lines or CSV: `orgsim import -h`).",
         err=True,
     )
 

@@ -163,6 +163,8 @@ def busy(what: str) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
-    spinner = Spinner("dots", text=Text(what, style="dim"))
-    with Live(spinner, console=Console(stderr=True), transient=True, redirect_stdout=False, redirect_stderr=False):
+    colour = _colour()
+    spinner = Spinner("dots", text=Text(what, style="dim" if colour else ""))
+    console = Console(stderr=True, no_color=not colour, highlight=False)
+    with Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False):
         yield

@@ -113,7 +113,7 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    """Import events from JSON Lines or CSV, all or nothing: a bad line rejects the file (FILE:LINE: reason).
+    """Import events from JSON Lines, CSV or FollowTheMoney, all or nothing: a bad line rejects the file (FILE:LINE: reason).
 
     --format csv (the default for a .csv FILE): a spreadsheet whose header names JSON Lines fields (source.document, source.quote, source.url, source.note for a source), a change a row; errors count the header as row 1.
 
@@ -195,7 +195,7 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Back up the store as JSON Lines: each organisation, its people, then its events; `import` reads it back.
+    """Back up the store as JSON Lines (each organisation, its people, its events; `import` reads it back), or write it as CSV, FollowTheMoney or Popolo.
 
     --format csv (the default for -o FILE.csv): the same records as rows of a spreadsheet, which `import` reads back too.
     --format ftm: FollowTheMoney entities (people, organisations, positions, occupancies, employments), one a line.

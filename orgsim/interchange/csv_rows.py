@@ -85,8 +85,12 @@ def _objects(path: Path, text: str) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _columns(header: list[str], where: str) -> list[str]:
     """The header's column names, each one of `COLUMNS` (a typo must not pass), the required ones there."""
-    columns = [c.strip() for c in header]
+    columns = [c.strip().lower() for c in header]  # (a spreadsheet's `Kind` is `kind`)
     unknown = [c for c in columns if c not in COLUMNS]
+    if unknown and len(header) == 1 and ";" in header[0]:
+        raise RecordError(
+            f"{where}: the header is one column, {header[0]!r}: separate the columns with commas, not ';'"
+        )
     if unknown:
         raise RecordError(
             f"{where}: unknown column {unknown[0]!r} (the columns are the JSON Lines fields: {', '.join(COLUMNS)})"

@@ -93,6 +93,9 @@ def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
     path = Path(path)
     text = read_text(path)
     hint = " — a seed YAML file? use `orgsim load FILE`" if path.suffix.lower() in (".yaml", ".yml") else ""
+    first = text.lstrip().split("\n", 1)[0]
+    if not hint and "," in first and first.split(",", 1)[0].strip().strip('"').lower() in ("kind", "person", "on"):
+        hint = " — a CSV file? use `orgsim import --format csv FILE`"  # (a header of JSON Lines fields)
 
     def lines() -> Iterator[tuple[str, Any]]:
         for number, line in enumerate(text.splitlines(), start=1):

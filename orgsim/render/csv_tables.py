@@ -36,7 +36,7 @@ _END = ("organisation", "linked", "title", "on", "event")
 
 #: Each table command's columns, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "show": ("organisation", *_ROW),
+    "show": ("organisation", "at", "as_known_at", *_ROW),
     "people": ("id", "name", "aliases", *_SOURCE, "organisations"),
     "log": (
         "organisation",
@@ -76,6 +76,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "diff": (
         "organisation",
+        "from",
+        "to",
+        "as_known_at",
         "person",
         "name",
         "change",

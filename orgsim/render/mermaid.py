@@ -32,7 +32,19 @@ from orgsim.render.style import (
 __all__ = ["mermaid_text", "node_id", "text"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ENTITIES = {"&": "#38;", '"': "#34;", "#": "#35;", "<": "#60;", ">": "#62;", "`": "#96;"}
+#: Written as entity codes: markup, quotes, and `%` and braces (`%%{init: …}%%` in a label is a directive
+#: that restyles the whole diagram: a new user's trial did so with a title).
+_ENTITIES = {
+    "&": "#38;",
+    '"': "#34;",
+    "#": "#35;",
+    "<": "#60;",
+    ">": "#62;",
+    "`": "#96;",
+    "%": "#37;",
+    "{": "#123;",
+    "}": "#125;",
+}
 _SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "]")
 
 #: How each kind of box is styled (the SVG's colours and borders).
