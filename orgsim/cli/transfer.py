@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from orgsim.application import bulk_allocation, open_store, removed_if_failed
+from orgsim.cli import terminal
 from orgsim.cli.common import (
     JsonOpt,
     OrgOpt,
@@ -205,19 +206,22 @@ def export(
     """
     kind = _format(fmt, output)
     if kind == "popolo":
-        document = popolo_document(open_store(store).timelines(org))
+        with terminal.busy("Writing the Popolo document"):
+            document = popolo_document(open_store(store).timelines(org))
         write_output((json_text(document) + "\n").encode("utf-8"), output, "json")
         if output_file(output) is not None:
             typer.echo(f"Exported {len(document['memberships'])} memberships to {output}.", err=True)
         return
     if kind == "ftm":
-        timelines = {t.organisation: t for t in open_store(store).timelines(org)}
-        ftm = [compact_json(e) + "\n" for e in ftm_entities(timelines)]
+        with terminal.busy("Writing the FollowTheMoney entities"):
+            timelines = {t.organisation: t for t in open_store(store).timelines(org)}
+            ftm = [compact_json(e) + "\n" for e in ftm_entities(timelines)]
         write_output("".join(ftm).encode("utf-8"), output, kind)
         if output_file(output) is not None:
             typer.echo(f"Exported {len(ftm)} entities to {output}.", err=True)
         return
-    records = list(open_store(store).export(org))
+    with terminal.busy("Reading the history"):
+        records = list(open_store(store).export(org))
     write_output(_WRITE[kind](records).encode("utf-8"), output, kind)  # atomic: a crash never leaves half a file
     if output_file(output) is None:
         return
