@@ -192,6 +192,13 @@ def test_a_plain_ftm_file_from_elsewhere_imports_as_cited_events(cli, tmp_path):
         (lambda es: es[6]["properties"].update(startDate=["2021-13-01"]), "Occupancy startDate: '2021-13-01' is not"),
         (lambda es: es[7]["properties"].update(post=["pos-cto"]), "Occupancy post: no entity 'pos-cto' in the file"),
         (lambda es: es[1]["properties"].update(colour=["blue"]), "Person has no property 'colour'"),
+        (
+            lambda es: es.append({"id": "p-jane", "schema": "Person", "properties": {"name": ["Someone Else"]}}),
+            "entity 'p-jane' is given again (first at",
+        ),
+        (lambda es: es[6]["properties"].update(holder=["acme"]), "holder: 'acme' is an Organization, not a Person"),
+        (lambda es: es[6]["properties"].update(post=["p-raj"]), "post: 'p-raj' is a Person, not a Position"),
+        (lambda es: es[7]["properties"].update(endDate=["2020"]), "endDate 2020 is before its startDate 2021-07-01"),
     ],
 )
 def test_a_bad_ftm_file_is_refused_in_one_line_and_nothing_is_stored(cli, db, tmp_path, change, reason):
@@ -215,3 +222,42 @@ def test_an_export_whose_carried_records_were_damaged_is_refused_in_one_line(cli
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "description: the orgsim records are not valid JSON" in result.stderr
     assert not (tmp_path / "copy.db").exists()
+
+
+def occupancy(eid, holder, post, start, end=None):
+    dates = {"startDate": [start], **({"endDate": [end]} if end else {})}
+    props = {"holder": [holder], "post": [post], "sourceUrl": [f"https://example.org/{eid}"], **dates}
+    return {"id": eid, "schema": "Occupancy", "properties": props}
+
+
+def test_namesakes_stay_two_people_a_persons_sources_are_kept_and_a_handover_leaves_no_gap(cli, tmp_path):
+    entities = [
+        {"id": "town", "schema": "Organization", "properties": {"name": ["Town Council"]}},
+        {"id": "js-1950", "schema": "Person", "properties": {"name": ["John Smith"], "birthDate": ["1950"]}},
+        {"id": "js-1980", "schema": "Person", "properties": {"name": ["John Smith"], "birthDate": ["1980"]}},
+        {
+            "id": "jane",
+            "schema": "Person",
+            "properties": {"name": ["Jane Doe"], "sourceUrl": ["https://example.gov/jane"]},
+        },
+        {"id": "mayor", "schema": "Position", "properties": {"name": ["Mayor"], "organization": ["town"]}},
+        {"id": "clerk", "schema": "Position", "properties": {"name": ["Clerk"], "organization": ["town"]}},
+        {"id": "councillor", "schema": "Position", "properties": {"name": ["Councillor"], "organization": ["town"]}},
+        occupancy("o1", "js-1950", "mayor", "2010", "2017"),
+        occupancy("o2", "js-1980", "clerk", "2012"),
+        occupancy("o3", "jane", "councillor", "2014", "2018-01-01"),
+        occupancy("o4", "jane", "mayor", "2018-01-01"),
+    ]
+    path, store = write(tmp_path / "town.ftm.json", entities), str(tmp_path / "town.db")
+    result = cli("import", "--format", "ftm", path, "--store", store)
+    assert result.exit_code == 0, result.stderr
+    people = {p["id"]: p for p in cli.json("people", "--store", store)["people"]}
+    assert {"john-smith", "john-smith-2", "jane-doe"} <= set(people)
+    assert people["jane-doe"]["source"]["url"] == "https://example.gov/jane"
+    chart = {p["id"]: p["title"] for p in cli.json("show", "--at", "2016-06-01", "--store", store)["people"]}
+    assert chart == {"john-smith": "Mayor", "john-smith-2": "Clerk", "jane-doe": "Councillor"}
+    titles = cli.json("history", "jane-doe", "--store", store)["titles"]
+    assert [(t["title"], t["from"], t["to"]) for t in titles] == [
+        ("Councillor", "2014", "2018-01-01"),
+        ("Mayor", "2018-01-01", None),
+    ]

@@ -91,7 +91,14 @@ def _entities(path: Path) -> list[tuple[str, EntityProxy]]:
                 found.append((where, _checked(json.loads(line), where)))
             except json.JSONDecodeError as err:
                 raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
-    ids = {e.id for _, e in found}
+    first: dict[str, str] = {}
+    for where, entity in found:  # (FtM tools write an entity's parts as lines of one id; merged, they are one)
+        seen = first.setdefault(str(entity.id), where)
+        if seen != where:
+            raise RecordError(
+                f"{where}: entity {entity.id!r} is given again (first at {seen}): merge its parts first (`ftm aggregate`)"
+            )
+    ids = set(first)
     for where, entity in found:
         for prop, value in entity.itervalues():
             if prop.type == registry.entity and value not in ids:
@@ -119,6 +126,7 @@ class _Reading:
         self.events: dict[str, dict[str, tuple[tuple, str, dict[str, Any]]]] = {}  # organisation → key → event
         self.foreign: list[tuple[str, EntityProxy]] = []
         self.unused: Counter[str] = Counter()
+        self.pids: dict[str, str] = {}  # a foreign Person entity's id → the person id made for it
 
     def organisation_of(self, entity_id: str, where: str) -> tuple[str, str | None]:
         """The organisation an `Organization` entity is (a unit: its parent's, and the unit's name)."""
@@ -134,10 +142,20 @@ class _Reading:
         carried = _carried(entity, where)
         if isinstance(carried, dict) and carried.get("kind") in ("person", "unit"):
             return carried
-        pid = slugify(entity.caption) or slugify(entity.id or "")
-        if not pid:
-            raise RecordError(f"{where}: {entity.caption!r}: no id can be made from the name or the entity id")
-        return {"kind": "person", "person": pid, "name": entity.caption, "aliases": sorted(entity.get("alias"))}
+        if entity.id not in self.pids:  # two people of one name (namesakes) are two people: -2, -3 …
+            base = slugify(entity.caption) or slugify(entity.id or "")
+            if not base:
+                raise RecordError(f"{where}: {entity.caption!r}: no id can be made from the name or the entity id")
+            taken, pid, n = set(self.pids.values()), base, 1
+            while pid in taken:
+                n += 1
+                pid = f"{base}-{n}"
+            self.pids[str(entity.id)] = pid
+        record: dict[str, Any] = {"kind": "person", "person": self.pids[str(entity.id)], "name": entity.caption}
+        record["aliases"] = sorted(entity.get("alias"))
+        if entity.get("sourceUrl") or entity.get("proof"):
+            record["source"] = _sources(entity, self.by_id)[0]  # (a register entry keeps one source)
+        return record
 
     def add_person(self, org: str, entity_id: str) -> str:
         where, entity = self.by_id[entity_id]
@@ -195,7 +213,15 @@ class _Reading:
             if post_id is None or holder_id is None or start is None:
                 self.unused["Occupancy (no holder, post or startDate)"] += 1
                 continue
-            post = self.by_id[str(post_id)][1]
+            post, holder = self.by_id[str(post_id)][1], self.by_id[str(holder_id)][1]
+            if not post.schema.is_a("Position") or not holder.schema.is_a("Person"):
+                wrong = "post" if not post.schema.is_a("Position") else "holder"
+                kind = post if wrong == "post" else holder
+                want = "a Position" if wrong == "post" else "a Person"
+                article = "an" if kind.schema.name[:1] in "AEIOU" else "a"
+                raise RecordError(
+                    f"{where}: Occupancy {wrong}: {kind.id!r} is {article} {kind.schema.name}, not {want}"
+                )
             if post.first("organization") is not None:
                 org, unit = self.organisation_of(str(post.first("organization")), where)
             elif self.default is not None:
@@ -204,6 +230,8 @@ class _Reading:
                 raise RecordError(f"{where}: which organisation is this for? pass --org NAME")
             person = self.add_person(org, str(holder_id))
             end = entity.first("endDate")
+            if end is not None and PartialDate.parse(str(end)[:10]).end < PartialDate.parse(str(start)[:10]).start:
+                raise RecordError(f"{where}: Occupancy endDate {end} is before its startDate {start}")
             acting = any("acting" in s.casefold() or "interim" in s.casefold() for s in entity.get("status"))
             sources = _sources(entity, self.by_id)
             held.setdefault((org, person), []).append(
@@ -213,11 +241,7 @@ class _Reading:
             events = self.events.setdefault(org, {})
             for n, (start, end, title, unit, acting, sources, where) in enumerate(posts):
                 begins = PartialDate.parse(start).start
-                also = any(  # another post held that day (one begun the same day: if listed first)
-                    (PartialDate.parse(s).start, m) < (begins, n) and (e is None or PartialDate.parse(e).start > begins)
-                    for m, (s, e, *_) in enumerate(posts)
-                    if m != n
-                )
+                also = _also_on(posts, n)
                 record: dict[str, Any] = {
                     "kind": "appointed",
                     "person": person,
@@ -227,7 +251,10 @@ class _Reading:
                 }
                 record.update({k: v for k, v in (("also", also), ("acting", acting), ("unit", unit)) if v})
                 events[f"{where}:start"] = ((begins, 1, n), where, record)
-                if end is not None:
+                handed_over = end is not None and any(  # a post begun that day, not as another: it replaces this one
+                    s == end and m != n and not _also_on(posts, m) for m, (s, *_) in enumerate(posts)
+                )
+                if end is not None and not handed_over:
                     ends = PartialDate.parse(end).start
                     stays = any(
                         PartialDate.parse(s).start <= ends and (e is None or PartialDate.parse(e).start > ends)
@@ -254,6 +281,17 @@ class _Reading:
                 commands.append(parsed_event)
             out.append(Dataset(org, tuple(people), tuple(commands), self.path, docs.unchecked, docs.place))
         return out
+
+
+def _also_on(posts: list[tuple[Any, ...]], n: int) -> bool:
+    """Whether the person holds another post on the day post `n` begins (one begun that same day: if
+    listed first), so that `n`'s appointment adds a post rather than replacing them."""
+    begins = PartialDate.parse(posts[n][0]).start
+    return any(
+        (PartialDate.parse(s).start, m) < (begins, n) and (e is None or PartialDate.parse(e).start > begins)
+        for m, (s, e, *_) in enumerate(posts)
+        if m != n
+    )
 
 
 def _sources(entity: EntityProxy, by_id: dict[str, tuple[str, EntityProxy]]) -> list[dict[str, str]]:
