@@ -261,3 +261,25 @@ def test_namesakes_stay_two_people_a_persons_sources_are_kept_and_a_handover_lea
         ("Councillor", "2014", "2018-01-01"),
         ("Mayor", "2018-01-01", None),
     ]
+
+
+def test_someone_only_registered_comes_back_in_their_own_organisation(cli, tmp_path):
+    lines = [
+        {"kind": "organisation", "name": "Alpha"},
+        {"kind": "appointed", "person": "ann-lee", "name": "Ann Lee", "title": "CEO", "on": "2024", "source": "memo"},
+        {"kind": "organisation", "name": "Beta"},
+        {"kind": "person", "person": "cy-ng", "name": "Cy Ng"},
+        {"kind": "appointed", "person": "bo-li", "name": "Bo Li", "title": "CTO", "on": "2024", "source": "memo"},
+    ]
+    history, store, copy = tmp_path / "h.jsonl", str(tmp_path / "s.db"), str(tmp_path / "c.db")
+    write(history, lines)
+    assert cli("import", history, "--store", store).exit_code == 0
+    path = tmp_path / "x.ftm.json"
+    assert cli("export", "--format", "ftm", "--store", store, "-o", path).exit_code == 0
+    result = cli("import", "--format", "ftm", path, "--store", copy)
+    assert result.exit_code == 0, result.stderr
+
+    def registers(s):
+        return {p["id"]: p["organisations"] for p in cli.json("people", "--store", s)["people"]}
+
+    assert registers(copy) == registers(store) and registers(copy)["cy-ng"] == ["Beta"]

@@ -95,6 +95,7 @@ class _Export:
         # an export of 200,000 events took 269 s building each person again for every span, 48 s so (measured)
         self.made: dict[tuple[str, str], str] = {}
         self.units: dict[str, dict[str, str]] = {}
+        self.registers: dict[str, list[str]] = {}  # a person's id → the organisations whose register holds them
 
     def once(self, entity: EntityProxy) -> str:
         assert entity.id is not None
@@ -130,6 +131,8 @@ class _Export:
             "aliases": list(entry.get("aliases") or []),
             "source": dict(entry.get("source") or {}),
         }
+        if kind == "person":  # (one entity for a person of several organisations: each register gets them back)
+            record["organisations"] = self.registers.get(pid, [timeline.organisation])
         if kind == "unit":
             org = self.organisation(timeline)
             entity = _entity("Organization", f"{org}-unit-{pid}", name=entry["name"], parent=org)
@@ -220,6 +223,9 @@ def ftm_entities(timelines: Mapping[str, Timeline]) -> Iterator[dict[str, Any]]:
     """Every organisation's people, units, posts and spans as FtM entities (`to_dict()`): the
     organisations, documents, people, units and positions first, then the intervals."""
     out = _Export()
+    for timeline in timelines.values():
+        for pid in timeline.people:
+            out.registers.setdefault(pid, []).append(timeline.organisation)
     for timeline in timelines.values():
         out.organisation(timeline)
         for pid in timeline.people:  # everyone in the register, even people no span names

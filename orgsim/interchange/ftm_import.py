@@ -159,7 +159,7 @@ class _Reading:
 
     def add_person(self, org: str, entity_id: str) -> str:
         where, entity = self.by_id[entity_id]
-        record = self.person_record(entity, where)
+        record = {k: v for k, v in self.person_record(entity, where).items() if k != "organisations"}
         self.people.setdefault(org, {}).setdefault(record[record["kind"]], (where, record))
         return str(record[record["kind"]])
 
@@ -176,11 +176,15 @@ class _Reading:
         self.foreign_occupancies()
         named = {pid for people in self.people.values() for pid in people}
         first = next(iter(self.events), self.default)
-        for where, entity in self.entities:  # people no interval names: kept in the first organisation
-            if entity.schema.name == "Person" and first is not None:
-                record = self.person_record(entity, where)
-                if record["person"] not in named:
-                    self.people.setdefault(first, {})[record["person"]] = (where, record)
+        for where, entity in self.entities:  # people no interval names: in the registers orgsim's export
+            if entity.schema.name != "Person":  # names, else (a file from elsewhere) the first organisation
+                continue
+            record = self.person_record(entity, where)
+            registers = record.pop("organisations", None)
+            if not isinstance(registers, list) or not all(isinstance(o, str) and o for o in registers):
+                registers = [first] if first is not None and record["person"] not in named else []
+            for org in registers:
+                self.people.setdefault(org, {}).setdefault(record["person"], (where, record))
 
     def carried_interval(self, where: str, entity: EntityProxy, carried: dict[str, Any]) -> None:
         org = carried.get("organisation")
