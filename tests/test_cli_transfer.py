@@ -232,3 +232,33 @@ def test_importing_under_a_new_organisation_name_adds_it_and_says_so(cli, db, tm
     needs = cli("show", "--store", db)
     assert needs.exit_code == 1 and "several organisations (OpenAI, Opnai)" in needs.stderr
     assert cli("show", "--org", "OpenAI", "--store", db).exit_code == 0
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_name_holding_a_unicode_line_separator_exports_and_imports_back(cli, tmp_path, separator):
+    """JSON writes U+2028, U+2029 and U+0085 raw; a JSON Lines line ends at a line feed only."""
+    store, copy = str(tmp_path / "s.db"), str(tmp_path / "c.db")
+    assert cli("init", "--org", "Acme", "--store", store).exit_code == 0
+    name, title = f"Ann{separator}Lee", f"Chief{separator}Officer"
+    assert (
+        cli(
+            "append",
+            "appointed",
+            name,
+            "--title",
+            title,
+            "--on",
+            "2024",
+            "--url",
+            "https://example.org/a",
+            "--store",
+            store,
+        )
+    ).exit_code == 0
+    backup = tmp_path / "backup.jsonl"
+    assert cli("export", "-o", backup, "--store", store).exit_code == 0
+    result = cli("import", backup, "--store", copy)
+    assert result.exit_code == 0, result.stderr
+    assert cli("export", "--store", copy).stdout == backup.read_text(encoding="utf-8")
+    (row,) = cli.json("show", "--at", "2024-06-01", "--store", copy)["people"]
+    assert (row["name"], row["title"]) == (name, title)

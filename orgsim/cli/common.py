@@ -341,7 +341,10 @@ def output_file(output: Path | None) -> Path | None:
 
 
 def write_output(data: bytes, output: Path | None, fmt: str) -> None:
-    """Write to the file atomically (a failure leaves no half-written file), or to stdout (no -o, or `-o -`)."""
+    """Write to stdout (no -o, or `-o -`), or to the file `-o` names: a regular file (or a new one)
+    atomically, through a temporary file renamed over it, so a failure leaves no half-written file
+    and keeps its permissions; through a symbolic link, to the file it points to, the link kept; to
+    a device or a FIFO (`/dev/stdout`, a pipe), straight, as a shell's `>` does — never replaced."""
     output = output_file(output)
     if output is None:
         if fmt in ("png", "pdf") and sys.stdout.isatty():
@@ -351,16 +354,25 @@ def write_output(data: bytes, output: Path | None, fmt: str) -> None:
         return
     if output.is_dir():
         raise RenderError(f"{output} is a folder: pass -o with a file name")
+    if output.is_symlink():
+        output = output.resolve()  # (a link to a device or a FIFO: that, below)
+    if output.exists() and not output.is_file():
+        with output.open("wb") as fh:
+            fh.write(data)
+        return
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise RenderError(f"cannot write {output}: folder {folder} does not exist")
+    mode = (output.stat().st_mode & 0o777) if output.exists() else None
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
+        if mode is None:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # as an ordinary new file, not mkstemp's private 0600
+        os.chmod(tmp, mode)
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -28,7 +28,7 @@ from orgsim.dates import PartialDate
 from orgsim.errors import OrgsimError, RecordError
 from orgsim.interchange.documents import file_documents
 from orgsim.interchange.ftm import MARK
-from orgsim.interchange.jsonl import parse_line
+from orgsim.interchange.jsonl import json_lines, parse_line
 from orgsim.interchange.records import Command, Dataset, PersonRecord
 from orgsim.names import slugify
 
@@ -84,7 +84,7 @@ def _entities(path: Path) -> list[tuple[str, EntityProxy]]:
     except UnicodeDecodeError as err:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
     found: list[tuple[str, EntityProxy]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(json_lines(text), start=1):
         if line.strip():
             where = f"{path}:{number}"
             try:

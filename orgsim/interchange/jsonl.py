@@ -28,6 +28,7 @@ __all__ = [
     "ORGANISATION",
     "export_records",
     "history_records",
+    "json_lines",
     "jsonl_text",
     "organisation_line",
     "parse_line",
@@ -87,6 +88,13 @@ def read_text(path: Path, newline: str | None = None) -> str:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
+def json_lines(text: str) -> list[str]:
+    """A JSON Lines text's lines: split at line feeds only (`\r\n` too), as the format says — not at
+    every line boundary `str.splitlines` knows: a name holding U+2028, U+2029 or U+0085 (which JSON
+    writes raw) is one line, so an export always imports back."""
+    return text.replace("\r\n", "\n").split("\n")
+
+
 def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
     """A JSON Lines file, every line checked before anything is stored, as one dataset per organisation
     (`sections_from`). Blank lines are skipped."""
@@ -98,7 +106,7 @@ def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
         hint = " — a CSV file? use `orgsim import --format csv FILE`"  # (a header of JSON Lines fields)
 
     def lines() -> Iterator[tuple[str, Any]]:
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(json_lines(text), start=1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
