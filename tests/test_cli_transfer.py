@@ -54,6 +54,21 @@ def test_import_stores_every_line_and_twice_adds_nothing(cli, db, tmp_path):
 
 
 BAD_LINES = [
+    (
+        "a quote given as an object",
+        {
+            "kind": "departed",
+            "person": "mark-chen",
+            "on": "2024-10",
+            "source": {"url": "https://x.org", "quote": {"a": 1}},
+        },
+        "source quote: must be a string, not dict",
+    ),
+    (
+        "a field given twice",
+        '{"kind": "departed", "person": "mark-chen", "on": "2024-10", "on": "2024-11", "source": "a note"}',
+        "field 'on' is given twice",
+    ),
     ("malformed JSON", '{"kind": "departed", "person": "mark-chen", "on": "2024-10"', "not valid JSON"),
     ("missing field", {"kind": "departed", "person": "mark-chen"}, "missing field 'on'"),
     ("unknown kind", {"kind": "promoted", "person": "mark-chen", "on": "2024-10"}, "unknown kind 'promoted'"),

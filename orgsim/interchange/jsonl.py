@@ -88,6 +88,19 @@ def read_text(path: Path, newline: str | None = None) -> str:
         raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
+class _Twice(ValueError):
+    """A key given twice in one JSON object (the standard parser keeps the last: a value lost unseen)."""
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Twice(key)
+        out[key] = value
+    return out
+
+
 def json_lines(text: str) -> list[str]:
     """A JSON Lines text's lines: split at line feeds only (`\r\n` too), as the format says — not at
     every line boundary `str.splitlines` knows: a name holding U+2028, U+2029 or U+0085 (which JSON
@@ -111,9 +124,11 @@ def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
                 continue
             where = f"{path}:{number}"
             try:
-                yield where, json.loads(line)
+                yield where, json.loads(line, object_pairs_hook=_once_each)
             except json.JSONDecodeError as err:
                 raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
+            except _Twice as err:
+                raise RecordError(f"{where}: field {err.args[0]!r} is given twice") from None
 
     return sections_from(path, organisation, lines())
 

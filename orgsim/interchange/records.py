@@ -172,6 +172,9 @@ def _source(obj: dict, where: str, documents: Documents | None) -> dict[str, str
         unknown = set(raw) - {"document", "quote", "url", "note"}
         if unknown:
             raise RecordError(f"{where}: source has unknown field(s) {', '.join(sorted(unknown))}")
+        wrong = sorted(k for k, v in raw.items() if v is not None and not isinstance(v, str))
+        if wrong:  # (a quote given as an object was stored as its Python text)
+            raise RecordError(f"{where}: source {wrong[0]}: must be a string, not {type(raw[wrong[0]]).__name__}")
     source = clean_source(raw)
     note = obj.get("note")
     if note not in (None, ""):  # a record-level note is part of its source, never dropped
