@@ -10,9 +10,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from orgsim.errors import AmbiguousPersonError, UnknownPersonError
+from orgsim.errors import AmbiguousPersonError, RecordError, UnknownPersonError
 
-__all__ = ["PERSON_ID", "name_key", "organisation_id", "people_keys", "resolve_in", "slugify"]
+__all__ = ["PERSON_ID", "name_key", "organisation_id", "organisation_name", "people_keys", "resolve_in", "slugify"]
 
 PERSON_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
@@ -21,6 +21,17 @@ _NAMESPACE = uuid.UUID("6f1c3b8e-5a4d-4f5e-9a7b-0c2d1e3f4a5b")
 def organisation_id(name: str) -> uuid.UUID:
     """Stable aggregate id of an organisation, from its name (case-insensitive)."""
     return uuid.uuid5(_NAMESPACE, "organisation:" + name.strip().casefold())
+
+
+def organisation_name(text: object, where: str = "") -> str:
+    """A new organisation's name, its spaces tidied: text, not blank (`--org "   "` and a seed's
+    `organisation: [a, b]` made organisations named blank and "['a', 'b']")."""
+    if not isinstance(text, str):
+        raise RecordError(f"{where}an organisation's name must be text, not {type(text).__name__}")
+    name = " ".join(text.split())
+    if not name:
+        raise RecordError(f"{where}an organisation needs a name: give one")
+    return name
 
 
 _IGNORED_IN_NAMES = re.compile(r"[\s・·.\-_]+")

@@ -53,3 +53,27 @@ def test_org_list_on_a_missing_store_says_how_to_make_one(cli, tmp_path):
     done = cli("org", "list", "--store", str(tmp_path / "none.db"))
     assert done.exit_code == 1 and "`orgsim init --org NAME`" in done.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_blank_org_makes_no_organisation(cli, tmp_path):
+    store = str(tmp_path / "s.db")
+    changes = tmp_path / "x.jsonl"
+    changes.write_text('{"kind": "appointed", "person": "x", "title": "CEO", "on": "2024", "source": "n"}\n', "utf-8")
+    result = cli("import", changes, "--org", "   ", "--store", store)
+    assert result.exit_code == 1 and "an organisation needs a name" in result.stderr
+    assert cli("init", "--org", "Acme", "--store", store).exit_code == 0
+    result = cli("append", "appointed", "Jane", "--title", "CEO", "--on", "2024", "--url", "https://x.org", "--org", " ", "--store", store)  # fmt: skip
+    assert result.exit_code == 1 and "an organisation needs a name" in result.stderr
+    assert [o["name"] for o in cli.json("org", "list", "--store", store)["organisations"]] == ["Acme"]
+
+
+def test_a_seed_whose_organisation_is_not_text_is_refused(cli, tmp_path):
+    seed = tmp_path / "bad.yaml"
+    seed.write_text(
+        "organisation: [a, b]\npeople:\n  - id: jane\n    name: Jane\nevents:\n  - kind: appointed\n    person: jane\n"
+        '    title: CEO\n    on: "2024"\n    source: a note\n',
+        "utf-8",
+    )
+    result = cli("load", seed, "--store", str(tmp_path / "s.db"))
+    assert result.exit_code == 1 and "organisation: an organisation's name must be text, not list" in result.stderr
+    assert not (tmp_path / "s.db").exists()

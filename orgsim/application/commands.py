@@ -18,6 +18,7 @@ from orgsim.application.projection import Projection
 from orgsim.domain import Directory, Organisation
 from orgsim.errors import StoreError
 from orgsim.facts import Timeline
+from orgsim.names import organisation_name
 from orgsim.readmodel import ModelRecord, View
 from orgsim.record import Record, Replayed
 
@@ -47,6 +48,8 @@ class CommandLoop(Projection):
         a replay whatever the store has, for a load of many changes, each that lands last checked in
         O(1), and the whole history they produce checked once at the end: `Replayed.settle`); no
         aggregate when the log moved between the two reads (try again)."""
+        if name is not None:  # (`--org "   "` named no organisation, and must never make one)
+            name = organisation_name(name)
         held = self.organisations() if name else []  # (no name: the store's only one, found as it is read)
         if name and not create and name.casefold() not in (n.casefold() for n in held) and held:
             raise StoreError(

@@ -22,6 +22,7 @@ from orgsim.domain import Organisation
 from orgsim.errors import DuplicateFactError, OrgsimError, RecordError, RuleError, StoreError
 from orgsim.facts import Fact, Retraction, amended_sources, clean_sources
 from orgsim.interchange import CitationRecord, CorrectionRecord, Dataset, EventRecord, RetractionRecord
+from orgsim.names import organisation_name
 from orgsim.people import StorePeople
 from orgsim.readmodel import ModelRecord
 from orgsim.record import Record, Replayed, amended, around
@@ -211,9 +212,7 @@ class Writing(CommandLoop):
 
     def add_organisation(self, name: str) -> str:
         """Add an empty organisation to the store (a new store is made); its name, spaces tidied."""
-        name = " ".join(name.split())
-        if not name:
-            raise RecordError("an organisation needs a name: give one")
+        name = organisation_name(name)
         known = next((n for n in self.organisations() if n.casefold() == name.casefold()), None)
         if known is not None:
             raise StoreError(f"the store already holds the organisation {known!r}")

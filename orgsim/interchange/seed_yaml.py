@@ -10,6 +10,7 @@ import yaml
 from orgsim.errors import RecordError
 from orgsim.interchange.documents import Documents
 from orgsim.interchange.records import Dataset, parse_event, parse_person
+from orgsim.names import organisation_name
 
 __all__ = ["read_yaml"]
 
@@ -57,4 +58,6 @@ def read_yaml(path: Path) -> Dataset:
     )
     if not events:
         raise RecordError(f"{path}: no events")
-    return Dataset(str(data["organisation"]), people, events, path, docs.unchecked)
+    return Dataset(
+        organisation_name(data["organisation"], f"{path}: organisation: "), people, events, path, docs.unchecked
+    )
