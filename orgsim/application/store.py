@@ -5,6 +5,7 @@ no file behind."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,10 @@ def redact(store: str) -> str:
     """A store as it may be printed: a URL's password replaced by `***`."""
     if not is_server_url(store):
         return store
-    parts = urlsplit(store)
+    try:
+        parts = urlsplit(store)
+    except ValueError:  # (`[::1` in the host): what stands between `user:` and the last `@` is hidden
+        return re.sub(r"(://[^:/@]*):.*@", r"\1:***@", store)
     if parts.password is None:
         return store
     user = parts.username or ""

@@ -129,6 +129,10 @@ def read_sections(path: Path, organisation: str | None) -> list[Dataset]:
                 raise RecordError(f"{where}: not valid JSON ({err.msg} at column {err.colno}){hint}") from None
             except _Twice as err:
                 raise RecordError(f"{where}: field {err.args[0]!r} is given twice") from None
+            except RecursionError:
+                raise RecordError(f"{where}: not valid JSON here (nested too deeply)") from None
+            except ValueError:  # a number of more digits than Python converts
+                raise RecordError(f"{where}: not valid JSON here (a number too long to read)") from None
 
     return sections_from(path, organisation, lines())
 

@@ -9,6 +9,7 @@ import yaml
 
 from orgsim.errors import RecordError
 from orgsim.interchange.documents import Documents
+from orgsim.interchange.jsonl import read_text
 from orgsim.interchange.records import Dataset, parse_event, parse_person
 from orgsim.names import organisation_name
 
@@ -25,8 +26,8 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+_LineLoader.yaml_implicit_resolvers = {  # (and dates stay text, parsed by the rules: `on: 2024-02-30` is one line)
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -37,16 +38,20 @@ _LineLoader.add_implicit_resolver(
 def read_yaml(path: Path) -> Dataset:
     """A seed file: `organisation`, `people` and `events`, each event citing a document beside it."""
     path = Path(path)
+    text = read_text(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except FileNotFoundError:
-        raise RecordError(f"{path}: no such file") from None
+        data = yaml.load(text, Loader=_LineLoader)
+    except RecursionError:
+        raise RecordError(f"{path}: not valid YAML (nested too deeply)") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
         raise RecordError(f"{path}{line}: not valid YAML ({getattr(err, 'problem', err)})") from None
     if not isinstance(data, dict) or not data.get("organisation"):
         raise RecordError(f"{path}: a seed file needs an 'organisation' name, 'people' and 'events'")
+    for key in ("people", "events"):
+        if data.get(key) is not None and not isinstance(data[key], list):
+            raise RecordError(f"{path}: '{key}' must be a list")
     docs = Documents([path.parent], "beside the file", required=True)
     people = tuple(
         parse_person(p, f"{path}:{p.get('__line__', '?') if isinstance(p, dict) else '?'}", docs)

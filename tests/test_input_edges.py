@@ -1,0 +1,48 @@
+"""Inputs that made tracebacks (issue 20, item 10): each is now one line, `Error: …`, exit 1, and no
+store is made. Read through the one reading helper (`interchange.jsonl.read_text`) and parsers that
+keep a seed's dates as text for the rules to check."""
+
+import pytest
+
+SEED_EVENT = "events:\n  - kind: appointed\n    person: a\n    title: CEO\n    on: {on}\n    source: a note\n"
+SEED = "organisation: X\npeople:\n  - id: a\n    name: A\n" + SEED_EVENT
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("day.yaml", SEED.format(on="2024-02-30").encode(), "on: '2024-02-30' is not a date: 2024-02 has no day 30"),
+        ("people.yaml", b"organisation: X\npeople: 5\nevents: 5\n", "'people' must be a list"),
+        ("events.yaml", b"organisation: X\npeople: []\nevents: 5\n", "'events' must be a list"),
+        ("latin1.yaml", "organisation: Café\npeople: []\nevents: []\n".encode("latin-1"), "not UTF-8 text"),
+        ("deep.yaml", b"a: " + b"[" * 100_000 + b"\n", "not valid YAML (nested too deeply)"),
+    ],
+)
+def test_a_bad_seed_file_is_one_line(cli, tmp_path, name, content, message):
+    seed, store = tmp_path / name, tmp_path / "s.db"
+    seed.write_bytes(content)
+    result = cli("load", seed, "--store", str(store))
+    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr, result.stderr
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"kind": "departed", "person": "a", "on": ' + "9" * 5000 + "}", "a number too long to read"),
+    ],
+)
+def test_a_json_line_python_cannot_read_is_one_line(cli, tmp_path, content, message):
+    changes, store = tmp_path / "x.jsonl", tmp_path / "s.db"
+    changes.write_text(content + "\n", encoding="utf-8")
+    result = cli("import", changes, "--org", "X", "--store", str(store))
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert not store.exists()
+
+
+def test_a_postgresql_url_that_does_not_parse_is_one_line_and_hides_its_password(cli):
+    result = cli("show", "--store", "postgresql://u:s3cret@[::1/db")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "not a valid PostgreSQL URL" in result.stderr and "s3cret" not in result.stderr
