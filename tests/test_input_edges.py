@@ -46,3 +46,12 @@ def test_a_postgresql_url_that_does_not_parse_is_one_line_and_hides_its_password
     result = cli("show", "--store", "postgresql://u:s3cret@[::1/db")
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "not a valid PostgreSQL URL" in result.stderr and "s3cret" not in result.stderr
+
+
+def test_an_empty_person_is_said_so(cli, tmp_path):
+    store = str(tmp_path / "s.db")
+    assert cli("init", "--org", "Acme", "--store", store).exit_code == 0
+    result = cli(
+        "append", "appointed", "", "--title", "CEO", "--on", "2024", "--url", "https://x.org", "--store", store
+    )
+    assert result.exit_code == 1 and result.stderr == "Error: no person named: give a person's id, name or alias\n"

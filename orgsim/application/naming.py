@@ -78,7 +78,10 @@ def _ensure_one(
                         ) from None
         pid = rec.person if PERSON_ID.match(rec.person) else slugify(rec.name or rec.person)
         if not pid:
-            raise RecordError(f"{rec.where or rec.person}: cannot make an id from {rec.person!r}: give an ASCII id")
+            said = f"{rec.where}: " if rec.where else ""
+            if not rec.person.strip():
+                raise RecordError(f"{said}no person named: give a person's id, name or alias")
+            raise RecordError(f"{said}cannot make an id from {rec.person!r}: give an ASCII id")
         name = rec.name or (rec.person.replace("-", " ").title() if PERSON_ID.match(rec.person) else rec.person)
         found = others.check_new(pid, name, rec.where)  # the same person under the id their name makes, or none
         if found is None:
