@@ -490,3 +490,20 @@ def test_a_picture_names_who_left_on_a_date_still_open_as_show_does(cli, db, tmp
     assert "Left, on a date known only within bounds (may still be here)" in panel and "John Schulman" in panel
     shown = cli("show", "--at", "2024-08-15", "--store", db).stdout
     assert "Left, on a date known only within bounds (may still be here): John Schulman (2024-08)" in shown
+
+
+@pytest.mark.needs_dot
+def test_text_with_entities_and_backslashes_stays_literal_in_the_svg_and_its_tooltips(cli, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    store, odd = str(tmp_path / "s.db"), r"A &lt; B \N \G \\ C"
+    assert cli("init", "--org", "Acme", "--store", store).exit_code == 0
+    appended = cli("append", "appointed", "Jane Roe", "--title", odd, "--on", "2024", "--url", "https://x.org", "--store", store)  # fmt: skip
+    assert appended.exit_code == 0, appended.stderr
+    out = tmp_path / "c.svg"
+    assert cli("render", "--at", "2024-06-01", "-o", out, "--store", store).exit_code == 0
+    root = ET.parse(out).getroot()
+    texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    titles = [a.get("{http://www.w3.org/1999/xlink}title") or "" for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    assert odd in texts
+    assert any(odd in t.splitlines() or odd in t for t in titles), titles

@@ -29,6 +29,7 @@ from orgsim.render.style import (
     middle,
     new_graph,
     person_attrs,
+    tooltip,
 )
 
 __all__ = ["CHANGE_STYLES", "LINE_STYLES", "diff_graph"]
@@ -183,7 +184,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             tip.append(f"no change between {start} and {end}; the events behind this box:")
             tip += event_lines(row.events, facts, timeline)
             cited.extend(row.events)
-        container.node(pid, label(lines), id=f"person-{pid}", tooltip=label(tip), **style)
+        container.node(pid, label(lines), id=f"person-{pid}", tooltip=tooltip(tip), **style)
 
     for pid in people:
         if pid in linked:
@@ -204,7 +205,7 @@ def diff_graph(chart_diff: ChartDiff, timeline: Timeline, lang: str = "en") -> g
             if c.change in ("manager_changed", "left", "joined", "rejoined")
             for e in c.events
         ]
-        g.edge(manager, report, tooltip=label([text, ""] + event_lines(why, facts, timeline)), **LINE_STYLES[kind])
+        g.edge(manager, report, tooltip=tooltip([text, ""] + event_lines(why, facts, timeline)), **LINE_STYLES[kind])
 
     levels = _levels(units + [p for p in people if p in linked], edges)
     anchor = middle(sorted(n for n, lv in levels.items() if lv == max(levels.values()))) if levels else None

@@ -22,6 +22,7 @@ from orgsim.render.style import (
     new_graph,
     panel_attrs,
     person_attrs,
+    tooltip,
 )
 
 __all__ = ["UNIT", "chart_graph", "dot_graph"]
@@ -57,17 +58,17 @@ def chart_graph(
 
 def _box(container: graphviz.Digraph, box: Box) -> None:
     if box.kind == "unit":
-        container.node(box.id, label(box.lines), id=f"unit-{box.id}", tooltip=label(box.tooltip), **UNIT)
+        container.node(box.id, label(box.lines), id=f"unit-{box.id}", tooltip=tooltip(box.tooltip), **UNIT)
     elif box.kind == "person":
         container.node(
             box.id,
             label(box.lines),
             id=f"person-{box.id}",
-            tooltip=label(box.tooltip),
+            tooltip=tooltip(box.tooltip),
             **person_attrs(box.on_leave, box.uncertain),
         )
     elif box.kind == "fold":
-        container.node(box.id, label(box.lines), tooltip=label(box.tooltip), **collapsed_attrs())
+        container.node(box.id, label(box.lines), tooltip=tooltip(box.tooltip), **collapsed_attrs())
     else:
         raise ValueError(f"no DOT for a box of kind {box.kind!r}")
 
@@ -80,7 +81,7 @@ def dot_graph(d: Drawing) -> graphviz.Digraph:
         _box(g, d.boxes[pid])
     for line in d.lines:
         if line.kind == "reports":
-            g.edge(line.top, line.bottom, tooltip=label(line.tooltip))
+            g.edge(line.top, line.bottom, tooltip=tooltip(line.tooltip))
     for line in d.lines:
         if line.kind == "fold":
             _box(g, d.boxes[line.bottom])
@@ -100,7 +101,7 @@ def dot_graph(d: Drawing) -> graphviz.Digraph:
         g.edge(anchor, legend, style="invis")
     if d.panel is not None:
         node_id = f"_{d.panel.key}"
-        g.node(node_id, label(d.panel.lines, align="left"), tooltip=label(d.panel.tooltip), **panel_attrs())
+        g.node(node_id, label(d.panel.lines, align="left"), tooltip=tooltip(d.panel.tooltip), **panel_attrs())
         if anchor is not None:
             g.edge(anchor, node_id, style="invis")
     add_footer(g, list(d.footer), legend)

@@ -37,6 +37,7 @@ __all__ = [
     "panel_attrs",
     "person_attrs",
     "person_lines",
+    "tooltip",
 ]
 
 #: The group of people with neither a reported manager nor reports.
@@ -56,14 +57,15 @@ PANEL_FILL = "#FAFAF9"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _escape(text: object, sep: str) -> str:
-    """One piece of user text as escString content: backslashes doubled, newlines as `sep`."""
-    s = str(text).replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n")
+def _escape(text: object, sep: str, backslash: str = "\\\\") -> str:
+    """One piece of user text as escString content: each backslash as `backslash`, `&` as `&amp;`
+    (Graphviz reads `&lt;` in any label as `<`), newlines as `sep`."""
+    s = str(text).replace("\\", backslash).replace("&", "&amp;").replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub(" ", s).replace("\n", sep)
 
 
 def label(lines: Iterable[object], align: str = "center") -> str:
-    """A DOT label (or tooltip) from lines of text, every character literal.
+    """A DOT label from lines of text, every character literal (a tooltip: `tooltip`).
 
     `align="left"` left-justifies every line (`\\l`); quotes are escaped by graphviz's own quoting,
     which is exact once every backslash is doubled; `nohtml` stops `<…>` being read as HTML.
@@ -71,6 +73,13 @@ def label(lines: Iterable[object], align: str = "center") -> str:
     sep = "\\l" if align == "left" else "\\n"
     body = sep.join(_escape(line, sep) for line in lines)
     return graphviz.nohtml(body + sep if align == "left" else body)
+
+
+def tooltip(lines: Iterable[object]) -> str:
+    """A DOT tooltip from lines of text, every character literal. Graphviz reads a tooltip's escapes
+    twice (`\\\\N` came out as the node's name, `\\\\\\\\` as one backslash: measured with
+    `dot -Tsvg`), so each backslash is written four times."""
+    return graphviz.nohtml("\\n".join(_escape(line, "\\n", backslash="\\" * 4) for line in lines))
 
 
 def new_graph(name: str, title_lines: list[str]) -> graphviz.Digraph:

@@ -28,6 +28,7 @@ from orgsim.render.style import (
     new_graph,
     person_attrs,
     person_lines,
+    tooltip,
 )
 
 __all__ = ["Cast", "cast_of", "frame_graph"]
@@ -125,7 +126,7 @@ def frame_graph(chart: OrgChart, timeline: Timeline, cast: Cast, lang: str = "en
         container.node(
             pid,
             label(person_lines(row, name, chart.at)),
-            tooltip=label(tip),
+            tooltip=tooltip(tip),
             **common,
             **person_attrs(row.status == "on_leave", row.uncertain),
         )
