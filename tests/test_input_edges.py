@@ -2,6 +2,8 @@
 store is made. Read through the one reading helper (`interchange.jsonl.read_text`) and parsers that
 keep a seed's dates as text for the rules to check."""
 
+import os
+
 import pytest
 
 SEED_EVENT = "events:\n  - kind: appointed\n    person: a\n    title: CEO\n    on: {on}\n    source: a note\n"
@@ -55,3 +57,29 @@ def test_an_empty_person_is_said_so(cli, tmp_path):
         "append", "appointed", "", "--title", "CEO", "--on", "2024", "--url", "https://x.org", "--store", store
     )
     assert result.exit_code == 1 and result.stderr == "Error: no person named: give a person's id, name or alias\n"
+
+
+def test_someone_elses_sqlite_database_is_refused_and_left_as_it_was(cli, tmp_path):
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (x)")
+    before = other.read_bytes()
+    for args in (
+        ["show"],
+        ["append", "appointed", "Jane", "--title", "CEO", "--on", "2024", "--url", "https://x.org", "--org", "A"],
+    ):
+        result = cli(*args, "--store", str(other))
+        assert (
+            result.exit_code == 1 and "is a SQLite database but not an orgsim store (it holds notes)" in result.stderr
+        )
+    assert other.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_store_that_is_not_a_regular_file_is_refused(cli, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cli("load", "--store", str(fifo))
+    assert result.exit_code == 1 and "is not a regular file" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no journal beside it

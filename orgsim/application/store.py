@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,15 +147,38 @@ def removed_if_failed(store: str | None) -> Iterator[None]:
         raise
 
 
+def _check_own_tables(path: Path) -> None:
+    """Refuse a SQLite database that holds tables but not an event store's (someone else's database:
+    opening it as a store added `stored_events` to it), read without writing a byte (`mode=ro`)."""
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        return  # (a damaged file: the store's own open says so, in one line)
+    finally:
+        db.close()
+    if tables and "stored_events" not in tables:
+        raise StoreError(
+            f"{path} is a SQLite database but not an orgsim store (it holds {', '.join(sorted(tables)[:3])}"
+            f"{'…' if len(tables) > 3 else ''}): name a store made by `orgsim init`, `import` or `load`",
+            fields=("store",),
+        )
+
+
 def _check_sqlite_file(path: Path, create: bool) -> None:
     """Refuse to open (and so overwrite) anything but a SQLite file; an empty file only when creating."""
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a store: name a store's file", fields=("store",))
     if not path.exists():
         return
+    if not path.is_file():  # (`--store /dev/null` left /dev/null-journal behind)
+        raise StoreError(f"{path} is not a regular file: name a store's file", fields=("store",))
     with path.open("rb") as fh:
         head = fh.read(16)
-    if head == b"SQLite format 3\x00" or (not head and create):
+    if head == b"SQLite format 3\x00":
+        _check_own_tables(path)
+        return
+    if not head and create:
         return
     what = "an empty file" if not head else "not a SQLite file"
     raise StoreError(
