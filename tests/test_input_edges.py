@@ -83,3 +83,22 @@ def test_a_store_that_is_not_a_regular_file_is_refused(cli, tmp_path):
     result = cli("load", "--store", str(fifo))
     assert result.exit_code == 1 and "is not a regular file" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no journal beside it
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql:/u:s3cret@h/db", "is not a store orgsim can use"),
+        ("mysql://u:s3cret@h/db", "is not a store orgsim can use"),
+        ("postgresql://u:pa/s3cret#x@127.0.0.1:1/db", "not a valid PostgreSQL URL"),
+        ("postgresql://u:s3cret@127.0.0.1:1/db?sslmode=require", "PGSSLMODE=require"),
+        ("POSTGRESQL://u:s3cret@127.0.0.1:1/db", "cannot connect to PostgreSQL at 127.0.0.1:1/db"),
+        ("postgresql+psycopg://u:s3cret@127.0.0.1:1/db", "cannot connect to PostgreSQL at 127.0.0.1:1/db"),
+    ],
+)
+def test_a_url_store_is_never_a_file_name_and_never_shows_its_password(cli, tmp_path, monkeypatch, url, said):
+    monkeypatch.chdir(tmp_path)
+    result = cli("show", "--store", url)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and said in result.stderr, result.stderr
+    assert "s3cret" not in result.stderr and "pa/" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file of that name made

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from orgsim.application.app import OrgsimApp
 from orgsim.application.connection import _redacted, _secrets
@@ -21,23 +21,22 @@ __all__ = ["DEFAULT_STORE", "is_server_url", "open_store", "redact", "removed_if
 DEFAULT_STORE = "orgsim.db"
 
 
+#: The schemes of a PostgreSQL URL, as libpq and SQLAlchemy-style tools write them (in any case).
+_SERVER_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):/")  # a scheme (two letters or more: `C:/` is a path)
+
+
 def is_server_url(store: str) -> bool:
-    return store.startswith(("postgresql://", "postgres://"))
+    found = _URL.match(store)
+    return found is not None and found.group(1).lower() in _SERVER_SCHEMES and store[found.end() :].startswith("/")
 
 
 def redact(store: str) -> str:
-    """A store as it may be printed: a URL's password replaced by `***`."""
-    if not is_server_url(store):
+    """A store as it may be printed: a URL's password — whatever stands between `USER:` and the last
+    `@`, so that a password holding `/`, `#` or `@` unencoded is hidden whole — replaced by `***`."""
+    if not _URL.match(store):
         return store
-    try:
-        parts = urlsplit(store)
-    except ValueError:  # (`[::1` in the host): what stands between `user:` and the last `@` is hidden
-        return re.sub(r"(://[^:/@]*):.*@", r"\1:***@", store)
-    if parts.password is None:
-        return store
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]+:/+[^:/@]*):.*@", r"\1:***@", store)
 
 
 def _postgres_env(store: str, p: str) -> dict[str, str]:
@@ -51,6 +50,11 @@ def _postgres_env(store: str, p: str) -> dict[str, str]:
         raise StoreError(
             f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
         ) from None
+    if parts.query or parts.fragment:  # (psycopg would honour ?sslmode=require: never drop it silently)
+        raise StoreError(
+            f"{shown}: orgsim passes no URL parameters to the server; set libpq's variables instead "
+            "(sslmode=require: PGSSLMODE=require; see the README)"
+        )
     db = unquote(parts.path.lstrip("/"))
     if not parts.hostname or not parts.username or not db or "/" in db:
         raise StoreError(f"{shown} is not a valid PostgreSQL URL: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DB")
@@ -80,6 +84,12 @@ def store_env(store: str | None) -> dict[str, str]:
         return {p + "PERSISTENCE_MODULE": "eventsourcing.popo"}
     if is_server_url(store):
         return _postgres_env(store, p)
+    if _URL.match(store):  # (`POSTGRESQL:/…`, `mysql://…` were taken for file names, password and all)
+        raise StoreError(
+            f"{redact(store)} is not a store orgsim can use: give a SQLite file or "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB",
+            fields=("store",),
+        )
     return {
         p + "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         p + "SQLITE_DBNAME": str(Path(store)),
