@@ -102,3 +102,20 @@ def test_a_url_store_is_never_a_file_name_and_never_shows_its_password(cli, tmp_
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and said in result.stderr, result.stderr
     assert "s3cret" not in result.stderr and "pa/" not in result.stderr
     assert list(tmp_path.iterdir()) == []  # no file of that name made
+
+
+@pytest.mark.parametrize("command", [["import", "--org", "X"], ["load"], ["import", "--format", "ftm", "--org", "X"]])
+def test_a_fifo_to_read_is_refused_at_once_and_standard_input_is_dash(cli, tmp_path, command):
+    fifo, store = tmp_path / "pipe", tmp_path / "s.db"
+    os.mkfifo(fifo)
+    result = cli(command[0], fifo, *command[1:], "--store", str(store))  # (no writer: reading would never end)
+    assert result.exit_code == 1 and "not a regular file (`-` reads standard input)" in result.stderr
+    assert not store.exists()
+
+
+def test_import_dash_reads_standard_input(cli, tmp_path):
+    store = str(tmp_path / "s.db")
+    line = '{"kind": "appointed", "person": "x", "name": "X", "title": "CEO", "on": "2024", "source": "a note"}\n'
+    result = cli("import", "-", "--org", "Acme", "--store", store, input=line)
+    assert result.exit_code == 0, result.stderr
+    assert [p["title"] for p in cli.json("show", "--at", "2024-06-01", "--store", store)["people"]] == ["CEO"]

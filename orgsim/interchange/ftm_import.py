@@ -28,7 +28,7 @@ from orgsim.dates import PartialDate
 from orgsim.errors import OrgsimError, RecordError
 from orgsim.interchange.documents import file_documents
 from orgsim.interchange.ftm import MARK
-from orgsim.interchange.jsonl import json_lines, parse_line
+from orgsim.interchange.jsonl import json_lines, parse_line, read_text
 from orgsim.interchange.records import Command, Dataset, PersonRecord
 from orgsim.names import slugify
 
@@ -77,12 +77,7 @@ def _checked(obj: Any, where: str) -> EntityProxy:
 
 def _entities(path: Path) -> list[tuple[str, EntityProxy]]:
     """Every entity of the file with where it is, each reference checked to be in the file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise RecordError(f"{path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise RecordError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    text = read_text(path)
     found: list[tuple[str, EntityProxy]] = []
     for number, line in enumerate(json_lines(text), start=1):
         if line.strip():

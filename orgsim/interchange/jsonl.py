@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,16 @@ def organisation_line(name: str) -> dict[str, str]:
 def read_text(path: Path, newline: str | None = None) -> str:
     """An import file's text (UTF-8; a byte-order mark from a Windows editor is fine), or one line
     saying why not. `newline=""`: line ends kept as written (what the `csv` module reads)."""
+    if str(path) == "-":  # standard input, as `-o -` is standard output
+        data = sys.stdin.buffer.read()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise RecordError(f"-: not UTF-8 text ({err.reason} at byte {err.start})") from None
+        return text if newline == "" else text.replace("\r\n", "\n").replace("\r", "\n")
+    if Path(path).exists() and not Path(path).is_file():  # (a FIFO blocked for ever, /dev/zero filled memory)
+        what = "a folder" if Path(path).is_dir() else "not a regular file (`-` reads standard input)"
+        raise RecordError(f"{path}: {what}: give a file of records")
     try:
         with Path(path).open(encoding="utf-8-sig", newline=newline) as fh:
             return fh.read()
