@@ -18,6 +18,7 @@ SEED = "organisation: X\npeople:\n  - id: a\n    name: A\n" + SEED_EVENT
         ("events.yaml", b"organisation: X\npeople: []\nevents: 5\n", "'events' must be a list"),
         ("latin1.yaml", "organisation: Café\npeople: []\nevents: []\n".encode("latin-1"), "not UTF-8 text"),
         ("deep.yaml", b"a: " + b"[" * 100_000 + b"\n", "not valid YAML (nested too deeply)"),
+        ("scalar.yaml", b"organisation: X\npeople: [5]\nevents:\n  - 7\n", "scalar.yaml: people[1]: a person must be"),
     ],
 )
 def test_a_bad_seed_file_is_one_line(cli, tmp_path, name, content, message):

@@ -35,6 +35,13 @@ _LineLoader.add_implicit_resolver(
 )
 
 
+def _where(path: Path, key: str, n: int, entry: object) -> str:
+    """Where an entry of `people` or `events` is: its line (a mapping remembers it), else its place in
+    the list (`events[3]`: a scalar keeps no line)."""
+    line = entry.get("__line__") if isinstance(entry, dict) else None
+    return f"{path}:{line}" if line else f"{path}: {key}[{n + 1}]"
+
+
 def read_yaml(path: Path) -> Dataset:
     """A seed file: `organisation`, `people` and `events`, each event citing a document beside it."""
     path = Path(path)
@@ -53,14 +60,8 @@ def read_yaml(path: Path) -> Dataset:
         if data.get(key) is not None and not isinstance(data[key], list):
             raise RecordError(f"{path}: '{key}' must be a list")
     docs = Documents([path.parent], "beside the file", required=True)
-    people = tuple(
-        parse_person(p, f"{path}:{p.get('__line__', '?') if isinstance(p, dict) else '?'}", docs)
-        for p in data.get("people") or []
-    )
-    events = tuple(
-        parse_event(e, f"{path}:{e.get('__line__', '?') if isinstance(e, dict) else '?'}", docs)
-        for e in data.get("events") or []
-    )
+    people = tuple(parse_person(p, _where(path, "people", n, p), docs) for n, p in enumerate(data.get("people") or []))
+    events = tuple(parse_event(e, _where(path, "events", n, e), docs) for n, e in enumerate(data.get("events") or []))
     if not events:
         raise RecordError(f"{path}: no events")
     return Dataset(
